@@ -197,8 +197,9 @@ export function createWorld(size: WorldSize = DEFAULT_WORLD_SIZE, seed = 2026112
   const stock: StockRecord[] = products.map((product, index) => ({
     sku: product.sku,
     warehouses: WAREHOUSES.filter(() => random() < 0.8).map((warehouse) => ({ warehouse, quantity: int(0, 120) })),
-    // Every 97th SKU is locked for an audit: the ERP answers it with a Fault, as legacy systems do.
-    lockedForAudit: (index + 1) % 97 === 0,
+    // The last ten SKUs are newly received and locked for a stock audit: the ERP answers any read of
+    // them with a Fault, as legacy systems do. They sit past the first 1,000 products on purpose.
+    lockedForAudit: index >= products.length - 10,
   }));
 
   const reviews: ReviewRecord[] = [];

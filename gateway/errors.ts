@@ -1,0 +1,50 @@
+/**
+ * Switchboard's one error vocabulary. Every error the gateway makes carries `extensions.code`, the
+ * `source` it came from (for upstream failures) and, where it maps to an HTTP status of the gateway's
+ * own response, `http.status`. An upstream's HTTP status is never the gateway's.
+ */
+import { GraphQLError } from 'graphql';
+
+export type ErrorCode =
+  /** The upstream could not be reached, or answered 5xx. */
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_TIMEOUT'
+  /** The upstream refused Switchboard's own credentials: an operator has to fix the configuration. */
+  | 'UPSTREAM_AUTH_FAILED'
+  | 'UPSTREAM_RATE_LIMITED'
+  /** The upstream refused the request itself (4xx other than auth and rate limits). */
+  | 'UPSTREAM_REJECTED'
+  | 'UPSTREAM_BAD_RESPONSE'
+  | 'SOAP_FAULT';
+
+declare module 'graphql' {
+  interface GraphQLErrorExtensions {
+    code?: string;
+    source?: string;
+    http?: { status?: number; headers?: Record<string, string> };
+  }
+}
+
+/**
+ * An error on the fields that an upstream should have answered. `message` must be safe to show a
+ * client: no URL, credential or upstream stack goes in it.
+ *
+ *   throw upstreamError('catalog', 'UPSTREAM_UNAVAILABLE', 'catalog answered 503');
+ */
+export function upstreamError(
+  source: string,
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, source, ...extensions } });
+}
+
+/** Maps an upstream's HTTP status to the code of the error its fields get. */
+export function codeForUpstreamStatus(status: number): ErrorCode {
+  if (status === 401 || status === 403) return 'UPSTREAM_AUTH_FAILED';
+  if (status === 429) return 'UPSTREAM_RATE_LIMITED';
+  if (status === 408 || status === 504) return 'UPSTREAM_TIMEOUT';
+  if (status >= 500) return 'UPSTREAM_UNAVAILABLE';
+  return 'UPSTREAM_REJECTED';
+}

@@ -1,0 +1,69 @@
+/**
+ * The Switchboard gateway: graphql-yoga over the built mesh, in this process (no forked workers).
+ * `server.ts` only assembles; each concern is a `use-*.ts` plugin.
+ *
+ *   const gateway = await createGateway(loadConfig());
+ *   http.createServer(gateway.yoga).listen(4000);
+ */
+import { fileURLToPath } from 'node:url';
+import { createYoga, useSchema, type YogaServerInstance } from 'graphql-yoga';
+import type { GatewayConfig } from './config.js';
+import { toPublicSchema } from './public-schema.js';
+import { createMaskError, useErrorShape } from './use-error-shape.js';
+import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-graphiql.js';
+import { useHealth } from './use-health.js';
+
+export const GRAPHQL_PATH = '/graphql';
+const OPERATIONS_FOLDER = fileURLToPath(new URL('../test/operations', import.meta.url));
+
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+interface BuiltMesh {
+  schema: import('graphql').GraphQLSchema;
+  plugins: import('graphql-yoga').Plugin[];
+  destroy(): void;
+}
+
+export async function createGateway(config: GatewayConfig): Promise<Gateway> {
+  const mesh = await loadBuiltMesh();
+  const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
+  const yoga = createYoga({
+    graphqlEndpoint: GRAPHQL_PATH,
+    // GraphiQL is served by useGraphiQL (offline, compressed); yoga's own page needs a CDN.
+    graphiql: false,
+    landingPage: false,
+    maskedErrors: { maskError: createMaskError(log) },
+    logging: config.production ? 'warn' : 'info',
+    plugins: [
+      ...mesh.plugins,
+      // After Mesh's own useSchema: clients see the public schema, Mesh executes the same types.
+      useSchema(toPublicSchema(mesh.schema)),
+      useErrorShape(),
+      useHealth(),
+      useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER)) }),
+    ],
+  });
+  return {
+    yoga: yoga as Gateway['yoga'],
+    async close() {
+      mesh.destroy();
+    },
+  };
+}
+
+/** Private: the mesh that `npm run build` wrote to .mesh/, with a clear line when it is missing. */
+async function loadBuiltMesh(): Promise<BuiltMesh> {
+  let built: { getBuiltMesh(): Promise<unknown> };
+  try {
+    built = await import('../.mesh/index.js' as string);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('.mesh')) {
+      throw new Error('The composed schema is not built yet: run `npm run build` (npm start does it for you).');
+    }
+    throw error;
+  }
+  return (await built.getBuiltMesh()) as BuiltMesh;
+}

@@ -1,0 +1,182 @@
+/**
+ * A SOAP upstream as an executable GraphQL schema, for Mesh's graphql handler (`source: ./x.ts`).
+ *
+ * Why not `@graphql-mesh/soap`: it sends a SOAP 1.2 envelope without `SOAPAction` even to SOAP 1.1
+ * bindings, ignores WS-Security, and turns a SOAP Fault into a silent null. Here node-soap parses the
+ * WSDL and writes and reads the envelopes (the envelope and `SOAPAction` follow the binding), the
+ * WS-Security header comes from configuration, the call goes through the gateway's upstream
+ * transport, and a Fault becomes a typed GraphQL error on the fields it affects.
+ *
+ *   export const schema = createSoapSchema({ source: 'inventory', wsdlPath, endpoint, security, send });
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  GraphQLBoolean, GraphQLError, GraphQLFloat, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull,
+  GraphQLObjectType, GraphQLSchema, GraphQLString,
+  type GraphQLFieldConfig, type GraphQLInputType, type GraphQLOutputType, type GraphQLScalarType,
+} from 'graphql';
+import soap from 'soap';
+import { upstreamError } from '../errors.js';
+import { createSoapTransport, faultToError, type Send } from './soap-transport.js';
+import { camel, readServiceModel, type FieldModel, type OperationModel, type ScalarName, type ServiceModel } from './wsdl-model.js';
+
+export interface SoapSchemaOptions {
+  /** The source's name, as errors report it. */
+  source: string;
+  wsdlPath: string;
+  /**
+   * Where and as whom to call, read on the first call rather than at build time, so that building
+   * the schema needs neither a live upstream nor its credentials. `endpoint` overrides `soap:address`.
+   */
+  connection: () => { endpoint?: string; security?: { username: string; password: string } };
+  send: Send;
+  /** Which operations are safe reads (Query fields); the others become Mutation fields. */
+  isQuery?: (operationName: string) => boolean;
+}
+
+const READ_OPERATION = /^(Get|List|Find|Search|Query|Lookup|Check|Read)[A-Z]/;
+const SCALARS: Record<ScalarName, GraphQLScalarType> = {
+  String: GraphQLString, Boolean: GraphQLBoolean, Int: GraphQLInt, Float: GraphQLFloat,
+};
+
+export async function createSoapSchema(options: SoapSchemaOptions): Promise<GraphQLSchema> {
+  const wsdlXml = await readFile(options.wsdlPath, 'utf8');
+  const client = await soap.createClientAsync(options.wsdlPath, { httpClient: createSoapTransport(options.source, options.send) });
+  const model = readServiceModel(client.wsdl, wsdlXml);
+  // The envelope and the SOAPAction's place follow the binding's SOAP version.
+  client.wsdl.options.forceSoap12Headers = model.soapVersion === '1.2';
+  let connected = false;
+  const invoke = (operation: string, args: unknown) => {
+    if (!connected) {
+      const { endpoint, security } = options.connection();
+      client.setEndpoint(endpoint ?? model.endpoint);
+      if (security) client.setSecurity(new soap.WSSecurity(security.username, security.password, { passwordType: 'PasswordText' }));
+      connected = true;
+    }
+    return (client as unknown as Record<string, (args: unknown) => Promise<[unknown]>>)[`${operation}Async`]!(args);
+  };
+  return buildSchema(model, options, invoke);
+}
+
+type Invoke = (operation: string, args: unknown) => Promise<[unknown]>;
+
+/** Private: the GraphQL types, created once each from the model. */
+function buildSchema(model: ServiceModel, options: SoapSchemaOptions, invoke: Invoke): GraphQLSchema {
+  const outputs = new Map<string, GraphQLObjectType>();
+  const inputs = new Map<string, GraphQLInputObjectType>();
+
+  const outputType = (field: FieldModel): GraphQLOutputType => {
+    const named = field.isScalar ? SCALARS[field.type as ScalarName] : objectType(field.type);
+    // A missing repeated element reads as an empty list, so lists are never null.
+    if (field.isList) return new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(named)));
+    return field.isRequired ? new GraphQLNonNull(named) : named;
+  };
+  const objectType = (name: string): GraphQLObjectType => {
+    let type = outputs.get(name);
+    if (!type) {
+      const fields = model.types.get(name)!.fields;
+      type = new GraphQLObjectType({
+        name,
+        fields: () => Object.fromEntries(fields.map((field) => [camel(field.xmlName), {
+          type: outputType(field),
+          resolve: (parent: Record<string, unknown>) => readValue(field, parent?.[field.xmlName]),
+        }])),
+      });
+      outputs.set(name, type);
+    }
+    return type;
+  };
+  const inputType = (field: FieldModel): GraphQLInputType => {
+    let named: GraphQLInputType = field.isScalar ? SCALARS[field.type as ScalarName] : inputObjectType(field.type);
+    if (field.isList) named = new GraphQLList(new GraphQLNonNull(named));
+    return field.isRequired ? new GraphQLNonNull(named) : named;
+  };
+  const inputObjectType = (name: string): GraphQLInputObjectType => {
+    let type = inputs.get(name);
+    if (!type) {
+      const fields = model.types.get(name)!.fields;
+      type = new GraphQLInputObjectType({
+        name: `${name}Input`,
+        fields: () => Object.fromEntries(fields.map((field) => [camel(field.xmlName), { type: inputType(field) }])),
+      });
+      inputs.set(name, type);
+    }
+    return type;
+  };
+
+  const rootField = (operation: OperationModel): GraphQLFieldConfig<unknown, unknown> => {
+    // A response wrapper with one child (GetStockLevelsResponse → StockLevel[]) is answered by that child.
+    const single = operation.output.length === 1 ? operation.output[0]! : undefined;
+    const type = single ? outputType(single) : objectType(declareResultType(model, operation));
+    return {
+      type,
+      args: Object.fromEntries(operation.input.map((field) => [camel(field.xmlName), { type: inputType(field) }])),
+      resolve: async (_root, args) => {
+        const [result] = await invoke(operation.name, toXml(model, operation.input, args)).catch((error: unknown) => {
+          throw error instanceof GraphQLError ? error : faultToError(options.source, error);
+        });
+        if (result === null || typeof result !== 'object') {
+          if (single && single.isList) return [];
+          throw upstreamError(options.source, 'UPSTREAM_BAD_RESPONSE', `${options.source} answered ${operation.name} without a body.`);
+        }
+        return single ? readValue(single, (result as Record<string, unknown>)[single.xmlName]) : result;
+      },
+    };
+  };
+
+  const isQuery = options.isQuery ?? ((name: string) => READ_OPERATION.test(name));
+  const fieldsOf = (read: boolean) =>
+    Object.fromEntries(model.operations.filter((op) => isQuery(op.name) === read).map((op) => [camel(op.name), rootField(op)]));
+  const queryFields = fieldsOf(true);
+  const mutationFields = fieldsOf(false);
+  return new GraphQLSchema({
+    query: new GraphQLObjectType({ name: 'Query', fields: Object.keys(queryFields).length ? queryFields : { _empty: { type: GraphQLString } } }),
+    mutation: Object.keys(mutationFields).length ? new GraphQLObjectType({ name: 'Mutation', fields: mutationFields }) : undefined,
+  });
+}
+
+/** Private: an operation whose response has several children gets an object type of its own. */
+function declareResultType(model: ServiceModel, operation: OperationModel): string {
+  const name = `${operation.name}Result`;
+  if (!model.types.has(name)) model.types.set(name, { name, fields: operation.output });
+  return name;
+}
+
+/** Private: GraphQL arguments (camelCase) back to the XML element names the upstream expects. */
+function toXml(model: ServiceModel, fields: FieldModel[], value: Record<string, unknown>): Record<string, unknown> {
+  const xml: Record<string, unknown> = {};
+  for (const field of fields) {
+    const item = value[camel(field.xmlName)];
+    if (item === undefined || item === null) continue;
+    const convert = (one: unknown) => (field.isScalar ? one : toXml(model, model.types.get(field.type)!.fields, one as Record<string, unknown>));
+    xml[field.xmlName] = Array.isArray(item) ? item.map(convert) : convert(item);
+  }
+  return xml;
+}
+
+/**
+ * Private: one value as node-soap parsed it, shaped the way the schema promises. node-soap gives a
+ * lone element of a repeated field as an object rather than a one-item array, leaves numbers and
+ * booleans as text, and wraps text content of elements with attributes in `$value`.
+ */
+function readValue(field: FieldModel, raw: unknown): unknown {
+  if (field.isList) {
+    if (raw === undefined || raw === null) return [];
+    return (Array.isArray(raw) ? raw : [raw]).map((item) => readOne(field, item));
+  }
+  return raw === undefined || raw === null ? null : readOne(field, raw);
+}
+
+function readOne(field: FieldModel, raw: unknown): unknown {
+  if (!field.isScalar) return raw;
+  const text = typeof raw === 'object' && raw !== null && '$value' in raw ? (raw as { $value: unknown }).$value : raw;
+  switch (field.type as ScalarName) {
+    case 'Boolean':
+      return text === true || text === 'true' || text === '1';
+    case 'Int':
+    case 'Float':
+      return typeof text === 'number' ? text : Number(text);
+    default:
+      return typeof text === 'string' ? text : String(text);
+  }
+}

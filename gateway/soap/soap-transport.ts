@@ -1,0 +1,64 @@
+/**
+ * node-soap's HTTP client, replaced by the gateway's upstream transport (credentials, timeouts, typed
+ * errors in one place), and the mapping of a SOAP Fault to a GraphQL error.
+ */
+import type { GraphQLError } from 'graphql';
+import { codeForUpstreamStatus, upstreamError } from '../errors.js';
+
+export type Send = (url: string, init: RequestInit) => Promise<Response>;
+
+type Callback = (error: unknown, response?: unknown, body?: string) => void;
+
+/** What node-soap's `Client` calls on its `httpClient` option. */
+export function createSoapTransport(source: string, send: Send) {
+  return {
+    request(url: string, data: string, callback: Callback, headers: Record<string, string>) {
+      send(url, { method: 'POST', headers, body: data })
+        .then(async (response) => {
+          const body = await response.text();
+          // SOAP 1.1 and 1.2 report a Fault with HTTP 500 (1.2 also 400): node-soap reads the Fault.
+          const isFault = (response.status === 500 || response.status === 400) && /<(\w+:)?Fault[\s>]/.test(body);
+          if (!response.ok && !isFault) {
+            callback(upstreamError(source, codeForUpstreamStatus(response.status), `${source} answered HTTP ${response.status}.`, {
+              upstreamStatus: response.status,
+            }));
+            return;
+          }
+          callback(null, { status: response.status, headers: Object.fromEntries(response.headers), data: body }, body);
+        })
+        .catch((error: unknown) => callback(error));
+    },
+  };
+}
+
+// WS-Security's fault codes for credentials the upstream refused (OASIS WSS 1.1, §12).
+const SECURITY_FAULTS = /(FailedAuthentication|InvalidSecurityToken|InvalidSecurity|FailedCheck)$/;
+
+interface FaultBody {
+  faultcode?: unknown;
+  faultstring?: unknown;
+  detail?: unknown;
+  Code?: { Value?: unknown };
+  Reason?: { Text?: unknown };
+  Detail?: unknown;
+}
+
+/** A node-soap failure as the error the fields get: a Fault keeps its code, message and detail. */
+export function faultToError(source: string, error: unknown): GraphQLError {
+  const fault = (error as { root?: { Envelope?: { Body?: { Fault?: FaultBody } } } })?.root?.Envelope?.Body?.Fault;
+  if (!fault) {
+    return upstreamError(source, 'UPSTREAM_BAD_RESPONSE', `${source} answered with a body that is not a SOAP envelope of this service.`);
+  }
+  const text = (value: unknown): string =>
+    typeof value === 'object' && value !== null && '$value' in value ? String((value as { $value: unknown }).$value) : String(value ?? '');
+  const faultCode = text(fault.faultcode ?? fault.Code?.Value);
+  const faultString = text(fault.faultstring ?? fault.Reason?.Text);
+  if (SECURITY_FAULTS.test(faultCode)) {
+    return upstreamError(source, 'UPSTREAM_AUTH_FAILED', `${source} refused Switchboard's WS-Security credentials.`, { faultCode });
+  }
+  const detail = fault.detail ?? fault.Detail;
+  return upstreamError(source, 'SOAP_FAULT', `${source} answered with a SOAP Fault: ${faultString}`, {
+    faultCode,
+    ...(detail && typeof detail === 'object' ? { faultDetail: detail } : {}),
+  });
+}

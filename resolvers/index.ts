@@ -1,0 +1,44 @@
+/**
+ * The resolvers of the stitched graph (resolvers/schema.graphql). Each one reads its parent's key and
+ * asks a per-request loader, which batches the whole level into one upstream call.
+ */
+import { GraphQLError } from 'graphql';
+import { loadersFor, type Customer, type Order, type Product, type Review, type SourcesContext } from './loaders.js';
+
+const MAX_PAGE = 1000;
+
+export const resolvers = {
+  Query: {
+    products: (_: unknown, args: { first: number; after?: string | null; search?: string | null }, context: SourcesContext) => {
+      if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
+        throw new GraphQLError(`first must be between 1 and ${MAX_PAGE}, but got: ${args.first}.`, {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      }
+      return loadersFor(context).productPage(args);
+    },
+    product: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).products.load(id),
+    customer: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).customers.load(id),
+    order: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).orders.load(id),
+  },
+  Product: {
+    stock: (product: Product, _: unknown, context: SourcesContext) => loadersFor(context).stock.load(product.sku),
+    reviews: async (product: Product, _: unknown, context: SourcesContext) =>
+      (await loadersFor(context).reviewsOfProduct.load(product.id))?.reviews ?? [],
+    rating: async (product: Product, _: unknown, context: SourcesContext) =>
+      (await loadersFor(context).reviewsOfProduct.load(product.id))?.averageRating ?? null,
+  },
+  Review: {
+    author: (review: Review, _: unknown, context: SourcesContext) => loadersFor(context).customers.load(review.customerId),
+  },
+  Customer: {
+    orders: (customer: Customer, _: unknown, context: SourcesContext) => loadersFor(context).ordersOfCustomer.load(customer.id),
+  },
+  Order: {
+    customer: (order: Order, _: unknown, context: SourcesContext) => loadersFor(context).customers.load(order.customerId),
+    payment: (order: Order, _: unknown, context: SourcesContext) => loadersFor(context).paymentOfOrder.load(order.id),
+  },
+  OrderLine: {
+    product: (line: { productId: string }, _: unknown, context: SourcesContext) => loadersFor(context).products.load(line.productId),
+  },
+};

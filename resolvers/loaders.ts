@@ -1,0 +1,124 @@
+/**
+ * Per-request DataLoaders: every stitched field loads through one of these, so the items of one level
+ * of a query reach each upstream as one batched call (split only where the upstream caps its batches).
+ * A new set is created for every request (see `loadersFor`): nothing is cached across requests.
+ */
+import DataLoader from 'dataloader';
+import type { ProductRecord, CustomerRecord, OrderRecord, PaymentRecord, ReviewRecord } from '../sources/world/seed.js';
+
+export type Product = ProductRecord;
+export type Customer = CustomerRecord;
+export type Order = OrderRecord;
+export type Payment = PaymentRecord;
+export type Review = ReviewRecord;
+export interface StockLevel {
+  sku: string;
+  total: number;
+  warehouses: { warehouse: string; quantity: number }[];
+}
+export interface ProductReviews {
+  productId: string;
+  averageRating: number | null;
+  count: number;
+  reviews: Review[];
+}
+
+type SdkCall = (options: { root: unknown; args: Record<string, unknown>; context: unknown; selectionSet: string }) => Promise<unknown>;
+type SourceSdk = { Query: Record<string, SdkCall> };
+/** The part of Mesh's context the loaders use: the in-context SDK of each source. */
+export interface SourcesContext {
+  catalog: SourceSdk;
+  payments: SourceSdk;
+  inventory: SourceSdk;
+  reviews: SourceSdk;
+}
+
+// What each loader asks its upstream for: every field the public types read, so that one call serves
+// every selection of the same level.
+const PRODUCT = '{ id sku name description category price currency }';
+const CUSTOMER = '{ id name email country createdAt }';
+const ORDER = '{ id customerId placedAt status currency total lines { productId quantity unitPrice } }';
+const PAYMENT = '{ id orderId amount currency status method createdAt }';
+const STOCK = '{ sku total warehouses { warehouse quantity } }';
+const REVIEWS = '{ productId averageRating count reviews { id productId customerId rating title body createdAt } }';
+
+// The batch caps the upstreams document (sources/*/openapi.yaml, inventory.wsdl, reviews SDL).
+const CATALOG_MAX_IDS = 100;
+const PAYMENTS_MAX_IDS = 100;
+const INVENTORY_MAX_SKUS = 250;
+const REVIEWS_MAX_IDS = 500;
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export function createLoaders(context: SourcesContext) {
+  const call = async <T>(source: keyof SourcesContext, field: string, args: Record<string, unknown>, selectionSet: string) => {
+    const result = await context[source].Query[field]!({ root: {}, args, context, selectionSet });
+    // Mesh's SDK hands a failed delegation back as a value: make it the error of every key.
+    if (result instanceof Error) throw result;
+    return (result ?? []) as T[];
+  };
+  const products = new DataLoader<string, Product | null>(
+    async (ids) => byKey(ids, await call<Product>('catalog', 'listProducts', { ids }, PRODUCT), (p) => p.id),
+    { maxBatchSize: CATALOG_MAX_IDS },
+  );
+  return {
+    products,
+    /** A page of products; each is also primed into `products`, so stitching it again costs nothing. */
+    async productPage(args: { first: number; after?: string | null; search?: string | null }): Promise<Product[]> {
+      const page = await call<Product>('catalog', 'listProducts', args, PRODUCT);
+      for (const product of page) products.prime(product.id, product);
+      return page;
+    },
+    customers: new DataLoader<string, Customer | null>(
+      async (ids) => byKey(ids, await call<Customer>('catalog', 'listCustomers', { ids }, CUSTOMER), (c) => c.id),
+      { maxBatchSize: CATALOG_MAX_IDS },
+    ),
+    orders: new DataLoader<string, Order | null>(
+      async (ids) => byKey(ids, await call<Order>('catalog', 'listOrders', { ids }, ORDER), (o) => o.id),
+      { maxBatchSize: CATALOG_MAX_IDS },
+    ),
+    ordersOfCustomer: new DataLoader<string, Order[]>(
+      async (customerIds) => groupByKey(customerIds, await call<Order>('catalog', 'listOrders', { customerIds }, ORDER), (o) => o.customerId),
+      { maxBatchSize: CATALOG_MAX_IDS },
+    ),
+    paymentOfOrder: new DataLoader<string, Payment | null>(
+      async (orderIds) => byKey(orderIds, await call<Payment>('payments', 'listPayments', { orderIds }, PAYMENT), (p) => p.orderId),
+      { maxBatchSize: PAYMENTS_MAX_IDS },
+    ),
+    stock: new DataLoader<string, StockLevel | null>(
+      async (skus) => byKey(skus, await call<StockLevel>('inventory', 'getStockLevels', { sku: skus }, STOCK), (s) => s.sku),
+      { maxBatchSize: INVENTORY_MAX_SKUS },
+    ),
+    /** Reviews and the rating share one loader: asking for both costs one call, not two. */
+    reviewsOfProduct: new DataLoader<string, ProductReviews | null>(
+      async (productIds) =>
+        byKey(productIds, await call<ProductReviews>('reviews', 'productReviews', { productIds }, REVIEWS), (r) => r.productId),
+      { maxBatchSize: REVIEWS_MAX_IDS },
+    ),
+  };
+}
+
+const perRequest = new WeakMap<object, Loaders>();
+
+/** The loaders of the request that `context` belongs to, created on first use. */
+export function loadersFor(context: SourcesContext): Loaders {
+  let loaders = perRequest.get(context);
+  if (!loaders) {
+    loaders = createLoaders(context);
+    perRequest.set(context, loaders);
+  }
+  return loaders;
+}
+
+/** Private: the rows in the order of `keys`; a key the upstream left out gets null. */
+function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
+  const index = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => index.get(key) ?? null);
+}
+
+/** Private: the rows of each key, in the upstream's order. */
+function groupByKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key)!);
+}

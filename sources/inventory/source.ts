@@ -1,0 +1,18 @@
+/**
+ * The `inventory` source for Mesh's graphql handler: the warehouse ERP's SOAP service, as an
+ * executable schema built from its pinned WSDL (see gateway/soap for why not the stock SOAP handler).
+ */
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../gateway/config.js';
+import { createSoapSchema } from '../../gateway/soap/soap-schema.js';
+import { upstreams } from '../../gateway/upstream/index.js';
+
+export const schema = createSoapSchema({
+  source: 'inventory',
+  wsdlPath: fileURLToPath(new URL('./inventory.wsdl', import.meta.url)),
+  connection: () => {
+    const { url, username, password } = loadConfig(process.env).sources.inventory;
+    return { endpoint: url, security: { username, password } };
+  },
+  send: (url, init) => upstreams().send('inventory', url, init),
+});
