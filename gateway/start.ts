@@ -1,0 +1,78 @@
+/**
+ * What `npm start` does: start a demo upstream for every source the environment does not point
+ * elsewhere, check the configuration, build the composition if it is stale, and serve the gateway.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEMO_CREDENTIALS, startDemoServices, type DemoService } from '../sources/world/index.js';
+import { loadConfig, SOURCE_NAMES, SOURCE_URL_VARIABLES, type GatewayConfig, type SourceName } from './config.js';
+import { ensureMeshBuilt } from './build-mesh.js';
+import { createGateway, GRAPHQL_PATH } from './server.js';
+
+export interface RunningSwitchboard {
+  config: GatewayConfig;
+  url: string;
+  demo: Partial<Record<SourceName, DemoService>>;
+  close(): Promise<void>;
+}
+
+/** The demo credentials, as the variables the gateway reads them from. */
+const DEMO_VARIABLES: Record<string, string> = {
+  CATALOG_API_KEY: DEMO_CREDENTIALS.catalogApiKey,
+  PAYMENTS_CLIENT_ID: DEMO_CREDENTIALS.paymentsClientId,
+  PAYMENTS_CLIENT_SECRET: DEMO_CREDENTIALS.paymentsClientSecret,
+  INVENTORY_USERNAME: DEMO_CREDENTIALS.inventoryUsername,
+  INVENTORY_PASSWORD: DEMO_CREDENTIALS.inventoryPassword,
+  REVIEWS_TOKEN: DEMO_CREDENTIALS.reviewsToken,
+};
+const DEMO_PORTS: Record<SourceName, number> = { catalog: 4101, payments: 4102, inventory: 4103, reviews: 4104 };
+
+export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Promise<RunningSwitchboard> {
+  const missing = SOURCE_NAMES.filter((name) => !env[SOURCE_URL_VARIABLES[name]]);
+  // PORT=0 asks for a free port: the demo upstreams then take free ports too.
+  const randomPorts = env.PORT === '0';
+  const demo = missing.length
+    ? await startDemoServices(missing, (name) => (randomPorts ? 0 : DEMO_PORTS[name]))
+    : {};
+  try {
+    for (const name of missing) {
+      env[SOURCE_URL_VARIABLES[name]] = demoEndpoint(name, demo[name]!.url);
+    }
+    if (missing.length) for (const [name, value] of Object.entries(DEMO_VARIABLES)) env[name] ??= value;
+    const config = loadConfig(env);
+    ensureMeshBuilt();
+    const gateway = await createGateway(config);
+    const server = createServer(gateway.yoga);
+    await listen(server, config.port, config.host);
+    const { port } = server.address() as AddressInfo;
+    return {
+      config,
+      url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}${GRAPHQL_PATH}`,
+      demo,
+      async close() {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await gateway.close();
+        await Promise.all(Object.values(demo).map((service) => service.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(Object.values(demo).map((service) => service.close()));
+    throw error;
+  }
+}
+
+/** Private: the URL the gateway calls for a demo source (the SOAP and GraphQL endpoints sit on a path). */
+function demoEndpoint(name: SourceName, base: string): string {
+  if (name === 'inventory') return `${base}/inventory`;
+  if (name === 'reviews') return `${base}/graphql`;
+  return base;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`PORT ${port} is in use: stop what runs there or set PORT to another port.`) : error));
+    server.listen(port, host, () => resolve());
+  });
+}

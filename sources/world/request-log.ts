@@ -1,0 +1,47 @@
+/**
+ * What a demo upstream received: one entry per HTTP request, so that tests prove batching by the
+ * shape of the calls (the `keys` of each entry) and not only by the data that came back.
+ *
+ *   const log = new RequestLog();
+ *   log.record({ method: 'GET', path: '/products', operation: 'listProducts', keys: ['prod-0001'], status: 200 });
+ *   log.entries.map((entry) => entry.keys); // [['prod-0001']]
+ */
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** The REST operationId, the SOAP operation name, or the GraphQL root fields joined by ","; '' when unknown. */
+  operation: string;
+  /** The ids, SKUs or product ids the request asked for, in its order; [] when none. */
+  keys: string[];
+  /** The HTTP status of the response. */
+  status: number;
+  /** The query string, for REST calls. */
+  query?: Record<string, string>;
+}
+
+export class RequestLog {
+  #entries: RequestLogEntry[] = [];
+
+  /** Records a copy of `entry`, so a caller that keeps its object cannot rewrite history. */
+  record(entry: RequestLogEntry): void {
+    this.#entries.push({ ...entry, keys: [...entry.keys] });
+  }
+
+  get entries(): readonly RequestLogEntry[] {
+    return this.#entries;
+  }
+
+  get count(): number {
+    return this.#entries.length;
+  }
+
+  reset(): void {
+    this.#entries = [];
+  }
+
+  /** The body of `GET /_admin/requests`. */
+  toJSON(): { count: number; requests: RequestLogEntry[] } {
+    return { count: this.count, requests: [...this.#entries] };
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Disposable Switchboards for tests: the four demo upstreams on port 0 and the gateway in this
+ * process, queried through yoga's fetch (HTTP semantics, no socket). The upstreams' request logs
+ * are read over HTTP, as `GET /_admin/requests`, the way an operator would read them.
+ */
+import { loadConfig } from '../../gateway/config.js';
+import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server.js';
+import { DEMO_CREDENTIALS, startDemoWorld } from '../../sources/world/index.js';
+
+export type DemoWorld = Awaited<ReturnType<typeof startDemoWorld>>;
+export const SOURCES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  operation: string;
+  keys: string[];
+  status: number;
+}
+
+export interface GraphQLResponse {
+  status: number;
+  body: { data?: Record<string, any> | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+}
+
+export interface TestSwitchboard {
+  world: DemoWorld;
+  gateway: Gateway;
+  query(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** What each upstream received since the last `resetLogs`. */
+  requests(): Promise<Record<Source, LoggedRequest[]>>;
+  resetLogs(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * `variables` overrides what the gateway is configured with (not what the upstreams expect), so
+ * a test can give the gateway wrong credentials.
+ */
+export async function startTestSwitchboard(variables: Record<string, string> = {}): Promise<TestSwitchboard> {
+  const world = await startDemoWorld();
+  Object.assign(process.env, {
+    CATALOG_URL: world.catalog.url,
+    PAYMENTS_URL: world.payments.url,
+    INVENTORY_URL: `${world.inventory.url}/inventory`,
+    REVIEWS_URL: `${world.reviews.url}/graphql`,
+    CATALOG_API_KEY: DEMO_CREDENTIALS.catalogApiKey,
+    PAYMENTS_CLIENT_ID: DEMO_CREDENTIALS.paymentsClientId,
+    PAYMENTS_CLIENT_SECRET: DEMO_CREDENTIALS.paymentsClientSecret,
+    INVENTORY_USERNAME: DEMO_CREDENTIALS.inventoryUsername,
+    INVENTORY_PASSWORD: DEMO_CREDENTIALS.inventoryPassword,
+    REVIEWS_TOKEN: DEMO_CREDENTIALS.reviewsToken,
+    ...variables,
+  });
+  const gateway = await createGateway(loadConfig(process.env));
+  const services = { catalog: world.catalog, payments: world.payments, inventory: world.inventory, reviews: world.reviews };
+  return {
+    world,
+    gateway,
+    async query(query, variables) {
+      const response = await gateway.yoga.fetch(`http://switchboard${GRAPHQL_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async requests() {
+      const entries = await Promise.all(SOURCES.map(async (name) => {
+        const response = await fetch(`${services[name].url}/_admin/requests`);
+        const log = (await response.json()) as { count: number; requests: LoggedRequest[] };
+        return [name, log.requests] as const;
+      }));
+      return Object.fromEntries(entries) as Record<Source, LoggedRequest[]>;
+    },
+    async resetLogs() {
+      await Promise.all(SOURCES.map((name) => fetch(`${services[name].url}/_admin/reset`, { method: 'POST' })));
+    },
+    async close() {
+      await gateway.close();
+      await world.close();
+    },
+  };
+}
+
+/** The number of calls each upstream received. */
+export function callCounts(requests: Record<Source, LoggedRequest[]>): Record<Source, number> {
+  return Object.fromEntries(SOURCES.map((name) => [name, requests[name].length])) as Record<Source, number>;
+}
