@@ -43,7 +43,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       useSchema(toPublicSchema(mesh.schema)),
       useErrorShape(),
       useHealth(),
-      useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER)) }),
+      useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) }),
     ],
   });
   return {

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEMO_CREDENTIALS, startDemoServices, type DemoService } from '../sources/world/index.js';
+import { DEMO_CREDENTIALS, DEMO_PORTS, startDemoServices, type DemoService } from '../sources/world/index.js';
 import { loadConfig, SOURCE_NAMES, SOURCE_URL_VARIABLES, type GatewayConfig, type SourceName } from './config.js';
 import { ensureMeshBuilt } from './build-mesh.js';
 import { createGateway, GRAPHQL_PATH } from './server.js';
@@ -25,7 +25,6 @@ const DEMO_VARIABLES: Record<string, string> = {
   INVENTORY_PASSWORD: DEMO_CREDENTIALS.inventoryPassword,
   REVIEWS_TOKEN: DEMO_CREDENTIALS.reviewsToken,
 };
-const DEMO_PORTS: Record<SourceName, number> = { catalog: 4101, payments: 4102, inventory: 4103, reviews: 4104 };
 
 export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Promise<RunningSwitchboard> {
   const missing = SOURCE_NAMES.filter((name) => !env[SOURCE_URL_VARIABLES[name]]);

@@ -16,11 +16,11 @@ export interface GraphiQLPage {
   etag: string;
 }
 
-/** The example operations shown as tabs: every `.graphql` file of a folder, in name order. */
-export function readExampleOperations(folder: string): { query: string }[] {
+/** The example operations shown as tabs: every `.graphql` file of a folder, `first` first, then by name. */
+export function readExampleOperations(folder: string, first: string): { query: string }[] {
   return readdirSync(folder)
     .filter((file) => file.endsWith('.graphql'))
-    .sort()
+    .sort((a, b) => Number(b === first) - Number(a === first) || a.localeCompare(b))
     .map((file) => ({ query: readFileSync(join(folder, file), 'utf8') }));
 }
 

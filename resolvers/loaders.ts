@@ -4,6 +4,8 @@
  * A new set is created for every request (see `loadersFor`): nothing is cached across requests.
  */
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
+import { upstreamError } from '../gateway/errors.js';
 import type { ProductRecord, CustomerRecord, OrderRecord, PaymentRecord, ReviewRecord } from '../sources/world/seed.js';
 
 export type Product = ProductRecord;
@@ -43,7 +45,7 @@ const STOCK = '{ sku total warehouses { warehouse quantity } }';
 const REVIEWS = '{ productId averageRating count reviews { id productId customerId rating title body createdAt } }';
 
 // The batch caps the upstreams document (sources/*/openapi.yaml, inventory.wsdl, reviews SDL).
-const CATALOG_MAX_IDS = 100;
+const CATALOG_MAX_IDS = 250;
 const PAYMENTS_MAX_IDS = 100;
 const INVENTORY_MAX_SKUS = 250;
 const REVIEWS_MAX_IDS = 500;
@@ -54,7 +56,7 @@ export function createLoaders(context: SourcesContext) {
   const call = async <T>(source: keyof SourcesContext, field: string, args: Record<string, unknown>, selectionSet: string) => {
     const result = await context[source].Query[field]!({ root: {}, args, context, selectionSet });
     // Mesh's SDK hands a failed delegation back as a value: make it the error of every key.
-    if (result instanceof Error) throw result;
+    if (result instanceof Error) throw asFieldError(source, result);
     return (result ?? []) as T[];
   };
   const products = new DataLoader<string, Product | null>(
@@ -108,6 +110,22 @@ export function loadersFor(context: SourcesContext): Loaders {
     perRequest.set(context, loaders);
   }
   return loaders;
+}
+
+/**
+ * Private: the error the fields of a failed batch get. It loses the path of the SDK's own call
+ * (`listCustomers`), so that graphql-js locates it at each field that asked
+ * (`products.0.reviews.1.author`). An error that is not one of the upstream transport's typed errors
+ * (a handler failing to read a body, say) carries the upstream's URL and body in its extensions: it
+ * becomes UPSTREAM_BAD_RESPONSE instead, and the original goes to the server log only.
+ */
+function asFieldError(source: keyof SourcesContext, error: Error): GraphQLError {
+  const first = error instanceof AggregateError && error.errors.length ? (error.errors[0] as Error) : error;
+  if (first instanceof GraphQLError && first.extensions.source === source && first.extensions.code) {
+    return new GraphQLError(first.message, { extensions: first.extensions, originalError: first.originalError });
+  }
+  console.error(`[switchboard] ${source} answered unreadably:`, first);
+  return upstreamError(source, 'UPSTREAM_BAD_RESPONSE', `${source} answered with a response Switchboard could not read.`);
 }
 
 /** Private: the rows in the order of `keys`; a key the upstream left out gets null. */

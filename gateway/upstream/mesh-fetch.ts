@@ -12,3 +12,6 @@ export default async function meshFetch(url: string, init: RequestInit = {}): Pr
   }
   return upstreams().request(source, url, init);
 }
+
+// The built mesh imports this module's `fetch`.
+export { meshFetch as fetch };

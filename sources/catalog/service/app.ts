@@ -19,11 +19,11 @@ export interface CatalogServiceOptions {
   apiKey?: string;
 }
 
-/** The most ids one batch read may ask for, as the contract says. */
-export const MAX_IDS = 100;
+/** The most ids one batch read may ask for (`maxItems` in openapi.yaml). */
+export const MAX_IDS = 250;
 const PAGE = { min: 1, max: 1000, fallback: 20 };
 
-export function startCatalogService(options: CatalogServiceOptions = {}): Promise<ServiceHandle> {
+export async function startCatalogService(options: CatalogServiceOptions = {}): Promise<ServiceHandle> {
   const world = options.world ?? createWorld();
   const apiKey = options.apiKey ?? DEMO_CREDENTIALS.catalogApiKey;
   const handler = createJsonHandler(catalogRoutes(world), (request) => requireApiKey(request, apiKey));
@@ -62,7 +62,7 @@ function catalogRoutes(world: World): JsonRoute[] {
 /**
  * Private: `GET /products`. With `ids` it is a batch read in the order of `ids`, and `first`,
  * `after` and `search` do not apply (clients such as Mesh send the default `first` along with
- * `ids`, which must not cut a batch of 100 down to 20). Otherwise it is a page in id order.
+ * `ids`, which must not cut a batch down to 20). Otherwise it is a page in id order.
  */
 function listProducts(world: World, products: Map<string, ProductRecord>, query: URLSearchParams) {
   const first = intParam(query, 'first', PAGE);

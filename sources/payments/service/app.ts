@@ -1,0 +1,53 @@
+/**
+ * The demo payment processor (`sources/payments/openapi.yaml`): payments of orders over REST, behind
+ * short-lived OAuth2 client-credentials tokens from `POST /oauth/token`.
+ *
+ *   const payments = await startPaymentsService({ port: 0, tokenTtlSeconds: 1 });
+ *   // POST /oauth/token (Basic switchboard:demo-payments-secret, grant_type=client_credentials), then
+ *   await fetch(`${payments.url}/payments?orderIds=ord-00001`, { headers: { authorization: `Bearer ${token}` } });
+ */
+import { createWorld, type World } from '../../world/seed.js';
+import { DEMO_CREDENTIALS } from '../../world/config.js';
+import { startHttpService, type ServiceHandle } from '../../world/http-service.js';
+import { createJsonHandler, found, listParam, ok, type JsonRoute } from '../../world/json-api.js';
+import { groupBy, indexBy, pickAll } from '../../world/lookup.js';
+import { createTokenRoute, createTokenStore, requireBearerToken } from './oauth.js';
+
+export interface PaymentsServiceOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** A world shared with the other demo upstreams; a new `createWorld()` by default. */
+  world?: World;
+  clientId?: string;
+  clientSecret?: string;
+  /** How long an access token lives; short, so that clients must handle expiry. */
+  tokenTtlSeconds?: number;
+}
+
+/** The most order ids one batch read may ask for, as the contract says. */
+export const MAX_ORDER_IDS = 100;
+
+export async function startPaymentsService(options: PaymentsServiceOptions = {}): Promise<ServiceHandle> {
+  const world = options.world ?? createWorld();
+  const tokens = createTokenStore(options.tokenTtlSeconds ?? DEMO_CREDENTIALS.paymentsTokenTtlSeconds);
+  const client = {
+    clientId: options.clientId ?? DEMO_CREDENTIALS.paymentsClientId,
+    clientSecret: options.clientSecret ?? DEMO_CREDENTIALS.paymentsClientSecret,
+  };
+  const routes = [createTokenRoute(client, tokens), ...paymentRoutes(world)];
+  const handler = createJsonHandler(routes, (request) => requireBearerToken(request, tokens));
+  return startHttpService({ name: 'payments', port: options.port, handler });
+}
+
+/** Private: the routes of the contract, over indexes built once. */
+function paymentRoutes(world: World): JsonRoute[] {
+  const payments = indexBy(world.payments, (payment) => payment.id);
+  const paymentsByOrder = groupBy(world.payments, (payment) => payment.orderId);
+  return [
+    {
+      method: 'GET', path: '/payments', operation: 'listPayments', keyParams: ['orderIds'],
+      handle: ({ query }) => ok(pickAll(paymentsByOrder, listParam(query, 'orderIds', { max: MAX_ORDER_IDS, required: true })!)),
+    },
+    { method: 'GET', path: '/payments/{id}', operation: 'getPayment', handle: ({ params }) => ok(found(payments.get(params.id!), 'payment', params.id!)) },
+  ];
+}

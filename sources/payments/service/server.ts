@@ -1,0 +1,13 @@
+/**
+ * Runs the demo payment processor on its own: `npx tsx sources/payments/service/server.ts`
+ * (PORT, PAYMENTS_CLIENT_ID, PAYMENTS_CLIENT_SECRET, PAYMENTS_TOKEN_TTL_SECONDS).
+ */
+import { runService } from '../../world/run-service.js';
+import { startPaymentsService } from './app.js';
+
+await runService('payments', (port, credentials) => startPaymentsService({
+  port,
+  clientId: credentials.paymentsClientId,
+  clientSecret: credentials.paymentsClientSecret,
+  tokenTtlSeconds: credentials.paymentsTokenTtlSeconds,
+}));

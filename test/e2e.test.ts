@@ -1,0 +1,138 @@
+// End to end over real sockets: `npm start`'s own script with PORT=0 (the gateway and the demo
+// upstreams on free ports), the front-page query, health, the GraphQL-over-HTTP audit, and GraphiQL
+// in headless Chromium with every non-local request refused.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { serverAudits } from 'graphql-http';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerById, reviewsOf, stockOf, world } from './helpers/expected.js';
+
+const FRONT_PAGE = '{ products(first: 100) { id name stock { total } reviews { rating author { name } } } }';
+
+let child: ChildProcessWithoutNullStreams;
+let gatewayUrl: string;
+let demoUrls: Record<string, string>;
+let startedIn: number;
+const output: string[] = [];
+
+beforeAll(async () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', NODE_ENV: 'production' };
+  for (const name of ['CATALOG_URL', 'PAYMENTS_URL', 'INVENTORY_URL', 'REVIEWS_URL']) delete env[name];
+  const spawnedAt = Date.now();
+  child = spawn('node_modules/.bin/tsx', ['scripts/start.ts'], { env });
+  child.stderr.on('data', (chunk) => output.push(String(chunk)));
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += String(chunk);
+      output.push(String(chunk));
+      const ready = /ready in \d+ ms: (\S+)/.exec(text);
+      const demo = [...text.matchAll(/demo upstream (\w+)\s+(\S+)/g)];
+      if (ready && demo.length === 4) {
+        gatewayUrl = ready[1]!;
+        demoUrls = Object.fromEntries(demo.map((m) => [m[1], m[2]]));
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output.join('')}`)));
+  });
+  const first = await post(FRONT_PAGE);
+  expect(first.status).toBe(200);
+  startedIn = Date.now() - spawnedAt;
+}, 60_000);
+
+afterAll(async () => {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+});
+
+async function post(query: string) {
+  const response = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe('npm start', () => {
+  it('prints the gateway URL and the four demo upstreams, and answers the front-page query within 10 s', async () => {
+    expect(gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    expect(Object.keys(demoUrls).sort()).toEqual(['catalog', 'inventory', 'payments', 'reviews']);
+    expect(startedIn).toBeLessThan(10_000);
+    const { body } = await post(FRONT_PAGE);
+    expect(body.data.products).toHaveLength(100);
+    expect(body.data.products[0]).toEqual({
+      id: world.products[0]!.id,
+      name: world.products[0]!.name,
+      stock: { total: stockOf(world.products[0]!.sku).total },
+      reviews: reviewsOf(world.products[0]!.id).map((r) => ({ rating: r.rating, author: { name: customerById.get(r.customerId)!.name } })),
+    });
+  });
+
+  it('serves the demo upstreams request logs, showing the batched calls', async () => {
+    await Promise.all(Object.values(demoUrls).map((url) => fetch(`${url}/_admin/reset`, { method: 'POST' })));
+    await post(FRONT_PAGE);
+    const counts = await Promise.all(Object.entries(demoUrls).map(async ([name, url]) => {
+      const log = (await (await fetch(`${url}/_admin/requests`)).json()) as { count: number };
+      return [name, log.count];
+    }));
+    expect(Object.fromEntries(counts)).toEqual({ catalog: 2, payments: 0, inventory: 1, reviews: 1 });
+  });
+
+  it('answers GET /healthz with 200', async () => {
+    const response = await fetch(new URL('/healthz', gatewayUrl));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('passes every MUST of the GraphQL-over-HTTP audit', async () => {
+    const audits = serverAudits({ url: gatewayUrl });
+    const results = await Promise.all(audits.map(async (audit) => ({ name: audit.name, ...(await audit.fn()) })));
+    const failedMusts = results.filter((r) => r.status === 'error' && r.name.startsWith('MUST'));
+    const tally = { ok: 0, warn: 0, error: 0 };
+    for (const r of results) tally[r.status]++;
+    console.log(`graphql-http audit: ${results.length} audits, ${tally.ok} ok, ${tally.warn} warn, ${tally.error} error; MUST: ${results.filter((r) => r.name.startsWith('MUST')).length} run, ${failedMusts.length} failed`);
+    expect(failedMusts.map((r) => r.name)).toEqual([]);
+  });
+
+  it('serves GraphiQL without any outside asset, compressed and revalidated by ETag', async () => {
+    const response = await fetch(gatewayUrl, { headers: { accept: 'text/html', 'accept-encoding': 'gzip' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    const html = await response.text();
+    expect(html).toContain('<title>Switchboard</title>');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="https?:|unpkg\.com|cdn\.jsdelivr/);
+    const again = await fetch(gatewayUrl, { headers: { accept: 'text/html', 'if-none-match': response.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('runs the example query in GraphiQL in headless Chromium, offline', async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    const refused: string[] = [];
+    try {
+      const page = await browser.newPage();
+      await page.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (['127.0.0.1', 'localhost'].includes(url.hostname) || url.protocol === 'blob:' || url.protocol === 'data:') return route.continue();
+        refused.push(url.href);
+        return route.abort();
+      });
+      await page.goto(gatewayUrl);
+      await page.locator('.graphiql-execute-button').click({ timeout: 20_000 });
+      const result = page.locator('.result-window');
+      // Monaco renders spaces as no-break spaces: compare the text with its white space folded.
+      await expect.poll(async () => (await result.innerText()).replace(/\s+/g, ' '), { timeout: 20_000 }).toContain(`"name": "${world.products[0]!.name}"`);
+    } finally {
+      await browser.close();
+    }
+    expect(refused).toEqual([]);
+  });
+});

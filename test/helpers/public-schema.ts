@@ -1,0 +1,12 @@
+// The public schema of the built composition, printed as generated/schema.graphql holds it.
+import { toPublicSchema } from '../../gateway/public-schema.js';
+import { printPublicSchema } from '../../gateway/print-schema.js';
+
+export async function loadPublicSchema(): Promise<string> {
+  // Building the schema reads no environment and calls no upstream.
+  const { getBuiltMesh } = (await import('../../.mesh/index.js' as string)) as { getBuiltMesh(): Promise<{ schema: import('graphql').GraphQLSchema; destroy(): void }> };
+  const mesh = await getBuiltMesh();
+  const printed = printPublicSchema(toPublicSchema(mesh.schema));
+  mesh.destroy();
+  return printed;
+}
