@@ -52,7 +52,7 @@ export function useGraphiQL(options: { endpoint: string; page: () => GraphiQLPag
       }
       const gzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
       endResponse(
-        new fetchAPI.Response(gzip ? page.gzipped : page.html, {
+        new fetchAPI.Response(gzip ? new Uint8Array(page.gzipped) : page.html, {
           status: 200,
           headers: { ...headers, 'content-type': 'text/html; charset=utf-8', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
         }),

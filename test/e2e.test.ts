@@ -90,11 +90,11 @@ describe('npm start', () => {
 
   it('passes every MUST of the GraphQL-over-HTTP audit', async () => {
     const audits = serverAudits({ url: gatewayUrl });
-    const results = await Promise.all(audits.map(async (audit) => ({ name: audit.name, ...(await audit.fn()) })));
+    const results = await Promise.all(audits.map(async (audit) => ({ ...(await audit.fn()), name: audit.name })));
     const failedMusts = results.filter((r) => r.status === 'error' && r.name.startsWith('MUST'));
-    const tally = { ok: 0, warn: 0, error: 0 };
-    for (const r of results) tally[r.status]++;
-    console.log(`graphql-http audit: ${results.length} audits, ${tally.ok} ok, ${tally.warn} warn, ${tally.error} error; MUST: ${results.filter((r) => r.name.startsWith('MUST')).length} run, ${failedMusts.length} failed`);
+    const tally: Record<string, number> = { ok: 0, warn: 0, notice: 0, error: 0 };
+    for (const r of results) tally[r.status] = (tally[r.status] ?? 0) + 1;
+    console.log(`graphql-http audit: ${results.length} audits, ${tally.ok} ok, ${tally.warn} warn, ${tally.notice} notice, ${tally.error} error; MUST: ${results.filter((r) => r.name.startsWith('MUST')).length} run, ${failedMusts.length} failed`);
     expect(failedMusts.map((r) => r.name)).toEqual([]);
   });
 

@@ -41,8 +41,10 @@ const SCALARS: Record<ScalarName, GraphQLScalarType> = {
 
 export async function createSoapSchema(options: SoapSchemaOptions): Promise<GraphQLSchema> {
   const wsdlXml = await readFile(options.wsdlPath, 'utf8');
-  const client = await soap.createClientAsync(options.wsdlPath, { httpClient: createSoapTransport(options.source, options.send) });
-  const model = readServiceModel(client.wsdl, wsdlXml);
+  // node-soap types its HTTP client as axios-returning; it only uses the callback, as the transport does.
+  const httpClient = createSoapTransport(options.source, options.send) as unknown as soap.IHttpClient;
+  const client = await soap.createClientAsync(options.wsdlPath, { httpClient });
+  const model = readServiceModel(client.wsdl as unknown as { definitions: unknown }, wsdlXml);
   // The envelope and the SOAPAction's place follow the binding's SOAP version.
   client.wsdl.options.forceSoap12Headers = model.soapVersion === '1.2';
   let connected = false;

@@ -84,7 +84,7 @@ interface Binding {
 const XSD_NAMESPACES = new Set(['http://www.w3.org/2001/XMLSchema', 'http://www.w3.org/1999/XMLSchema']);
 
 /** Builds the model of one port of a parsed WSDL (`client.wsdl` from node-soap). */
-export function readServiceModel(wsdl: { definitions: unknown; xml?: string }, wsdlXml: string): ServiceModel {
+export function readServiceModel(wsdl: { definitions: unknown }, wsdlXml: string): ServiceModel {
   const definitions = wsdl.definitions as Definitions;
   const [serviceName] = Object.keys(definitions.services);
   if (!serviceName) throw new Error('the WSDL declares no <service>');
