@@ -40,6 +40,7 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
     if (missing.length) for (const [name, value] of Object.entries(DEMO_VARIABLES)) env[name] ??= value;
     const config = loadConfig(env);
     ensureMeshBuilt();
+    await warnAboutUnreachable(config, SOURCE_NAMES.filter((name) => !missing.includes(name)));
     const gateway = await createGateway(config);
     const server = createServer(gateway.yoga);
     await listen(server, config.port, config.host);
@@ -59,6 +60,24 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
     await Promise.all(Object.values(demo).map((service) => service.close()));
     throw error;
   }
+}
+
+/**
+ * Private: one line for each configured upstream that does not answer at all. The gateway starts
+ * anyway (an upstream may come up later, and a failing source costs only its own fields), but the
+ * operator learns it now rather than from the first failing query.
+ */
+async function warnAboutUnreachable(config: GatewayConfig, names: readonly SourceName[]): Promise<void> {
+  await Promise.all(names.map(async (name) => {
+    try {
+      const response = await fetch(config.sources[name].url, { method: 'HEAD', signal: AbortSignal.timeout(3000) });
+      await response.body?.cancel();
+    } catch (error) {
+      const variable = SOURCE_URL_VARIABLES[name];
+      const reason = (error as Error).name === 'TimeoutError' ? 'no answer within 3 s' : 'connection failed';
+      console.warn(`${name}: ${variable} does not answer (${reason}): start that upstream or point ${variable} at it; its fields fail until it answers.`);
+    }
+  }));
 }
 
 /** Private: the URL the gateway calls for a demo source (the SOAP and GraphQL endpoints sit on a path). */

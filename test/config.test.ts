@@ -1,0 +1,85 @@
+// Misuse of the configuration: each bad value stops the start with one line naming the variable,
+// pinned here word for word.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkContracts } from '../gateway/build-mesh.js';
+import { loadConfig } from '../gateway/config.js';
+
+const VALID = {
+  CATALOG_URL: 'http://127.0.0.1:4101',
+  PAYMENTS_URL: 'http://127.0.0.1:4102',
+  INVENTORY_URL: 'http://127.0.0.1:4103/inventory',
+  REVIEWS_URL: 'http://127.0.0.1:4104/graphql',
+  CATALOG_API_KEY: 'k',
+  PAYMENTS_CLIENT_ID: 'i',
+  PAYMENTS_CLIENT_SECRET: 's',
+  INVENTORY_USERNAME: 'u',
+  INVENTORY_PASSWORD: 'p',
+  REVIEWS_TOKEN: 't',
+};
+
+describe('loadConfig', () => {
+  it('reads a valid environment', () => {
+    const config = loadConfig({ ...VALID, PORT: '8080', NODE_ENV: 'production' });
+    expect(config.port).toBe(8080);
+    expect(config.production).toBe(true);
+    expect(config.sources.payments.tokenUrl).toBe('http://127.0.0.1:4102/oauth/token');
+    expect(config.sources.inventory).toEqual({ name: 'inventory', url: 'http://127.0.0.1:4103/inventory', username: 'u', password: 'p' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a port number from 0 to 65535, but got: "eighty".'],
+    [{ PORT: '70000' }, 'PORT must be a port number from 0 to 65535, but got: "70000".'],
+    [{ NODE_ENV: 'prod' }, 'NODE_ENV must be one of development, production, test, but got: "prod".'],
+    [{ CATALOG_URL: 'catalog.example.com' }, 'CATALOG_URL must be an http(s) URL, but got: "catalog.example.com".'],
+    [{ REVIEWS_URL: 'ftp://reviews.example.com' }, 'REVIEWS_URL must be an http(s) URL, but got: "ftp://reviews.example.com".'],
+    [{ PAYMENTS_CLIENT_SECRET: '' }, 'PAYMENTS_CLIENT_SECRET must be set to the credential Switchboard uses toward that upstream (see .env.example), but it is missing.'],
+    [{ INVENTORY_URL: undefined }, 'INVENTORY_URL must be set to the http(s) URL of that upstream (see .env.example), but it is missing.'],
+  ])('refuses %o', (change, message) => {
+    expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);
+  });
+});
+
+describe('checkContracts', () => {
+  it('names the source whose contract file is missing', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'switchboard-'));
+    try {
+      cpSync(resolve('.meshrc.yaml'), join(copy, '.meshrc.yaml'));
+      cpSync(resolve('sources'), join(copy, 'sources'), { recursive: true });
+      rmSync(join(copy, 'sources/catalog/openapi.yaml'));
+      expect(() => checkContracts(copy)).toThrow(
+        'catalog: the contract file ./sources/catalog/openapi.yaml is missing: restore it, or fix the source\'s path in .meshrc.yaml.',
+      );
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start', () => {
+  const start = (env: Record<string, string>) =>
+    spawnSync('node_modules/.bin/tsx', ['scripts/start.ts'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+
+  it('stops with one line naming a bad variable', () => {
+    const run = start({ PORT: 'eighty' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe('Switchboard did not start: PORT must be a port number from 0 to 65535, but got: "eighty".');
+  });
+
+  it('names an unreachable upstream in one line, and serves anyway', () => {
+    // Port 9 (discard) on loopback: nothing listens there. SIGTERM after the warning ends the run.
+    const run = spawnSync('bash', ['-c', 'node_modules/.bin/tsx scripts/start.ts & pid=$!; sleep 8; kill $pid; wait $pid'], {
+      env: { ...process.env, PORT: '0', CATALOG_URL: 'http://127.0.0.1:9', CATALOG_API_KEY: 'k' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toContain(
+      'catalog: CATALOG_URL does not answer (connection failed): start that upstream or point CATALOG_URL at it; its fields fail until it answers.',
+    );
+    expect(run.stdout).toMatch(/Switchboard is ready in \d+ ms: http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(run.stdout).not.toContain('demo upstream catalog');
+  });
+});
