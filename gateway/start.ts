@@ -17,7 +17,7 @@ export interface RunningSwitchboard {
 }
 
 /** The demo credentials, as the variables the gateway reads them from. */
-const DEMO_VARIABLES: Record<string, string> = {
+export const DEMO_VARIABLES: Record<string, string> = {
   CATALOG_API_KEY: DEMO_CREDENTIALS.catalogApiKey,
   PAYMENTS_CLIENT_ID: DEMO_CREDENTIALS.paymentsClientId,
   PAYMENTS_CLIENT_SECRET: DEMO_CREDENTIALS.paymentsClientSecret,
@@ -80,8 +80,8 @@ async function warnAboutUnreachable(config: GatewayConfig, names: readonly Sourc
   }));
 }
 
-/** Private: the URL the gateway calls for a demo source (the SOAP and GraphQL endpoints sit on a path). */
-function demoEndpoint(name: SourceName, base: string): string {
+/** The URL the gateway calls for a demo source (the SOAP and GraphQL endpoints sit on a path). */
+export function demoEndpoint(name: SourceName, base: string): string {
   if (name === 'inventory') return `${base}/inventory`;
   if (name === 'reviews') return `${base}/graphql`;
   return base;

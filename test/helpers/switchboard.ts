@@ -3,9 +3,10 @@
  * process, queried through yoga's fetch (HTTP semantics, no socket). The upstreams' request logs
  * are read over HTTP, as `GET /_admin/requests`, the way an operator would read them.
  */
-import { loadConfig } from '../../gateway/config.js';
+import { loadConfig, SOURCE_URL_VARIABLES } from '../../gateway/config.js';
+import { DEMO_VARIABLES, demoEndpoint } from '../../gateway/start.js';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server.js';
-import { DEMO_CREDENTIALS, startDemoWorld } from '../../sources/world/index.js';
+import { startDemoWorld } from '../../sources/world/index.js';
 
 export type DemoWorld = Awaited<ReturnType<typeof startDemoWorld>>;
 export const SOURCES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
@@ -40,19 +41,8 @@ export interface TestSwitchboard {
  */
 export async function startTestSwitchboard(variables: Record<string, string> = {}): Promise<TestSwitchboard> {
   const world = await startDemoWorld();
-  Object.assign(process.env, {
-    CATALOG_URL: world.catalog.url,
-    PAYMENTS_URL: world.payments.url,
-    INVENTORY_URL: `${world.inventory.url}/inventory`,
-    REVIEWS_URL: `${world.reviews.url}/graphql`,
-    CATALOG_API_KEY: DEMO_CREDENTIALS.catalogApiKey,
-    PAYMENTS_CLIENT_ID: DEMO_CREDENTIALS.paymentsClientId,
-    PAYMENTS_CLIENT_SECRET: DEMO_CREDENTIALS.paymentsClientSecret,
-    INVENTORY_USERNAME: DEMO_CREDENTIALS.inventoryUsername,
-    INVENTORY_PASSWORD: DEMO_CREDENTIALS.inventoryPassword,
-    REVIEWS_TOKEN: DEMO_CREDENTIALS.reviewsToken,
-    ...variables,
-  });
+  const urls = Object.fromEntries(SOURCES.map((name) => [SOURCE_URL_VARIABLES[name], demoEndpoint(name, world[name].url)]));
+  Object.assign(process.env, urls, DEMO_VARIABLES, variables);
   const gateway = await createGateway(loadConfig(process.env));
   const services = { catalog: world.catalog, payments: world.payments, inventory: world.inventory, reviews: world.reviews };
   return {
