@@ -1,19 +1,30 @@
 /**
- * The unified schema as clients see it. Mesh's built schema also carries what its handlers use
- * internally (`@httpOperation`, `@transport`, `ObjMap`, `HTTPMethod`) and the types of the sources'
- * own root fields that the composition hides; none of it is part of Switchboard's API.
+ * The unified schema as clients see it, and as the gateway executes it. Mesh's built schema also
+ * carries what its handlers use internally (`@httpOperation`, `@transport`, `ObjMap`, `HTTPMethod`)
+ * and the types of the sources' own root fields that the composition hides; none of it is part of
+ * Switchboard's API. Its fields also resolve through schema stitching, which wraps every field of
+ * every result: here each field has the stitched graph's own resolver or the default one, and the
+ * stitched graph reaches the sources through gateway/source-clients.ts.
  */
-import { GraphQLSchema, specifiedDirectives } from 'graphql';
+import { GraphQLSchema, specifiedDirectives, type GraphQLFieldResolver } from 'graphql';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
 
-export function toPublicSchema(schema: GraphQLSchema): GraphQLSchema {
-  // A schema built from its root types alone holds exactly the types reachable from them; the type
-  // objects (and their resolvers and stitching data) are the same ones Mesh built.
-  return new GraphQLSchema({
+export type Resolvers = Record<string, Record<string, GraphQLFieldResolver<unknown, unknown>>>;
+
+export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {}): GraphQLSchema {
+  // A schema built from its root types alone holds exactly the types reachable from them.
+  const reachable = new GraphQLSchema({
     query: schema.getQueryType(),
     mutation: schema.getMutationType(),
     subscription: schema.getSubscriptionType(),
     directives: specifiedDirectives,
-    extensions: schema.extensions,
-    astNode: schema.astNode,
+  });
+  return mapSchema(reachable, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => ({
+      ...field,
+      resolve: resolvers[typeName]?.[fieldName],
+      subscribe: undefined,
+      extensions: {},
+    }),
   });
 }

@@ -8,7 +8,10 @@
 import { fileURLToPath } from 'node:url';
 import { createYoga, useSchema, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
-import { toPublicSchema } from './public-schema.js';
+import { resolvers } from '../resolvers/index.js';
+import type { SourcesContext } from '../resolvers/loaders.js';
+import { toPublicSchema, type Resolvers } from './public-schema.js';
+import { createSourceClients, type RawSource } from './source-clients.js';
 import { createMaskError, useErrorShape } from './use-error-shape.js';
 import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-graphiql.js';
 import { useHealth } from './use-health.js';
@@ -23,12 +26,21 @@ export interface Gateway {
 
 interface BuiltMesh {
   schema: import('graphql').GraphQLSchema;
-  plugins: import('graphql-yoga').Plugin[];
+  rawSources: RawSource[];
   destroy(): void;
 }
 
-export async function createGateway(config: GatewayConfig): Promise<Gateway> {
+export interface GatewayOptions {
+  /**
+   * Whether the stitched fields batch their upstream calls (the default). Off, every item costs its
+   * own call, as Mesh does out of the box: the benchmarks' baseline (a), never a production setting.
+   */
+  batching?: boolean;
+}
+
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const mesh = await loadBuiltMesh();
+  const batching = options.batching ?? true;
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const yoga = createYoga({
     graphqlEndpoint: GRAPHQL_PATH,
@@ -37,10 +49,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     landingPage: false,
     maskedErrors: { maskError: createMaskError(log) },
     logging: config.production ? 'warn' : 'info',
+    // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
+    context: { batching, sources: createSourceClients(mesh.rawSources) } satisfies SourcesContext,
     plugins: [
-      ...mesh.plugins,
-      // After Mesh's own useSchema: clients see the public schema, Mesh executes the same types.
-      useSchema(toPublicSchema(mesh.schema)),
+      useSchema(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers)),
       useErrorShape(),
       useHealth(),
       useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) }),

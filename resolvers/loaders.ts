@@ -5,7 +5,9 @@
  */
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
+import type { SourceName } from '../gateway/config.js';
 import { upstreamError } from '../gateway/errors.js';
+import type { SourceClients } from '../gateway/source-clients.js';
 import type { ProductRecord, CustomerRecord, OrderRecord, PaymentRecord, ReviewRecord } from '../sources/world/seed.js';
 
 export type Product = ProductRecord;
@@ -25,14 +27,12 @@ export interface ProductReviews {
   reviews: Review[];
 }
 
-type SdkCall = (options: { root: unknown; args: Record<string, unknown>; context: unknown; selectionSet: string }) => Promise<unknown>;
-type SourceSdk = { Query: Record<string, SdkCall> };
-/** The part of Mesh's context the loaders use: the in-context SDK of each source. */
+/** What the loaders need of a request's context (gateway/server.ts provides it). */
 export interface SourcesContext {
-  catalog: SourceSdk;
-  payments: SourceSdk;
-  inventory: SourceSdk;
-  reviews: SourceSdk;
+  /** How the loaders reach each source (gateway/source-clients.ts). */
+  sources: SourceClients;
+  /** False only in the benchmarks' unbatched baseline (GatewayOptions.batching). */
+  batching?: boolean;
 }
 
 // What each loader asks its upstream for: every field the public types read, so that one call serves
@@ -53,15 +53,18 @@ const REVIEWS_MAX_IDS = 500;
 export type Loaders = ReturnType<typeof createLoaders>;
 
 export function createLoaders(context: SourcesContext) {
-  const call = async <T>(source: keyof SourcesContext, field: string, args: Record<string, unknown>, selectionSet: string) => {
-    const result = await context[source].Query[field]!({ root: {}, args, context, selectionSet });
-    // Mesh's SDK hands a failed delegation back as a value: make it the error of every key.
-    if (result instanceof Error) throw asFieldError(source, result);
-    return (result ?? []) as T[];
+  const batch = context.batching ?? true;
+  const call = async <T>(source: SourceName, field: string, args: Record<string, unknown>, selectionSet: string) => {
+    try {
+      return ((await context.sources[source].query(field, args, selectionSet, context)) ?? []) as T[];
+    } catch (error) {
+      // The error of every key of the batch.
+      throw asFieldError(source, error as Error);
+    }
   };
   const products = new DataLoader<string, Product | null>(
     async (ids) => byKey(ids, await call<Product>('catalog', 'listProducts', { ids }, PRODUCT), (p) => p.id),
-    { maxBatchSize: CATALOG_MAX_IDS },
+    { maxBatchSize: CATALOG_MAX_IDS, batch },
   );
   return {
     products,
@@ -73,29 +76,29 @@ export function createLoaders(context: SourcesContext) {
     },
     customers: new DataLoader<string, Customer | null>(
       async (ids) => byKey(ids, await call<Customer>('catalog', 'listCustomers', { ids }, CUSTOMER), (c) => c.id),
-      { maxBatchSize: CATALOG_MAX_IDS },
+      { maxBatchSize: CATALOG_MAX_IDS, batch },
     ),
     orders: new DataLoader<string, Order | null>(
       async (ids) => byKey(ids, await call<Order>('catalog', 'listOrders', { ids }, ORDER), (o) => o.id),
-      { maxBatchSize: CATALOG_MAX_IDS },
+      { maxBatchSize: CATALOG_MAX_IDS, batch },
     ),
     ordersOfCustomer: new DataLoader<string, Order[]>(
       async (customerIds) => groupByKey(customerIds, await call<Order>('catalog', 'listOrders', { customerIds }, ORDER), (o) => o.customerId),
-      { maxBatchSize: CATALOG_MAX_IDS },
+      { maxBatchSize: CATALOG_MAX_IDS, batch },
     ),
     paymentOfOrder: new DataLoader<string, Payment | null>(
       async (orderIds) => byKey(orderIds, await call<Payment>('payments', 'listPayments', { orderIds }, PAYMENT), (p) => p.orderId),
-      { maxBatchSize: PAYMENTS_MAX_IDS },
+      { maxBatchSize: PAYMENTS_MAX_IDS, batch },
     ),
     stock: new DataLoader<string, StockLevel | null>(
       async (skus) => byKey(skus, await call<StockLevel>('inventory', 'getStockLevels', { sku: skus }, STOCK), (s) => s.sku),
-      { maxBatchSize: INVENTORY_MAX_SKUS },
+      { maxBatchSize: INVENTORY_MAX_SKUS, batch },
     ),
     /** Reviews and the rating share one loader: asking for both costs one call, not two. */
     reviewsOfProduct: new DataLoader<string, ProductReviews | null>(
       async (productIds) =>
         byKey(productIds, await call<ProductReviews>('reviews', 'productReviews', { productIds }, REVIEWS), (r) => r.productId),
-      { maxBatchSize: REVIEWS_MAX_IDS },
+      { maxBatchSize: REVIEWS_MAX_IDS, batch },
     ),
   };
 }
@@ -113,13 +116,13 @@ export function loadersFor(context: SourcesContext): Loaders {
 }
 
 /**
- * Private: the error the fields of a failed batch get. It loses the path of the SDK's own call
+ * Private: the error the fields of a failed batch get. It loses the path of the source's own call
  * (`listCustomers`), so that graphql-js locates it at each field that asked
  * (`products.0.reviews.1.author`). An error that is not one of the upstream transport's typed errors
  * (a handler failing to read a body, say) carries the upstream's URL and body in its extensions: it
  * becomes UPSTREAM_BAD_RESPONSE instead, and the original goes to the server log only.
  */
-function asFieldError(source: keyof SourcesContext, error: Error): GraphQLError {
+function asFieldError(source: SourceName, error: Error): GraphQLError {
   const first = error instanceof AggregateError && error.errors.length ? (error.errors[0] as Error) : error;
   if (first instanceof GraphQLError && first.extensions.source === source && first.extensions.code) {
     return new GraphQLError(first.message, { extensions: first.extensions, originalError: first.originalError });

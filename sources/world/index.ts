@@ -12,11 +12,11 @@ import { startInventoryService } from '../inventory/service/app.js';
 import { startPaymentsService } from '../payments/service/app.js';
 import { startReviewsService } from '../reviews/service/app.js';
 import { DEMO_CREDENTIALS, type DemoCredentials, type DemoServiceName } from './config.js';
-import type { ServiceHandle } from './http-service.js';
+import type { ServiceHandle, ServingOptions } from './http-service.js';
 import { createWorld, type World } from './seed.js';
 
 export { DEMO_CREDENTIALS, DEMO_PORTS, type DemoCredentials, type DemoServiceName } from './config.js';
-export type { ServiceHandle } from './http-service.js';
+export type { ServiceHandle, ServingOptions } from './http-service.js';
 export { RequestLog, type RequestLogEntry } from './request-log.js';
 
 /** A running demo upstream. */
@@ -24,26 +24,29 @@ export type DemoService = ServiceHandle;
 
 export const DEMO_SERVICE_NAMES: readonly DemoServiceName[] = ['catalog', 'payments', 'inventory', 'reviews'];
 
-type Starter = (world: World, port: number, credentials: DemoCredentials) => Promise<ServiceHandle>;
+type Starter = (world: World, port: number, credentials: DemoCredentials, serving?: ServingOptions) => Promise<ServiceHandle>;
 
 const STARTERS: Record<DemoServiceName, Starter> = {
-  catalog: (world, port, credentials) => startCatalogService({ world, port, apiKey: credentials.catalogApiKey }),
-  payments: (world, port, credentials) => startPaymentsService({
+  catalog: (world, port, credentials, serving) => startCatalogService({ world, port, serving, apiKey: credentials.catalogApiKey }),
+  payments: (world, port, credentials, serving) => startPaymentsService({
     world,
     port,
+    serving,
     clientId: credentials.paymentsClientId,
     clientSecret: credentials.paymentsClientSecret,
     tokenTtlSeconds: credentials.paymentsTokenTtlSeconds,
   }),
-  inventory: (world, port, credentials) =>
-    startInventoryService({ world, port, username: credentials.inventoryUsername, password: credentials.inventoryPassword }),
-  reviews: (world, port, credentials) => startReviewsService({ world, port, token: credentials.reviewsToken }),
+  inventory: (world, port, credentials, serving) =>
+    startInventoryService({ world, port, serving, username: credentials.inventoryUsername, password: credentials.inventoryPassword }),
+  reviews: (world, port, credentials, serving) => startReviewsService({ world, port, serving, token: credentials.reviewsToken }),
 };
 
 export interface DemoServicesOptions {
   /** One world shared by the services; a new `createWorld()` by default. */
   world?: World;
   credentials?: Partial<DemoCredentials>;
+  /** Added delay and replay, for benchmarks; none by default. */
+  serving?: ServingOptions;
 }
 
 /**
@@ -59,7 +62,7 @@ export async function startDemoServices(
 ): Promise<Partial<Record<DemoServiceName, DemoService>>> {
   const world = options.world ?? createWorld();
   const credentials = { ...DEMO_CREDENTIALS, ...options.credentials };
-  const started = await Promise.allSettled(names.map((name) => STARTERS[name](world, portOf(name), credentials)));
+  const started = await Promise.allSettled(names.map((name) => STARTERS[name](world, portOf(name), credentials, options.serving)));
   const failure = started.find((result) => result.status === 'rejected');
   if (failure) {
     // One port taken must not leave the others listening.

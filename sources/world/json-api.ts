@@ -116,6 +116,12 @@ export function found<T>(record: T | undefined, what: string, id: string): T {
 
 /** Reads a request body of at most `limit` bytes as text. */
 export async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
+  // A body the server already read (ServingOptions.replay) is on `req.body`, as node-soap and yoga expect.
+  const read = (req as { body?: unknown }).body;
+  if (Buffer.isBuffer(read)) {
+    if (read.length > limit) throw problem(413, 'payload_too_large', `The body must be at most ${limit} bytes.`);
+    return read.toString('utf8');
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -22,10 +22,18 @@ export interface RequestLogEntry {
 
 export class RequestLog {
   #entries: RequestLogEntry[] = [];
+  #count = 0;
+  readonly #countOnly: boolean;
+
+  /** `countOnly` keeps the number of requests but not the entries (long benchmark runs). */
+  constructor(options: { countOnly?: boolean } = {}) {
+    this.#countOnly = options.countOnly ?? false;
+  }
 
   /** Records a copy of `entry`, so a caller that keeps its object cannot rewrite history. */
   record(entry: RequestLogEntry): void {
-    this.#entries.push({ ...entry, keys: [...entry.keys] });
+    this.#count += 1;
+    if (!this.#countOnly) this.#entries.push({ ...entry, keys: [...entry.keys] });
   }
 
   get entries(): readonly RequestLogEntry[] {
@@ -33,11 +41,12 @@ export class RequestLog {
   }
 
   get count(): number {
-    return this.#entries.length;
+    return this.#count;
   }
 
   reset(): void {
     this.#entries = [];
+    this.#count = 0;
   }
 
   /** The body of `GET /_admin/requests`. */

@@ -7,13 +7,15 @@
  */
 import { createWorld, type ProductRecord, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS, safeEqual } from '../../world/config.js';
-import { startHttpService, type ServiceHandle } from '../../world/http-service.js';
+import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import { createJsonHandler, found, intParam, listParam, ok, problem, type JsonRequest, type JsonRoute } from '../../world/json-api.js';
 import { groupBy, indexBy, newestFirst, pickAll } from '../../world/lookup.js';
 
 export interface CatalogServiceOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Added delay and replay, for benchmarks (see ServingOptions). */
+  serving?: ServingOptions;
   /** A world shared with the other demo upstreams; a new `createWorld()` by default. */
   world?: World;
   apiKey?: string;
@@ -27,7 +29,7 @@ export async function startCatalogService(options: CatalogServiceOptions = {}): 
   const world = options.world ?? createWorld();
   const apiKey = options.apiKey ?? DEMO_CREDENTIALS.catalogApiKey;
   const handler = createJsonHandler(catalogRoutes(world), (request) => requireApiKey(request, apiKey));
-  return startHttpService({ name: 'catalog', port: options.port, handler });
+  return startHttpService({ name: 'catalog', port: options.port, serving: options.serving, handler });
 }
 
 /** Private: the routes of the contract, over indexes built once. */

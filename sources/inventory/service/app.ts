@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as soap from 'soap';
 import { createWorld, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS } from '../../world/config.js';
-import { pathOf, startHttpService, type ServiceHandle } from '../../world/http-service.js';
+import { pathOf, startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import type { RequestLogEntry } from '../../world/request-log.js';
 import { soapFaultEnvelope } from './soap-faults.js';
 import { createGetStockLevels, requestedSkus } from './stock-levels.js';
@@ -30,6 +30,8 @@ const OPERATIONS = new Map([['http://switchboard.example/inventory/GetStockLevel
 export interface InventoryServiceOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Added delay and replay, for benchmarks (see ServingOptions). */
+  serving?: ServingOptions;
   /** A world shared with the other demo upstreams; a new `createWorld()` by default. */
   world?: World;
   username?: string;
@@ -56,6 +58,7 @@ export async function startInventoryService(options: InventoryServiceOptions = {
   return startHttpService({
     name: 'inventory',
     port: options.port,
+    serving: options.serving,
     server,
     handler: (req, res, entry) => {
       if (pathOf(req).replace(/\/$/, '') !== INVENTORY_PATH) {

@@ -8,7 +8,7 @@
  */
 import { createWorld, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS } from '../../world/config.js';
-import { startHttpService, type ServiceHandle } from '../../world/http-service.js';
+import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import { createJsonHandler, found, listParam, ok, type JsonRoute } from '../../world/json-api.js';
 import { groupBy, indexBy, pickAll } from '../../world/lookup.js';
 import { createTokenRoute, createTokenStore, requireBearerToken } from './oauth.js';
@@ -16,6 +16,8 @@ import { createTokenRoute, createTokenStore, requireBearerToken } from './oauth.
 export interface PaymentsServiceOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Added delay and replay, for benchmarks (see ServingOptions). */
+  serving?: ServingOptions;
   /** A world shared with the other demo upstreams; a new `createWorld()` by default. */
   world?: World;
   clientId?: string;
@@ -36,7 +38,7 @@ export async function startPaymentsService(options: PaymentsServiceOptions = {})
   };
   const routes = [createTokenRoute(client, tokens), ...paymentRoutes(world)];
   const handler = createJsonHandler(routes, (request) => requireBearerToken(request, tokens));
-  return startHttpService({ name: 'payments', port: options.port, handler });
+  return startHttpService({ name: 'payments', port: options.port, serving: options.serving, handler });
 }
 
 /** Private: the routes of the contract, over indexes built once. */

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { createWorld, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS } from '../../world/config.js';
-import { startHttpService, type ServiceHandle } from '../../world/http-service.js';
+import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import { createReviewsResolvers } from './resolvers.js';
 import { useBearerToken } from './use-bearer-token.js';
 import { useRequestLog, type RequestLogContext } from './use-request-log.js';
@@ -26,6 +26,8 @@ export const REVIEWS_GRAPHQL_PATH = '/graphql';
 export interface ReviewsServiceOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Added delay and replay, for benchmarks (see ServingOptions). */
+  serving?: ServingOptions;
   /** A world shared with the other demo upstreams; a new `createWorld()` by default. */
   world?: World;
   token?: string;
@@ -44,6 +46,7 @@ export async function startReviewsService(options: ReviewsServiceOptions = {}): 
   return startHttpService({
     name: 'reviews',
     port: options.port,
+    serving: options.serving,
     handler: (req, res, entry) => yoga.handle(req, res, { logEntry: entry }),
   });
 }

@@ -1,0 +1,104 @@
+/**
+ * The benchmark's report: per upstream latency, a table of what each target did on each workload,
+ * then Switchboard's figures as ratios against each baseline measured in the same run.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { SOURCE_NAMES, type SourceName } from '../gateway/config.js';
+import { ROOT } from './processes.js';
+import type { Target } from './targets.js';
+import type { Workload } from './workloads.js';
+
+export interface Measurement {
+  latencyMs: number;
+  workload: string;
+  target: string;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  failed: number;
+  callsPerRequest: Record<SourceName, number>;
+  peakRssMb: number;
+  /** Share of one core used by the server under test. */
+  cpuPercent: number;
+  cpuMsPerRequest: number;
+  /** Share of core 0 used by the upstreams (which share it with the load generator). */
+  upstreamCpuPercent: number;
+}
+
+const VERSIONED_PACKAGES = ['@graphql-mesh/cli', 'graphql-yoga', 'graphql', 'dataloader', 'soap', 'autocannon', '@graphql-hive/gateway'];
+
+export function describeMachine(): string {
+  const version = (name: string) => {
+    try {
+      return (JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+    } catch {
+      return undefined;
+    }
+  };
+  const versions = VERSIONED_PACKAGES.map((name) => [name, version(name)]).filter(([, v]) => v).map(([name, v]) => `${name} ${v}`);
+  return [
+    `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux`,
+    `Node ${process.version}; ${versions.join(', ')}`,
+  ].join('\n');
+}
+
+export function renderReport(
+  measurements: Measurement[],
+  workloads: Workload[],
+  targets: Target[],
+  machine: string,
+  options: { runs: number; seconds: number; warmupSeconds: number; connections: number },
+): string {
+  const lines = [
+    '# Switchboard benchmark',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\`.`,
+    '',
+    '```',
+    machine,
+    '```',
+    '',
+    `Server under test on core 1; autocannon and the demo upstreams on core 0. ${options.connections} connections, `
+      + `${options.runs} run(s) of ${options.seconds} s per target after a ${options.warmupSeconds} s warm-up, interleaved; `
+      + 'the median is quoted (peak RSS: the highest). The upstreams add a fixed latency to every answer and replay '
+      + 'answers they already computed, so that their own CPU does not cap the comparison. Upstream calls are counted '
+      + 'by the upstreams themselves; "min" is the fewest calls that can answer the workload (bench/workloads.ts).',
+    '',
+    'Targets:',
+    ...targets.map((target) => `- \`${target.name}\`: ${target.title}`),
+  ];
+  for (const latencyMs of [...new Set(measurements.map((m) => m.latencyMs))]) {
+    lines.push('', `## Upstream latency ${latencyMs} ms`, '');
+    lines.push('| workload | target | req/s | p50 ms | p99 ms | upstream calls/req (c+p+i+r) | min | peak RSS MB | CPU % | CPU ms/req | failed |');
+    lines.push('| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |');
+    for (const workload of workloads) {
+      for (const m of measurements.filter((x) => x.latencyMs === latencyMs && x.workload === workload.name)) {
+        lines.push(`| ${workload.name} | ${m.target} | ${m.rps.toFixed(0)} | ${m.p50Ms} | ${m.p99Ms} | ${calls(m.callsPerRequest)} | `
+          + `${calls(workload.minimalCalls)} | ${m.peakRssMb.toFixed(0)} | ${m.cpuPercent.toFixed(0)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.failed} |`);
+      }
+    }
+    const baselines = targets.filter((target) => target.name !== 'switchboard');
+    lines.push('', `Switchboard as a ratio of each baseline (req/s; in brackets p50 latency, lower is better):`, '');
+    lines.push(`| workload | ${baselines.map((b) => `vs ${b.name}`).join(' | ')} |`);
+    lines.push(`| --- | ${baselines.map(() => '---:').join(' | ')} |`);
+    for (const workload of workloads) {
+      const ours = measurements.find((m) => m.latencyMs === latencyMs && m.workload === workload.name && m.target === 'switchboard');
+      const cells = baselines.map((baseline) => {
+        const theirs = measurements.find((m) => m.latencyMs === latencyMs && m.workload === workload.name && m.target === baseline.name);
+        if (!ours || !theirs) return 'n/a';
+        return `${(ours.rps / theirs.rps).toFixed(2)}× (${(ours.p50Ms / Math.max(theirs.p50Ms, 0.01)).toFixed(2)}×)`;
+      });
+      lines.push(`| ${workload.name} | ${cells.join(' | ')} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Private: calls per request per source, as `c+p+i+r`. */
+function calls(perSource: Record<SourceName, number>): string {
+  return SOURCE_NAMES.map((name) => {
+    const value = perSource[name];
+    return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  }).join('+');
+}

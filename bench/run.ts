@@ -1,0 +1,207 @@
+/**
+ * `npm run bench`: Switchboard and its baselines over the same demo upstreams, in one run, on this
+ * machine, reported as ratios. The server under test runs on core 1; the load generator (autocannon,
+ * in this process) and the upstreams on core 0. Each workload is measured `runs` times per target,
+ * interleaved, after a warm-up; the median is quoted. Results go to bench/results.md and stdout.
+ *
+ *   npm run bench                                  # the full table (about 25 minutes)
+ *   npm run bench -- --quick                       # one short run, to check a change
+ *   npm run bench -- --workloads W1 --targets switchboard,aggregator --latency 0
+ *   npm run bench -- --quick --targets switchboard --profile /tmp/prof   # then: npx tsx bench/profile.ts /tmp/prof/switchboard-0ms/<file>
+ */
+import { deepStrictEqual } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { DEMO_VARIABLES } from '../gateway/start.js';
+import { SOURCE_NAMES, type SourceName } from '../gateway/config.js';
+import { loadTest } from './load.js';
+import { cpuSeconds, median, pinSelf, ROOT, sampleRss, settled, startPinned, type Pinned } from './processes.js';
+import { describeMachine, renderReport, type Measurement } from './report.js';
+import { TARGETS, type Target } from './targets.js';
+import { WORKLOADS, type Workload } from './workloads.js';
+
+interface Options {
+  latencies: number[];
+  workloads: Workload[];
+  targets: Target[];
+  runs: number;
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  /** Folder for V8 CPU profiles of the servers under test (`--profile <dir>`), written when they stop. */
+  profileDir?: string;
+}
+
+const LOAD_CPU = 0;
+const SERVER_CPU = 1;
+
+function parseOptions(argv: string[]): Options {
+  const value = (flag: string) => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const list = (flag: string) => value(flag)?.split(',').map((item) => item.trim()).filter(Boolean);
+  const quick = argv.includes('--quick');
+  const pick = <T extends { name: string }>(all: readonly T[], names: string[] | undefined, what: string): T[] => {
+    if (!names) return [...all];
+    return names.map((name) => {
+      const found = all.find((item) => item.name === name);
+      if (!found) throw new Error(`Unknown ${what} ${JSON.stringify(name)}; choose from ${all.map((item) => item.name).join(', ')}.`);
+      return found;
+    });
+  };
+  return {
+    latencies: list('--latency')?.map(Number) ?? (quick ? [0] : [0, 5]),
+    workloads: pick(WORKLOADS, list('--workloads'), 'workload'),
+    targets: pick(TARGETS, list('--targets'), 'target'),
+    runs: Number(value('--runs') ?? (quick ? 1 : 3)),
+    seconds: Number(value('--seconds') ?? (quick ? 4 : 10)),
+    warmupSeconds: Number(value('--warmup') ?? (quick ? 2 : 3)),
+    connections: Number(value('--connections') ?? 50),
+    profileDir: value('--profile'),
+  };
+}
+
+type UpstreamVariables = Record<string, string>;
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  pinSelf(LOAD_CPU);
+  const measurements: Measurement[] = [];
+  for (const latencyMs of options.latencies) {
+    const upstreams = await startPinned<UpstreamVariables>('bench/upstreams.ts', [String(latencyMs)], { cpu: LOAD_CPU });
+    const running: { target: Target; process: Pinned<{ url: string }> }[] = [];
+    try {
+      for (const target of options.targets) {
+        const nodeOptions = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${target.name}-${latencyMs}ms`] : [];
+        const process = await target.start({ ...DEMO_VARIABLES, ...upstreams.ready }, SERVER_CPU, nodeOptions);
+        running.push({ target, process });
+      }
+      for (const workload of options.workloads) {
+        const serving = await checkAnswers(workload, running);
+        const runs = new Map<string, Measurement[]>();
+        for (let run = 0; run < options.runs; run += 1) {
+          for (const { target, process } of serving) {
+            const measured = await measure(target, process, workload, upstreams.ready, upstreams.pid, latencyMs, options);
+            runs.set(target.name, [...(runs.get(target.name) ?? []), measured]);
+            console.log(`  ${latencyMs} ms ${workload.name.padEnd(8)} ${target.name.padEnd(12)} run ${run + 1}: `
+              + `${measured.rps.toFixed(0)} req/s, p50 ${measured.p50Ms} ms, p99 ${measured.p99Ms} ms, `
+              + `CPU ${measured.cpuPercent.toFixed(0)}% (upstreams ${measured.upstreamCpuPercent.toFixed(0)}%)`);
+          }
+        }
+        for (const perTarget of runs.values()) measurements.push(medianOf(perTarget));
+      }
+    } finally {
+      await Promise.all(running.map(({ process }) => process.stop()));
+      await upstreams.stop();
+    }
+  }
+  const report = renderReport(measurements, options.workloads, options.targets, describeMachine(), options);
+  console.log(`\n${report}`);
+  if (!process.argv.includes('--no-write')) {
+    writeFileSync(`${ROOT}bench/results.md`, report);
+    console.log('Written to bench/results.md');
+  }
+}
+
+/**
+ * Private: asks every target the workload once and compares its data with Switchboard's; a target
+ * that answers differently is left out of that workload's measurement, with the reason printed.
+ */
+async function checkAnswers(workload: Workload, running: { target: Target; process: Pinned<{ url: string }> }[]) {
+  const answers = await Promise.all(running.map(async ({ target, process }) => {
+    const query = target.queryFor(workload);
+    if (!query) return undefined;
+    const response = await fetch(process.ready.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    const body = (await response.json()) as { data?: unknown; errors?: unknown };
+    return { status: response.status, body, data: target.normalize?.(body.data) ?? body.data };
+  }));
+  const reference = answers[0];
+  return running.filter(({ target }, index) => {
+    const answer = answers[index];
+    if (!answer) {
+      console.log(`  ${workload.name}: ${target.title} cannot serve this workload (see bench/targets.ts).`);
+      return false;
+    }
+    try {
+      if (answer.status !== 200 || answer.body.errors) throw new Error(`HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+      deepStrictEqual(answer.data, reference?.data);
+      return true;
+    } catch (error) {
+      console.log(`  ${workload.name}: ${target.title} answered differently from Switchboard; left out. ${(error as Error).message.slice(0, 400)}`);
+      return false;
+    }
+  }).filter((entry) => entry !== undefined);
+}
+
+/** Private: one warm-up and one measured run of `workload` against one target. */
+async function measure(
+  target: Target,
+  process: Pinned<{ url: string }>,
+  workload: Workload,
+  upstreams: UpstreamVariables,
+  upstreamPid: number,
+  latencyMs: number,
+  options: Options,
+): Promise<Measurement> {
+  const query = target.queryFor(workload)!;
+  const body = JSON.stringify({ query });
+  await loadTest({ url: process.ready.url, body, connections: options.connections, seconds: options.warmupSeconds });
+  // Requests still queued from the warm-up must not be counted, nor take the CPU of the measured run.
+  await settled(process.pid);
+  await Promise.all(SOURCE_NAMES.map((name) => fetch(`${upstreams[`${name.toUpperCase()}_BASE_URL`]}/_admin/reset`, { method: 'POST' })));
+  const cpuBefore = cpuSeconds(process.pid);
+  const upstreamCpuBefore = cpuSeconds(upstreamPid);
+  const rss = sampleRss(process.pid);
+  const result = await loadTest({ url: process.ready.url, body, connections: options.connections, seconds: options.seconds });
+  const rssSamples = rss.stop();
+  const cpu = cpuSeconds(process.pid) - cpuBefore;
+  const upstreamCpu = cpuSeconds(upstreamPid) - upstreamCpuBefore;
+  // What the server still owes after the load stopped is done before the next target's run.
+  await settled(process.pid);
+  const counts = await Promise.all(SOURCE_NAMES.map(async (name) => {
+    const log = (await (await fetch(`${upstreams[`${name.toUpperCase()}_BASE_URL`]}/_admin/requests`)).json()) as { count: number };
+    return [name, log.count] as const;
+  }));
+  const answered = Math.max(result.ok, 1);
+  return {
+    latencyMs,
+    workload: workload.name,
+    target: target.name,
+    rps: result.ok / result.seconds,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    failed: result.failed,
+    callsPerRequest: Object.fromEntries(counts.map(([name, count]) => [name, count / answered])) as Record<SourceName, number>,
+    peakRssMb: Math.max(...rssSamples),
+    cpuPercent: (100 * cpu) / result.seconds,
+    cpuMsPerRequest: (1000 * cpu) / answered,
+    upstreamCpuPercent: (100 * upstreamCpu) / result.seconds,
+  };
+}
+
+/** Private: the median of each figure over the runs; peak RSS is the highest seen. */
+function medianOf(runs: Measurement[]): Measurement {
+  const first = runs[0]!;
+  const of = (pick: (m: Measurement) => number) => median(runs.map(pick));
+  return {
+    ...first,
+    rps: of((m) => m.rps),
+    p50Ms: of((m) => m.p50Ms),
+    p99Ms: of((m) => m.p99Ms),
+    failed: runs.reduce((sum, m) => sum + m.failed, 0),
+    callsPerRequest: Object.fromEntries(SOURCE_NAMES.map((name) => [name, of((m) => m.callsPerRequest[name])])) as Record<SourceName, number>,
+    peakRssMb: Math.max(...runs.map((m) => m.peakRssMb)),
+    cpuPercent: of((m) => m.cpuPercent),
+    cpuMsPerRequest: of((m) => m.cpuMsPerRequest),
+    upstreamCpuPercent: of((m) => m.upstreamCpuPercent),
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(`The benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

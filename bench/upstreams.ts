@@ -1,0 +1,24 @@
+/**
+ * The demo upstreams as the benchmarks run them, in a process of their own:
+ * `node --import tsx bench/upstreams.ts <latencyMs>` prints one JSON line with the gateway variables
+ * that point at them (`CATALOG_URL`, ...), then serves until SIGTERM.
+ *
+ * Every answer waits `latencyMs`; a request already answered is answered again from a recording
+ * (ServingOptions.replay), so that the upstreams' own CPU does not cap what the bench measures; logs
+ * keep counts only.
+ */
+import { SOURCE_URL_VARIABLES } from '../gateway/config.js';
+import { demoEndpoint } from '../gateway/start.js';
+import { DEMO_SERVICE_NAMES, startDemoServices } from '../sources/world/index.js';
+
+const latencyMs = Number(process.argv[2] ?? 0);
+const services = await startDemoServices(DEMO_SERVICE_NAMES, () => 0, {
+  serving: { latencyMs, replay: true, countOnly: true },
+});
+const variables: Record<string, string> = {};
+for (const name of DEMO_SERVICE_NAMES) {
+  variables[SOURCE_URL_VARIABLES[name]] = demoEndpoint(name, services[name]!.url);
+  variables[`${name.toUpperCase()}_BASE_URL`] = services[name]!.url;
+}
+console.log(JSON.stringify(variables));
+process.once('SIGTERM', () => process.exit(0));
