@@ -27,8 +27,17 @@ interface AutocannonResult {
   latency: { p50: number; p99: number };
 }
 
-export async function loadTest(options: { url: string; body: string; connections: number; seconds: number }): Promise<LoadResult> {
-  const result = (await autocannon({
+export interface LoadOptions {
+  url: string;
+  body: string;
+  connections: number;
+  seconds: number;
+  /** Called for every 2xx answer as it arrives (the run's live count). */
+  onOk?: () => void;
+}
+
+export async function loadTest(options: LoadOptions): Promise<LoadResult> {
+  const instance = autocannon({
     url: options.url,
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -36,7 +45,14 @@ export async function loadTest(options: { url: string; body: string; connections
     connections: options.connections,
     duration: options.seconds,
     timeout: 30,
-  })) as AutocannonResult;
+  });
+  if (options.onOk) {
+    const onOk = options.onOk;
+    instance.on('response', (_client: unknown, status: number) => {
+      if (status >= 200 && status < 300) onOk();
+    });
+  }
+  const result = (await instance) as AutocannonResult;
   return {
     ok: result['2xx'],
     failed: result.non2xx + result.errors + result.timeouts,

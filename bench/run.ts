@@ -152,20 +152,31 @@ async function measure(
   await loadTest({ url: process.ready.url, body, connections: options.connections, seconds: options.warmupSeconds });
   // Requests still queued from the warm-up must not be counted, nor take the CPU of the measured run.
   await settled(process.pid);
-  await Promise.all(SOURCE_NAMES.map((name) => fetch(`${upstreams[`${name.toUpperCase()}_BASE_URL`]}/_admin/reset`, { method: 'POST' })));
   const cpuBefore = cpuSeconds(process.pid);
   const upstreamCpuBefore = cpuSeconds(upstreamPid);
   const rss = sampleRss(process.pid);
-  const result = await loadTest({ url: process.ready.url, body, connections: options.connections, seconds: options.seconds });
+  // Upstream calls per request are counted over the middle half of the run, in steady state, so
+  // that requests in flight at its start and end count neither for calls nor for answers.
+  let answeredSoFar = 0;
+  const readCalls = () => Promise.all(SOURCE_NAMES.map(async (name) => {
+    const log = (await (await fetch(`${upstreams[`${name.toUpperCase()}_BASE_URL`]}/_admin/requests`)).json()) as { count: number };
+    return log.count;
+  }));
+  const checkpoint = (fraction: number) => new Promise<{ answered: number; calls: number[] }>((resolve) => {
+    setTimeout(() => {
+      const answered = answeredSoFar;
+      void readCalls().then((calls) => resolve({ answered, calls }));
+    }, fraction * options.seconds * 1000);
+  });
+  const running = loadTest({ url: process.ready.url, body, connections: options.connections, seconds: options.seconds, onOk: () => (answeredSoFar += 1) });
+  const [from, to, result] = await Promise.all([checkpoint(0.25), checkpoint(0.75), running]);
   const rssSamples = rss.stop();
   const cpu = cpuSeconds(process.pid) - cpuBefore;
   const upstreamCpu = cpuSeconds(upstreamPid) - upstreamCpuBefore;
   // What the server still owes after the load stopped is done before the next target's run.
   await settled(process.pid);
-  const counts = await Promise.all(SOURCE_NAMES.map(async (name) => {
-    const log = (await (await fetch(`${upstreams[`${name.toUpperCase()}_BASE_URL`]}/_admin/requests`)).json()) as { count: number };
-    return [name, log.count] as const;
-  }));
+  const windowAnswered = Math.max(to.answered - from.answered, 1);
+  const counts = SOURCE_NAMES.map((name, index) => [name, to.calls[index]! - from.calls[index]!] as const);
   const answered = Math.max(result.ok, 1);
   return {
     latencyMs,
@@ -175,7 +186,7 @@ async function measure(
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
     failed: result.failed,
-    callsPerRequest: Object.fromEntries(counts.map(([name, count]) => [name, count / answered])) as Record<SourceName, number>,
+    callsPerRequest: Object.fromEntries(counts.map(([name, count]) => [name, count / windowAnswered])) as Record<SourceName, number>,
     peakRssMb: Math.max(...rssSamples),
     cpuPercent: (100 * cpu) / result.seconds,
     cpuMsPerRequest: (1000 * cpu) / answered,

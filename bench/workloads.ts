@@ -45,10 +45,13 @@ export const W2: Workload = {
   minimalCalls: { catalog: 1, payments: 0, inventory: 0, reviews: 0 },
 };
 
+/** W3's product: one with several reviews by different customers, so that every stitched field has data. */
+export const W3_PRODUCT_ID = 'prod-0001';
+
 export const W3: Workload = {
   name: 'W3',
   description: 'one product by id with every stitched field',
-  query: `{ product(id: "prod-0042") { id sku name description category price currency
+  query: `{ product(id: "${W3_PRODUCT_ID}") { id sku name description category price currency
     stock { total warehouses { warehouse quantity } }
     rating reviews { id rating title body createdAt author { id name country } } } }`,
   // The product, then its reviews' authors in one batch; stock and reviews in one call each.

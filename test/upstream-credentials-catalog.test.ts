@@ -15,7 +15,6 @@ it('gives catalog fields UPSTREAM_AUTH_FAILED, with the gateway answering 200', 
     data: { product: null },
     errors: [{
       message: "catalog refused Switchboard's credentials (HTTP 401).",
-      locations: [{ line: 1, column: 3 }],
       path: ['product'],
       extensions: { code: 'UPSTREAM_AUTH_FAILED', source: 'catalog', upstreamStatus: 401 },
     }],

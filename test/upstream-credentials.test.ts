@@ -30,19 +30,16 @@ it('gives each source UPSTREAM_AUTH_FAILED on its own fields, and keeps the rest
   expect(errors).toEqual([
     {
       message: "payments refused Switchboard's client credentials; check PAYMENTS_CLIENT_ID and PAYMENTS_CLIENT_SECRET.",
-      locations: [{ line: 1, column: 88 }],
       path: ['order', 'payment'],
       extensions: { code: 'UPSTREAM_AUTH_FAILED', source: 'payments' },
     },
     {
       message: "reviews refused Switchboard's credentials (HTTP 401).",
-      locations: [{ line: 1, column: 51 }],
       path: ['product', 'rating'],
       extensions: { code: 'UPSTREAM_AUTH_FAILED', source: 'reviews', upstreamStatus: 401 },
     },
     {
       message: "inventory refused Switchboard's WS-Security credentials.",
-      locations: [{ line: 1, column: 35 }],
       path: ['product', 'stock'],
       extensions: { code: 'UPSTREAM_AUTH_FAILED', source: 'inventory', faultCode: 'wsse:FailedAuthentication' },
     },

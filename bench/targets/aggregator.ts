@@ -9,7 +9,7 @@
  */
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { W2, W3 } from '../workloads.js';
+import { W2, W3, W3_PRODUCT_ID } from '../workloads.js';
 
 const env = process.env as Record<string, string>;
 const CATALOG = env.CATALOG_URL!;
@@ -121,7 +121,7 @@ async function w2(): Promise<unknown> {
 }
 
 async function w3(): Promise<unknown> {
-  const [p] = await catalogGet<Product>('/products?ids=prod-0042');
+  const [p] = await catalogGet<Product>(`/products?ids=${W3_PRODUCT_ID}`);
   if (!p) return { product: null };
   const { levels, reviewed, authors } = await withStockAndReviews([p]);
   const r = reviewed.get(p.id);

@@ -17,6 +17,7 @@ import {
 } from 'graphql';
 import soap from 'soap';
 import { upstreamError } from '../errors.js';
+import { readEnvelope } from './read-envelope.js';
 import { createSoapTransport, faultToError, type Send } from './soap-transport.js';
 import { camel, readServiceModel, type FieldModel, type OperationModel, type ScalarName, type ServiceModel } from './wsdl-model.js';
 
@@ -47,6 +48,7 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
   const model = readServiceModel(client.wsdl as unknown as { definitions: unknown }, wsdlXml);
   // The envelope and the SOAPAction's place follow the binding's SOAP version.
   client.wsdl.options.forceSoap12Headers = model.soapVersion === '1.2';
+  (client.wsdl as unknown as { xmlToObject: (xml: string) => unknown }).xmlToObject = readEnvelope;
   let connected = false;
   const invoke = (operation: string, args: unknown) => {
     if (!connected) {

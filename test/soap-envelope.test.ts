@@ -1,0 +1,90 @@
+/**
+ * The gateway reads SOAP answers with its own reader (gateway/soap/read-envelope.ts) instead of
+ * node-soap's: the two must agree on every answer the demo ERP gives, up to what the SOAP schema's
+ * readValue evens out anyway: node-soap types scalars by the XSD, makes a lone repeated element a
+ * one-item list and leaves nil elements out, where this reader keeps text, the lone element and null.
+ */
+import soap from 'soap';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readEnvelope } from '../gateway/soap/read-envelope.js';
+import { INVENTORY_PATH, INVENTORY_WSDL_PATH, startInventoryService } from '../sources/inventory/service/app.js';
+import { world } from './helpers/expected.js';
+
+const ENVELOPE = (body: string) =>
+  `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+
+let nodeSoap: (xml: string) => unknown;
+beforeAll(async () => {
+  const client = await soap.createClientAsync(INVENTORY_WSDL_PATH);
+  nodeSoap = (xml) => client.wsdl.xmlToObject(xml);
+});
+
+/** A reading as the SOAP schema sees it: scalars as text, a one-item list as its item, no nulls. */
+const canonical = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.length === 1 ? canonical(value[0]) : value.map(canonical);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, canonical(v)]));
+};
+
+const thrown = (read: (xml: string) => unknown, xml: string) => {
+  try {
+    read(xml);
+  } catch (error) {
+    return { message: (error as Error).message, root: (error as { root?: unknown }).root };
+  }
+  throw new Error('expected a Fault to be thrown');
+};
+
+describe('readEnvelope', () => {
+  it('reads a real 100-SKU answer of the demo ERP as node-soap does', async () => {
+    const inventory = await startInventoryService({ world: undefined });
+    try {
+      const skus = world.stock.slice(0, 100).map((s) => `<inv:Sku>${s.sku}</inv:Sku>`).join('');
+      const response = await fetch(`${inventory.url}${INVENTORY_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://switchboard.example/inventory/GetStockLevels"' },
+        body: ENVELOPE(`<inv:GetStockLevelsRequest xmlns:inv="http://switchboard.example/inventory">${skus}</inv:GetStockLevelsRequest>`)
+          .replace('<soap:Body>', '<soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">'
+            + '<wsse:UsernameToken><wsse:Username>switchboard</wsse:Username><wsse:Password>demo-inventory-password</wsse:Password>'
+            + '</wsse:UsernameToken></wsse:Security></soap:Header><soap:Body>'),
+      });
+      const xml = await response.text();
+      expect(response.status).toBe(200);
+      const ours = readEnvelope(xml) as { Body: { GetStockLevelsResponse: { StockLevel: unknown[] } } };
+      expect(ours.Body.GetStockLevelsResponse.StockLevel).toHaveLength(100);
+      expect(canonical(ours)).toEqual(canonical(nodeSoap(xml)));
+    } finally {
+      await inventory.close();
+    }
+  });
+
+  it('reads one repeated element as an object, attributes, entities, CDATA and nil as node-soap does', () => {
+    const xml = ENVELOPE('<r:GetStockLevelsResponse xmlns:r="http://switchboard.example/inventory" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+      + '<r:StockLevel><r:Sku>A &amp; B &#x263A;</r:Sku><r:Total xsi:nil="true"/><r:Warehouses><r:Warehouse><![CDATA[<AMS>]]></r:Warehouse>'
+      + '<r:Quantity unit="pcs">5</r:Quantity></r:Warehouses></r:StockLevel></r:GetStockLevelsResponse>');
+    expect(readEnvelope(xml)).toEqual({
+      Body: { GetStockLevelsResponse: { StockLevel: { Sku: 'A & B ☺', Total: null, Warehouses: { Warehouse: '<AMS>', Quantity: { attributes: { unit: 'pcs' }, $value: '5' } } } } },
+    });
+    expect(canonical(readEnvelope(xml))).toEqual(canonical(nodeSoap(xml)));
+  });
+
+  it('throws a Fault with its envelope, as node-soap does', () => {
+    const xml = ENVELOPE('<soap:Fault><faultcode>soap:Server</faultcode><faultstring>Stock record SKU-1 is locked &amp; audited.</faultstring>'
+      + '<detail><InventoryFault xmlns="http://switchboard.example/inventory"><Code>STOCK_LOCKED</Code><Sku>SKU-1</Sku></InventoryFault></detail></soap:Fault>');
+    const ours = thrown(readEnvelope, xml);
+    expect(ours.root).toEqual(thrown(nodeSoap, xml).root);
+    expect(ours).toEqual({
+      message: 'soap:Server: Stock record SKU-1 is locked & audited.',
+      root: { Envelope: { Body: { Fault: {
+        faultcode: 'soap:Server',
+        faultstring: 'Stock record SKU-1 is locked & audited.',
+        detail: { InventoryFault: { Code: 'STOCK_LOCKED', Sku: 'SKU-1' } },
+      } } } },
+    });
+  });
+
+  it('refuses a body without an element', () => {
+    expect(() => readEnvelope('not xml at all')).toThrow('The answer holds no XML element.');
+  });
+});
