@@ -5,6 +5,7 @@
  */
 import type { GatewayConfig, SourceName } from '../config.js';
 import { codeForUpstreamStatus, upstreamError } from '../errors.js';
+import { exchange } from './http-exchange.js';
 import { createClientCredentials } from './oauth2.js';
 
 export interface Upstreams {
@@ -36,7 +37,7 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
   /** Private: one HTTP exchange, with failures of the transport itself as typed errors. */
   const transmit = async (source: SourceName, url: string, init: RequestInit): Promise<Response> => {
     try {
-      return await fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(DEFAULT_TIMEOUT_MS) });
+      return await exchange(url, init, DEFAULT_TIMEOUT_MS);
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') {
         throw upstreamError(source, 'UPSTREAM_TIMEOUT', `${source} did not answer within ${DEFAULT_TIMEOUT_MS} ms.`);
