@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -23,17 +24,26 @@ export interface Pinned<T> {
   stop(): Promise<void>;
 }
 
+export interface PinnedOptions {
+  cpu: number;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  nodeOptions?: string[];
+  /**
+   * For a program that prints no JSON line: `ready` is `{ url: readyUrl }` once a GraphQL POST to
+   * `readyUrl` is answered with 200. `script` and `args` are then the program and its arguments.
+   */
+  readyUrl?: string;
+}
+
 /**
  * Starts `node --import tsx <script> ...args` on core `cpu` and waits for its first JSON line.
  * A process that exits or prints nothing within `timeoutMs` fails the start with its stderr.
  */
-export function startPinned<T>(
-  script: string,
-  args: string[],
-  options: { cpu: number; env?: Record<string, string>; timeoutMs?: number; nodeOptions?: string[] },
-): Promise<Pinned<T>> {
+export function startPinned<T>(script: string, args: string[], options: PinnedOptions): Promise<Pinned<T>> {
   const started = performance.now();
-  const child = spawn('taskset', ['-c', String(options.cpu), process.execPath, ...(options.nodeOptions ?? []), '--import', 'tsx', script, ...args], {
+  const program = options.readyUrl ? [script, ...args] : [process.execPath, ...(options.nodeOptions ?? []), '--import', 'tsx', script, ...args];
+  const child = spawn('taskset', ['-c', String(options.cpu), ...program], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,10 +62,7 @@ export function startPinned<T>(
       reject(new Error(`${script} ${why}.\n${stderr.trim()}`));
     };
     child.once('exit', (code) => fail(`exited with code ${code}`));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n').find((candidate) => candidate.trim().startsWith('{'));
-      if (!line) return;
+    const ready = (value: T) => {
       clearTimeout(timer);
       child.removeAllListeners('exit');
       child.stdout!.removeAllListeners('data');
@@ -63,7 +70,7 @@ export function startPinned<T>(
       resolve({
         pid: child.pid!,
         child,
-        ready: JSON.parse(line) as T,
+        ready: value,
         startMs: performance.now() - started,
         stop: () => new Promise<void>((done) => {
           if (child.exitCode !== null) return done();
@@ -72,8 +79,34 @@ export function startPinned<T>(
           setTimeout(() => child.kill('SIGKILL'), 3000).unref();
         }),
       });
+    };
+    if (options.readyUrl) {
+      child.stdout!.resume();
+      const url = options.readyUrl;
+      const poll = () => {
+        if (child.exitCode !== null) return;
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })
+          .then((response) => (response.ok ? ready({ url } as T) : setTimeout(poll, 100)))
+          .catch(() => setTimeout(poll, 100));
+      };
+      poll();
+      return;
+    }
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((candidate) => candidate.trim().startsWith('{'));
+      if (line) ready(JSON.parse(line) as T);
     });
   });
+}
+
+/** A TCP port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** User plus system CPU time the process has used, in seconds. */

@@ -3,8 +3,10 @@
  * core over the same upstreams. A target answers a workload with `queryFor(workload)` (undefined when
  * it cannot), and its data must equal Switchboard's before it is measured.
  */
-import { startPinned, type Pinned } from './processes.js';
-import type { Workload } from './workloads.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { freePort, ROOT, startPinned, type Pinned } from './processes.js';
+import { W1, W2, W3, W3_PRODUCT_ID, type Workload } from './workloads.js';
 
 export interface Target {
   name: string;
@@ -36,4 +38,43 @@ export const TARGETS: readonly Target[] = [
     start: (env, cpu, nodeOptions) => startPinned('bench/targets/aggregator.ts', [], { cpu, env, nodeOptions }),
     queryFor: sameQuery,
   },
+  {
+    name: 'hive',
+    title: '(c) Hive Gateway over a Mesh v1 composition (bench/hive)',
+    async start(env, cpu) {
+      installHive();
+      const port = await freePort();
+      return startPinned('bash', ['bench/hive/run.sh'], {
+        cpu,
+        env: { ...env, GATEWAY_PORT: String(port) },
+        readyUrl: `http://127.0.0.1:${port}/graphql`,
+        timeoutMs: 120_000,
+      });
+    },
+    queryFor: hiveQuery,
+  },
 ];
+
+/**
+ * Private: the workloads in the Hive composition's names (the catalog's own `listProducts` and
+ * `getProduct`, aliased to Switchboard's names so that the answers compare as they are).
+ */
+function hiveQuery(workload: Workload): string | undefined {
+  if (workload === W2) return '{ products: listProducts(first: 100) { id name price } }';
+  if (workload === W3) {
+    return W3.query.replace(`product(id: "${W3_PRODUCT_ID}")`, `product: getProduct(id: "${W3_PRODUCT_ID}")`);
+  }
+  const size = /^\{ products\(first: (\d+)\)/.exec(workload.query)?.[1];
+  if (size && workload.query === W1.query.replace('first: 100', `first: ${size}`)) {
+    return workload.query.replace(`products(first: ${size})`, `products: listProducts(first: ${size})`);
+  }
+  return undefined;
+}
+
+/** Private: Hive Gateway lives in a package of its own (bench/hive), installed on first use. */
+function installHive(): void {
+  if (existsSync(`${ROOT}bench/hive/node_modules/@graphql-hive/gateway`)) return;
+  console.log('Installing Hive Gateway for the benchmark (npm ci in bench/hive) ...');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: `${ROOT}bench/hive`, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm ci in bench/hive failed; see its output above.');
+}
