@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { ensureGatewayBundled, GATEWAY_BUNDLE } from '../gateway/build-mesh.js';
 import { freePort, ROOT, startPinned, type Pinned } from './processes.js';
 import { W1, W2, W3, W3_PRODUCT_ID, type Workload } from './workloads.js';
 
@@ -22,14 +23,22 @@ const sameQuery = (workload: Workload) => workload.query;
 export const TARGETS: readonly Target[] = [
   {
     name: 'switchboard',
-    title: 'Switchboard',
-    start: (env, cpu, nodeOptions) => startPinned('bench/targets/switchboard.ts', [], { cpu, env, nodeOptions }),
+    title: 'Switchboard, as `npm start` runs it (.mesh/start.mjs, production mode)',
+    async start(env, cpu, nodeOptions) {
+      await ensureGatewayBundled();
+      const port = await freePort();
+      return startPinned(process.execPath, [...nodeOptions, GATEWAY_BUNDLE], {
+        cpu,
+        env: { ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+        readyUrl: `http://127.0.0.1:${port}/graphql`,
+      });
+    },
     queryFor: sameQuery,
   },
   {
     name: 'unbatched',
     title: '(a) the same composition, unbatched',
-    start: (env, cpu, nodeOptions) => startPinned('bench/targets/switchboard.ts', ['--unbatched'], { cpu, env, nodeOptions }),
+    start: (env, cpu, nodeOptions) => startPinned('bench/targets/unbatched.ts', [], { cpu, env, nodeOptions }),
     queryFor: sameQuery,
   },
   {

@@ -1,16 +1,23 @@
 /**
  * Builds the composition (`mesh build` → .mesh/) when it is missing or older than what it is built
- * from, after checking that every source's pinned contract is where .meshrc.yaml says.
+ * from, after checking that every source's pinned contract is where .meshrc.yaml says; and the
+ * gateway that `npm start` runs (.mesh/start.mjs): scripts/start.ts with the project's own modules
+ * and the built composition bundled by esbuild, so that a start loads no TypeScript and no tsx.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { parse } from 'yaml';
 import { ConfigError } from './config.js';
+import { PROJECT_ROOT } from './project.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const BUILT = join(ROOT, '.mesh', 'index.ts');
+const ROOT = PROJECT_ROOT;
+const BUILT = join('.mesh', 'index.ts');
 const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway/soap', 'gateway/upstream'];
+/** The bundled gateway; one folder below the root, where the built composition expects to be. */
+export const GATEWAY_BUNDLE = join('.mesh', 'start.mjs');
+const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway', 'scripts', 'test/operations', join('.mesh', 'index.ts')];
 
 interface MeshrcSource {
   name: string;
@@ -34,7 +41,8 @@ export function checkContracts(root = ROOT): { name: string; path: string }[] {
 export function ensureMeshBuilt(options: { force?: boolean; root?: string } = {}): 'built' | 'fresh' {
   const root = options.root ?? ROOT;
   checkContracts(root);
-  if (!options.force && existsSync(BUILT) && newestInput(root) <= statSync(BUILT).mtimeMs) return 'fresh';
+  const built = join(root, BUILT);
+  if (!options.force && existsSync(built) && newestInput(root, INPUTS) <= statSync(built).mtimeMs) return 'fresh';
   const result = spawnSync(join(root, 'node_modules', '.bin', 'mesh'), ['build'], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
     const reason = `${result.stderr}\n${result.stdout}`.split('\n').find((line) => /error/i.test(line))?.trim();
@@ -43,8 +51,27 @@ export function ensureMeshBuilt(options: { force?: boolean; root?: string } = {}
   return 'built';
 }
 
-/** Private: the latest modification time of any file the build reads. */
-function newestInput(root: string): number {
+/** Bundles the gateway (after `ensureMeshBuilt`) when the bundle is missing or older than its inputs. */
+export async function ensureGatewayBundled(options: { force?: boolean; root?: string } = {}): Promise<'built' | 'fresh'> {
+  const root = options.root ?? ROOT;
+  const bundle = join(root, GATEWAY_BUNDLE);
+  if (!options.force && existsSync(bundle) && newestInput(root, BUNDLE_INPUTS) <= statSync(bundle).mtimeMs) return 'fresh';
+  await build({
+    entryPoints: [join(root, 'scripts', 'start.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Packages stay in node_modules; only the project's own modules and the composition are bundled.
+    packages: 'external',
+    logLevel: 'error',
+  });
+  return 'built';
+}
+
+/** Private: the latest modification time of any file under `inputs`. */
+function newestInput(root: string, inputs: string[]): number {
   let newest = 0;
   const visit = (path: string) => {
     if (!existsSync(path)) return;
@@ -52,6 +79,6 @@ function newestInput(root: string): number {
     if (stat.isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
     else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const input of INPUTS) visit(join(root, input));
+  for (const input of inputs) visit(join(root, input));
   return newest;
 }

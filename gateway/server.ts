@@ -5,12 +5,12 @@
  *   const gateway = await createGateway(loadConfig());
  *   http.createServer(gateway.yoga).listen(4000);
  */
-import { fileURLToPath } from 'node:url';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, useSchema, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { resolvers } from '../resolvers/index.js';
 import type { SourcesContext } from '../resolvers/loaders.js';
+import { projectPath } from './project.js';
 import { toPublicSchema, type Resolvers } from './public-schema.js';
 import { createSourceClients, type RawSource } from './source-clients.js';
 import { createMaskError, useErrorShape } from './use-error-shape.js';
@@ -18,7 +18,7 @@ import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-gr
 import { useHealth } from './use-health.js';
 
 export const GRAPHQL_PATH = '/graphql';
-const OPERATIONS_FOLDER = fileURLToPath(new URL('../test/operations', import.meta.url));
+const OPERATIONS_FOLDER = projectPath('test', 'operations');
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;

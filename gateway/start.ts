@@ -1,12 +1,12 @@
 /**
- * What `npm start` does: start a demo upstream for every source the environment does not point
- * elsewhere, check the configuration, build the composition if it is stale, and serve the gateway.
+ * What `npm start` does once the composition is built: start a demo upstream for every source the
+ * environment does not point elsewhere, check the configuration, and serve the gateway.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_CREDENTIALS, DEMO_PORTS, startDemoServices, type DemoService } from '../sources/world/index.js';
 import { loadConfig, SOURCE_NAMES, SOURCE_URL_VARIABLES, type GatewayConfig, type SourceName } from './config.js';
-import { ensureMeshBuilt } from './build-mesh.js';
+import { checkContracts } from './build-mesh.js';
 import { createGateway, GRAPHQL_PATH } from './server.js';
 
 export interface RunningSwitchboard {
@@ -30,6 +30,10 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
   const missing = SOURCE_NAMES.filter((name) => !env[SOURCE_URL_VARIABLES[name]]);
   // PORT=0 asks for a free port: the demo upstreams then take free ports too.
   const randomPorts = env.PORT === '0';
+  // Everything but the demo upstreams' URLs is checked before they start, so that a bad variable is
+  // what the operator reads, rather than a demo port already taken.
+  const placeholders = Object.fromEntries(missing.map((name) => [SOURCE_URL_VARIABLES[name], 'http://127.0.0.1:1']));
+  loadConfig({ ...(missing.length ? DEMO_VARIABLES : {}), ...env, ...placeholders });
   const demo = missing.length
     ? await startDemoServices(missing, (name) => (randomPorts ? 0 : DEMO_PORTS[name]))
     : {};
@@ -39,7 +43,8 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
     }
     if (missing.length) for (const [name, value] of Object.entries(DEMO_VARIABLES)) env[name] ??= value;
     const config = loadConfig(env);
-    ensureMeshBuilt();
+    // `npm start` builds the composition first (scripts/build.ts --if-stale); here only its inputs are checked.
+    checkContracts();
     await warnAboutUnreachable(config, SOURCE_NAMES.filter((name) => !missing.includes(name)));
     const gateway = await createGateway(config);
     const server = createServer(gateway.yoga);

@@ -1,13 +1,13 @@
 /**
  * GraphiQL served by the gateway itself, with every asset inlined, so it works offline and behind
  * strict firewalls (yoga's default page loads its scripts from a CDN). The page is about 9 MB of
- * HTML: it is rendered once, gzipped once, and revalidated by ETag.
+ * HTML: it is rendered on the first visit, gzipped once, and revalidated by ETag. The renderer (which
+ * holds those assets) is loaded only then, so that a gateway nobody browses does not carry them.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Plugin } from 'graphql-yoga';
 
 export interface GraphiQLPage {
@@ -24,7 +24,8 @@ export function readExampleOperations(folder: string, first: string): { query: s
     .map((file) => ({ query: readFileSync(join(folder, file), 'utf8') }));
 }
 
-export function renderGraphiQLPage(endpoint: string, tabs: { query: string }[]): GraphiQLPage {
+export async function renderGraphiQLPage(endpoint: string, tabs: { query: string }[]): Promise<GraphiQLPage> {
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
   const html = renderGraphiQL({
     title: 'Switchboard',
     endpoint,
@@ -36,15 +37,15 @@ export function renderGraphiQLPage(endpoint: string, tabs: { query: string }[]):
   return { html, gzipped: gzipSync(html), etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
 }
 
-export function useGraphiQL(options: { endpoint: string; page: () => GraphiQLPage }): Plugin {
-  let page: GraphiQLPage | undefined;
+export function useGraphiQL(options: { endpoint: string; page: () => Promise<GraphiQLPage> }): Plugin {
+  let rendering: Promise<GraphiQLPage> | undefined;
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'GET' || url.pathname !== options.endpoint) return;
       // A browser navigating here asks for HTML; GraphQL clients using GET ask for JSON.
       const accept = request.headers.get('accept') ?? '';
       if (!accept.includes('text/html') || url.searchParams.has('query')) return;
-      page ??= options.page();
+      const page = await (rendering ??= options.page());
       const headers: Record<string, string> = { etag: page.etag, 'cache-control': 'no-cache', vary: 'accept-encoding' };
       if (request.headers.get('if-none-match') === page.etag) {
         endResponse(new fetchAPI.Response(null, { status: 304, headers }));

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkContracts } from '../gateway/build-mesh.js';
+import { checkContracts, GATEWAY_BUNDLE } from '../gateway/build-mesh.js';
 import { loadConfig } from '../gateway/config.js';
 
 const VALID = {
@@ -61,7 +61,7 @@ describe('checkContracts', () => {
 
 describe('npm start', () => {
   const start = (env: Record<string, string>) =>
-    spawnSync('node_modules/.bin/tsx', ['scripts/start.ts'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, [GATEWAY_BUNDLE], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
 
   it('stops with one line naming a bad variable', () => {
     const run = start({ PORT: 'eighty' });
@@ -71,7 +71,7 @@ describe('npm start', () => {
 
   it('names an unreachable upstream in one line, and serves anyway', () => {
     // Port 9 (discard) on loopback: nothing listens there. SIGTERM after the warning ends the run.
-    const run = spawnSync('bash', ['-c', 'node_modules/.bin/tsx scripts/start.ts & pid=$!; sleep 8; kill $pid; wait $pid'], {
+    const run = spawnSync('bash', ['-c', `node ${GATEWAY_BUNDLE} & pid=$!; sleep 5; kill $pid; wait $pid`], {
       env: { ...process.env, PORT: '0', CATALOG_URL: 'http://127.0.0.1:9', CATALOG_API_KEY: 'k' },
       encoding: 'utf8',
       timeout: 30_000,

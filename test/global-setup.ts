@@ -1,6 +1,8 @@
-// The suites run the built composition: build it once, before any of them starts.
-import { ensureMeshBuilt } from '../gateway/build-mesh.js';
+// The suites run the built composition, and the end-to-end ones the bundled gateway `npm start`
+// runs: build both once, before any suite starts.
+import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/build-mesh.js';
 
-export default function setup() {
+export default async function setup() {
   ensureMeshBuilt();
+  await ensureGatewayBundled();
 }

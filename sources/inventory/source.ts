@@ -2,14 +2,14 @@
  * The `inventory` source for Mesh's graphql handler: the warehouse ERP's SOAP service, as an
  * executable schema built from its pinned WSDL (see gateway/soap for why not the stock SOAP handler).
  */
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../gateway/config.js';
+import { projectPath } from '../../gateway/project.js';
 import { createSoapSchema } from '../../gateway/soap/soap-schema.js';
 import { upstreams } from '../../gateway/upstream/index.js';
 
 export const schema = createSoapSchema({
   source: 'inventory',
-  wsdlPath: fileURLToPath(new URL('./inventory.wsdl', import.meta.url)),
+  wsdlPath: projectPath('sources', 'inventory', 'inventory.wsdl'),
   connection: () => {
     const { url, username, password } = loadConfig(process.env).sources.inventory;
     return { endpoint: url, security: { username, password } };

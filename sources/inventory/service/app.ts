@@ -10,8 +10,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import * as soap from 'soap';
+import { projectPath } from '../../../gateway/project.js';
 import { createWorld, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS } from '../../world/config.js';
 import { pathOf, startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
@@ -20,7 +20,7 @@ import { soapFaultEnvelope } from './soap-faults.js';
 import { createGetStockLevels, requestedSkus } from './stock-levels.js';
 import { verifyUsernameToken } from './ws-security.js';
 
-export const INVENTORY_WSDL_PATH = fileURLToPath(new URL('../inventory.wsdl', import.meta.url));
+export const INVENTORY_WSDL_PATH = projectPath('sources', 'inventory', 'inventory.wsdl');
 /** The SOAP endpoint's path under the service's base URL. */
 export const INVENTORY_PATH = '/inventory';
 

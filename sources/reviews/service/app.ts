@@ -10,8 +10,8 @@
  *   });
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { createSchema, createYoga } from 'graphql-yoga';
+import { projectPath } from '../../../gateway/project.js';
 import { createWorld, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS } from '../../world/config.js';
 import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
@@ -19,7 +19,7 @@ import { createReviewsResolvers } from './resolvers.js';
 import { useBearerToken } from './use-bearer-token.js';
 import { useRequestLog, type RequestLogContext } from './use-request-log.js';
 
-export const REVIEWS_SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
+export const REVIEWS_SCHEMA_PATH = projectPath('sources', 'reviews', 'schema.graphql');
 /** The GraphQL endpoint's path under the service's base URL. */
 export const REVIEWS_GRAPHQL_PATH = '/graphql';
 

@@ -1,9 +1,9 @@
 /**
- * The gateway as the benchmarks run it: production mode, one process, over the upstreams the
- * environment points at. `--unbatched` is baseline (a): the same composition with every stitched
- * item fetched on its own.
+ * Baseline (a): the gateway in production mode over the upstreams the environment points at, with
+ * every stitched item fetched on its own (GatewayOptions.batching off). Switchboard itself is
+ * measured as `npm start` runs it (bench/targets.ts).
  *
- *   node --import tsx bench/targets/switchboard.ts [--unbatched]   # prints {"url": ...}
+ *   node --import tsx bench/targets/unbatched.ts   # prints {"url": ...}
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,7 @@ import { loadConfig } from '../../gateway/config.js';
 import { createGateway, GRAPHQL_PATH } from '../../gateway/server.js';
 
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' });
-const gateway = await createGateway(config, { batching: !process.argv.includes('--unbatched') });
+const gateway = await createGateway(config, { batching: false });
 const server = createServer(gateway.yoga);
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {

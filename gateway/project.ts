@@ -1,0 +1,23 @@
+/**
+ * Where the project's own files are (contracts, example operations, the built composition), found
+ * from this module's location, so that the same code finds them when it runs from its TypeScript
+ * sources (tests, tsx) and from the bundled gateway that `npm start` runs (.mesh/start.mjs).
+ *
+ *   projectPath('sources', 'inventory', 'inventory.wsdl'); // '/srv/switchboard/sources/inventory/inventory.wsdl'
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The nearest folder at or above this module that holds the project's .meshrc.yaml. */
+export const PROJECT_ROOT = findRoot(import.meta.dirname);
+
+export function projectPath(...parts: string[]): string {
+  return join(PROJECT_ROOT, ...parts);
+}
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.meshrc.yaml')) && existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`Switchboard's project folder (with .meshrc.yaml) is not above ${from}.`);
+  }
+}
