@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { SOURCE_NAMES, type SourceName } from '../gateway/config.js';
 import { ROOT } from './processes.js';
+import type { ColdStart } from './cold-start.js';
 import type { Target } from './targets.js';
 import type { Workload } from './workloads.js';
 
@@ -48,7 +49,7 @@ export function renderReport(
   workloads: Workload[],
   targets: Target[],
   machine: string,
-  options: { runs: number; seconds: number; warmupSeconds: number; connections: number },
+  options: { runs: number; seconds: number; warmupSeconds: number; connections: number; coldStart?: ColdStart },
 ): string {
   const lines = [
     '# Switchboard benchmark',
@@ -68,6 +69,10 @@ export function renderReport(
     'Targets:',
     ...targets.map((target) => `- \`${target.name}\`: ${target.title}`),
   ];
+  if (options.coldStart) {
+    lines.push('', `Cold start of Switchboard (spawn of .mesh/start.mjs to the first W1 answered, composition built): `
+      + `median ${options.coldStart.medianMs.toFixed(0)} ms (runs: ${options.coldStart.runs.map((ms) => ms.toFixed(0)).join(', ')} ms).`);
+  }
   for (const latencyMs of [...new Set(measurements.map((m) => m.latencyMs))]) {
     lines.push('', `## Upstream latency ${latencyMs} ms`, '');
     lines.push('| workload | target | req/s | p50 ms | p99 ms | upstream calls/req (c+p+i+r) | min | peak RSS MB | CPU % | CPU ms/req | failed |');

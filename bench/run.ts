@@ -13,6 +13,7 @@ import { deepStrictEqual } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { DEMO_VARIABLES } from '../gateway/start.js';
 import { SOURCE_NAMES, type SourceName } from '../gateway/config.js';
+import { measureColdStart, type ColdStart } from './cold-start.js';
 import { loadTest } from './load.js';
 import { cpuSeconds, median, pinSelf, ROOT, sampleRss, settled, startPinned, type Pinned } from './processes.js';
 import { describeMachine, renderReport, type Measurement } from './report.js';
@@ -67,10 +68,15 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   pinSelf(LOAD_CPU);
   const measurements: Measurement[] = [];
+  let coldStart: ColdStart | undefined;
   for (const latencyMs of options.latencies) {
     const upstreams = await startPinned<UpstreamVariables>('bench/upstreams.ts', [String(latencyMs)], { cpu: LOAD_CPU });
     const running: { target: Target; process: Pinned<{ url: string }> }[] = [];
     try {
+      if (!coldStart && options.targets.some((target) => target.name === 'switchboard')) {
+        coldStart = await measureColdStart(upstreams.ready, { cpu: SERVER_CPU, runs: 3 });
+        console.log(`  cold start: ${coldStart.runs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+      }
       for (const target of options.targets) {
         const nodeOptions = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${target.name}-${latencyMs}ms`] : [];
         const process = await target.start({ ...DEMO_VARIABLES, ...upstreams.ready }, SERVER_CPU, nodeOptions);
@@ -95,7 +101,7 @@ async function main(): Promise<void> {
       await upstreams.stop();
     }
   }
-  const report = renderReport(measurements, options.workloads, options.targets, describeMachine(), options);
+  const report = renderReport(measurements, options.workloads, options.targets, describeMachine(), { ...options, coldStart });
   console.log(`\n${report}`);
   if (!process.argv.includes('--no-write')) {
     writeFileSync(`${ROOT}bench/results.md`, report);
