@@ -5,6 +5,7 @@
  *   const config = loadConfig(process.env);
  *   config.sources.catalog.url; // 'http://127.0.0.1:4101'
  */
+import { intFromEnv } from '../sources/world/config.js';
 
 export const SOURCE_NAMES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -19,6 +20,9 @@ export interface GatewayConfig {
   port: number;
   host: string;
   production: boolean;
+  /** GraphQL requests executed at once, and how many more may wait (gateway/use-concurrency-limit.ts). */
+  maxConcurrentRequests: number;
+  maxQueuedRequests: number;
   sources: {
     catalog: SourceConfig & { apiKey: string };
     payments: SourceConfig & { tokenUrl: string; clientId: string; clientSecret: string };
@@ -48,6 +52,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     port: read.port('PORT', 4000),
     host: read.string('HOST', '127.0.0.1'),
     production: read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production',
+    maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 64, 1, 10_000),
+    maxQueuedRequests: read.integer('MAX_QUEUED_REQUESTS', 1000, 0, 1_000_000),
     sources: {
       catalog: { name: 'catalog', url: read.url('CATALOG_URL'), apiKey: read.secret('CATALOG_API_KEY') },
       payments: {
@@ -101,6 +107,13 @@ function reader(env: Env) {
         throw new ConfigError(`${name} must be a port number from 0 to 65535, but got: ${JSON.stringify(value)}.`);
       }
       return port;
+    },
+    integer(name: string, fallback: number, min: number, max: number): number {
+      try {
+        return intFromEnv(env, name, fallback, min, max);
+      } catch (error) {
+        throw new ConfigError((error as Error).message);
+      }
     },
     oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
       const value = env[name];

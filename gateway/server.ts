@@ -15,6 +15,7 @@ import { toPublicSchema, type Resolvers } from './public-schema.js';
 import { createSourceClients, type RawSource } from './source-clients.js';
 import { createMaskError, useErrorShape } from './use-error-shape.js';
 import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-graphiql.js';
+import { useConcurrencyLimit } from './use-concurrency-limit.js';
 import { useHealth } from './use-health.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -53,6 +54,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
     context: { batching, sources: createSourceClients(mesh.rawSources) } satisfies SourcesContext,
     plugins: [
+      useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests }),
       // Each distinct document is compiled to JavaScript once (yoga caches the parsed document).
       useGraphQlJit(),
       useSchema(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers)),

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...VALID, PORT: '8080', NODE_ENV: 'production' });
     expect(config.port).toBe(8080);
     expect(config.production).toBe(true);
+    expect([config.maxConcurrentRequests, config.maxQueuedRequests]).toEqual([64, 1000]);
     expect(config.sources.payments.tokenUrl).toBe('http://127.0.0.1:4102/oauth/token');
     expect(config.sources.inventory).toEqual({ name: 'inventory', url: 'http://127.0.0.1:4103/inventory', username: 'u', password: 'p' });
   });
@@ -38,6 +39,8 @@ describe('loadConfig', () => {
     [{ REVIEWS_URL: 'ftp://reviews.example.com' }, 'REVIEWS_URL must be an http(s) URL, but got: "ftp://reviews.example.com".'],
     [{ PAYMENTS_CLIENT_SECRET: '' }, 'PAYMENTS_CLIENT_SECRET must be set to the credential Switchboard uses toward that upstream (see .env.example), but it is missing.'],
     [{ INVENTORY_URL: undefined }, 'INVENTORY_URL must be set to the http(s) URL of that upstream (see .env.example), but it is missing.'],
+    [{ MAX_CONCURRENT_REQUESTS: '0' }, 'MAX_CONCURRENT_REQUESTS must be an integer from 1 to 10000, but got: "0".'],
+    [{ MAX_QUEUED_REQUESTS: 'many' }, 'MAX_QUEUED_REQUESTS must be an integer from 0 to 1000000, but got: "many".'],
   ])('refuses %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);
   });

@@ -76,6 +76,8 @@ export interface DemoWorldOptions {
   /** Ports per service; 0 (the default) picks a free one. */
   ports?: Partial<Record<DemoServiceName, number>>;
   credentials?: Partial<DemoCredentials>;
+  /** Added delay and replay, for tests and benchmarks; none by default. */
+  serving?: ServingOptions;
 }
 
 export interface DemoWorld extends Record<DemoServiceName, ServiceHandle> {
@@ -89,6 +91,7 @@ export async function startDemoWorld(options: DemoWorldOptions = {}): Promise<De
   const services = await startDemoServices(DEMO_SERVICE_NAMES, (name) => options.ports?.[name] ?? 0, {
     world,
     credentials: options.credentials,
+    serving: options.serving,
   }) as Record<DemoServiceName, ServiceHandle>;
   return {
     world,

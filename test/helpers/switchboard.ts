@@ -6,7 +6,7 @@
 import { loadConfig, SOURCE_URL_VARIABLES } from '../../gateway/config.js';
 import { DEMO_VARIABLES, demoEndpoint } from '../../gateway/start.js';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server.js';
-import { startDemoWorld } from '../../sources/world/index.js';
+import { startDemoWorld, type ServingOptions } from '../../sources/world/index.js';
 
 export type DemoWorld = Awaited<ReturnType<typeof startDemoWorld>>;
 export const SOURCES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
@@ -39,8 +39,11 @@ export interface TestSwitchboard {
  * `variables` overrides what the gateway is configured with (not what the upstreams expect), so
  * a test can give the gateway wrong credentials.
  */
-export async function startTestSwitchboard(variables: Record<string, string> = {}): Promise<TestSwitchboard> {
-  const world = await startDemoWorld();
+export async function startTestSwitchboard(
+  variables: Record<string, string> = {},
+  options: { serving?: ServingOptions } = {},
+): Promise<TestSwitchboard> {
+  const world = await startDemoWorld({ serving: options.serving });
   const urls = Object.fromEntries(SOURCES.map((name) => [SOURCE_URL_VARIABLES[name], demoEndpoint(name, world[name].url)]));
   Object.assign(process.env, urls, DEMO_VARIABLES, variables);
   const gateway = await createGateway(loadConfig(process.env));
