@@ -39,7 +39,9 @@ export const TARGETS: readonly Target[] = [
     name: 'unbatched',
     title: '(a) the same composition, unbatched',
     start: (env, cpu, nodeOptions) => startPinned('bench/targets/unbatched.ts', [], { cpu, env, nodeOptions }),
-    queryFor: sameQuery,
+    // At 1,000 products a request makes some 2,200 upstream calls and outlasts the load generator's
+    // 30 s timeout under 50 connections: measured up to 100 products only.
+    queryFor: (workload) => (workload.name === 'W1@1000' ? undefined : workload.query),
   },
   {
     name: 'aggregator',
