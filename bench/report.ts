@@ -49,7 +49,7 @@ export function renderReport(
   workloads: Workload[],
   targets: Target[],
   machine: string,
-  options: { runs: number; seconds: number; warmupSeconds: number; connections: number; coldStart?: ColdStart },
+  options: { runs: number; seconds: number; warmupSeconds: number; connections: number; coldStart?: ColdStart; leftOut?: string[] },
 ): string {
   const lines = [
     '# Switchboard benchmark',
@@ -69,6 +69,7 @@ export function renderReport(
     'Targets:',
     ...targets.map((target) => `- \`${target.name}\`: ${target.title}`),
   ];
+  if (options.leftOut?.length) lines.push('', 'Not measured:', ...options.leftOut.map((line) => `- ${line}`));
   if (options.coldStart) {
     lines.push('', `Cold start of Switchboard (spawn of .mesh/start.mjs to the first W1 answered, composition built): `
       + `median ${options.coldStart.medianMs.toFixed(0)} ms (runs: ${options.coldStart.runs.map((ms) => ms.toFixed(0)).join(', ')} ms).`);

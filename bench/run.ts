@@ -64,6 +64,9 @@ function parseOptions(argv: string[]): Options {
 
 type UpstreamVariables = Record<string, string>;
 
+/** Why a target was left out of a workload, once per target and workload, for the report. */
+const leftOut = new Set<string>();
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   pinSelf(LOAD_CPU);
@@ -101,7 +104,7 @@ async function main(): Promise<void> {
       await upstreams.stop();
     }
   }
-  const report = renderReport(measurements, options.workloads, options.targets, describeMachine(), { ...options, coldStart });
+  const report = renderReport(measurements, options.workloads, options.targets, describeMachine(), { ...options, coldStart, leftOut: [...leftOut] });
   console.log(`\n${report}`);
   if (!process.argv.includes('--no-write')) {
     writeFileSync(`${ROOT}bench/results.md`, report);
@@ -130,6 +133,7 @@ async function checkAnswers(workload: Workload, running: { target: Target; proce
     const answer = answers[index];
     if (!answer) {
       console.log(`  ${workload.name}: ${target.title} cannot serve this workload (see bench/targets.ts).`);
+      leftOut.add(`${workload.name}, \`${target.name}\`: not measured (see bench/targets.ts).`);
       return false;
     }
     try {
@@ -138,6 +142,7 @@ async function checkAnswers(workload: Workload, running: { target: Target; proce
       return true;
     } catch (error) {
       console.log(`  ${workload.name}: ${target.title} answered differently from Switchboard; left out. ${(error as Error).message.slice(0, 400)}`);
+      leftOut.add(`${workload.name}, \`${target.name}\`: left out, its answer differs from Switchboard's: ${(error as Error).message.slice(0, 160).replace(/\s+/g, ' ')}…`);
       return false;
     }
   }).filter((entry) => entry !== undefined);

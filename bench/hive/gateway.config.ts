@@ -13,7 +13,7 @@ import { usePaymentsOAuth } from './payments-oauth.ts';
 
 const required = ['CATALOG_URL', 'CATALOG_API_KEY', 'PAYMENTS_URL', 'PAYMENTS_CLIENT_ID', 'PAYMENTS_CLIENT_SECRET', 'REVIEWS_URL', 'REVIEWS_TOKEN', 'INVENTORY_USERNAME', 'INVENTORY_PASSWORD'];
 const missing = required.filter((name) => !process.env[name]);
-if (missing.length) throw new Error(`hive-spike gateway: missing environment variables: ${missing.join(', ')}`);
+if (missing.length) throw new Error(`Hive baseline: missing environment variables: ${missing.join(', ')}`);
 
 export const gatewayConfig = defineConfig({
   supergraph: './supergraph.graphql',

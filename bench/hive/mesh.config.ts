@@ -55,7 +55,7 @@ export const composeConfig = defineConfig({
         endpoint: inventoryUrl,
       }),
       // Public field names as in our schema (StockLevel.total, warehouses { warehouse quantity }), so
-      // clients need no aliases: aliases under a batched @resolveTo with `result` come back null (see FINDINGS).
+      // clients need no aliases: aliases under a batched @resolveTo with `result` come back null (see README.md).
       transforms: [
         createRenameFieldTransform(({ typeName, fieldName }) =>
           typeName === 'inventory_StockLevel' || typeName === 'inventory_WarehouseStock'
@@ -79,7 +79,7 @@ export const composeConfig = defineConfig({
           valueKeyField: "sku"
         )
       # Fixed sourceSelectionSet: with the client's subtree, Review.author's required { customerId }
-      # is not added under a @resolveTo with \`result\`, and author resolves to null - see FINDINGS.md
+      # is not added under a @resolveTo with \`result\`, and author resolves to null - see README.md
       "Reviews of the product (reviews productReviews, batched by id; the upstream answers in key order)."
       reviews: [Review!]!
         @resolveTo(
@@ -93,7 +93,7 @@ export const composeConfig = defineConfig({
         )
       # No @resolveTo: a @resolveTo whose \`result\` is a scalar (averageRating) always resolves to null
       # (the batch delegation uses the field's own type, Float, as return type). Resolved in
-      # gateway.config.ts with the in-context SDK instead (capped-resolvers.ts) - see FINDINGS.md
+      # gateway.config.ts with the in-context SDK instead (capped-resolvers.ts) - see README.md
       "The mean rating from 1 to 5, or null when the product has no review yet."
       rating: Float
     }
