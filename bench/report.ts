@@ -27,15 +27,19 @@ export interface Measurement {
   upstreamCpuPercent: number;
 }
 
-const VERSIONED_PACKAGES = ['@graphql-mesh/cli', 'graphql-yoga', 'graphql', 'dataloader', 'soap', 'autocannon', '@graphql-hive/gateway'];
+const VERSIONED_PACKAGES = ['@graphql-mesh/cli', 'graphql-yoga', 'graphql', 'graphql-jit', 'dataloader', 'soap', 'txml', 'autocannon', '@graphql-hive/gateway', '@graphql-mesh/compose-cli'];
 
 export function describeMachine(): string {
+  // The baselines' own packages (bench/hive) are looked up there.
   const version = (name: string) => {
-    try {
-      return (JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
-    } catch {
-      return undefined;
+    for (const modules of ['node_modules', 'bench/hive/node_modules']) {
+      try {
+        return (JSON.parse(readFileSync(`${ROOT}${modules}/${name}/package.json`, 'utf8')) as { version: string }).version;
+      } catch {
+        // Not installed there.
+      }
     }
+    return undefined;
   };
   const versions = VERSIONED_PACKAGES.map((name) => [name, version(name)]).filter(([, v]) => v).map(([name, v]) => `${name} ${v}`);
   return [
