@@ -13,6 +13,7 @@ import type { SourcesContext } from '../resolvers/loaders.js';
 import { projectPath } from './project.js';
 import { toPublicSchema, type Resolvers } from './public-schema.js';
 import { createSourceClients, type RawSource } from './source-clients.js';
+import { upstreams } from './upstream/index.js';
 import { createMaskError, useErrorShape } from './use-error-shape.js';
 import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-graphiql.js';
 import { useConcurrencyLimit } from './use-concurrency-limit.js';
@@ -52,7 +53,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     maskedErrors: { maskError: createMaskError(log) },
     logging: config.production ? 'warn' : 'info',
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
-    context: { batching, sources: createSourceClients(mesh.rawSources) } satisfies SourcesContext,
+    context: { batching, sources: createSourceClients(mesh.rawSources, { request: upstreams().request, env: process.env }) } satisfies SourcesContext,
     plugins: [
       useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests }),
       // Each distinct document is compiled to JavaScript once (yoga caches the parsed document).

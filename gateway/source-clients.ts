@@ -1,18 +1,21 @@
 /**
  * How the stitched graph asks a source for data: straight through the source's own Mesh handler
- * (the OpenAPI handler's REST resolvers, the GraphQL handler's executor, the SOAP schema), with one
+ * (the GraphQL handler's executor, the SOAP schema, the OpenAPI handler's REST resolvers), with one
  * operation per field, arguments and selection, built and compiled (graphql-jit) once and reused.
+ * A plain REST read goes straight to the upstream transport instead, built from the annotations the
+ * OpenAPI handler wrote into the composition (gateway/rest-operation.ts).
  *
  * Mesh's in-context SDK does the same through schema delegation, which plans and rewrites every
  * call anew and wraps every field of the result; on this graph that cost most of a request's CPU
  * (bench/results.md). The handlers, and the upstream transport under them, are unchanged.
  *
- *   const clients = createSourceClients(mesh.rawSources);
+ *   const clients = createSourceClients(mesh.rawSources, { request: upstreams().request, env: process.env });
  *   await clients.catalog.query('listProducts', { ids: ['prod-0001'] }, '{ id name }', context);
  */
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { SourceName } from './config.js';
+import { planRestRead, type RestRead } from './rest-operation.js';
 
 /** What Mesh's runtime keeps of each source (`getBuiltMesh().rawSources`). */
 export interface RawSource {
@@ -31,14 +34,26 @@ export interface SourceClient {
 
 export type SourceClients = Record<SourceName, SourceClient>;
 
-export function createSourceClients(rawSources: readonly RawSource[]): SourceClients {
-  return Object.fromEntries(rawSources.map((source) => [source.name, createSourceClient(source)])) as SourceClients;
+export interface SourceClientOptions {
+  /** The upstream transport (credentials, timeout, typed errors), for plain REST reads. */
+  request: (source: SourceName, url: string, init: RequestInit) => Promise<Response>;
+  /** What `{env.X}` in the composition's annotations reads. */
+  env: Record<string, string | undefined>;
+}
+
+export function createSourceClients(rawSources: readonly RawSource[], options: SourceClientOptions): SourceClients {
+  return Object.fromEntries(rawSources.map((source) => [source.name, createSourceClient(source, options)])) as SourceClients;
 }
 
 type Run = (variables: Record<string, unknown>, context: object) => Promise<ExecutionResult> | ExecutionResult;
 
-function createSourceClient(source: RawSource): SourceClient {
+function createSourceClient(source: RawSource, options: SourceClientOptions): SourceClient {
   const runs = new Map<string, Run>();
+  const restReads = new Map<string, RestRead | undefined>();
+  const restReadFor = (field: string) => {
+    if (!restReads.has(field)) restReads.set(field, planRestRead(source.schema, field, options.env));
+    return restReads.get(field);
+  };
   const runFor = (field: string, argNames: string[], selectionSet: string): Run => {
     const key = `${field}(${argNames.join(',')})${selectionSet}`;
     let run = runs.get(key);
@@ -59,6 +74,11 @@ function createSourceClient(source: RawSource): SourceClient {
   };
   return {
     async query(field, args, selectionSet, context) {
+      const rest = restReadFor(field);
+      if (rest) {
+        const response = await options.request(source.name as SourceName, rest.url(args), { headers: rest.headers });
+        return rest.shape(JSON.parse(await response.text()));
+      }
       const variables: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(args)) if (value !== undefined && value !== null) variables[name] = value;
       const result = await runFor(field, Object.keys(variables), selectionSet)(variables, context);
