@@ -7,7 +7,7 @@
  *
  * Mesh's in-context SDK does the same through schema delegation, which plans and rewrites every
  * call anew and wraps every field of the result; on this graph that cost most of a request's CPU
- * (bench/results.md). The handlers, and the upstream transport under them, are unchanged.
+ * (bench/results.md). Every path ends in the same upstream transport (credentials, timeouts, typed errors).
  *
  *   const clients = createSourceClients(mesh.rawSources, { request: upstreams().request, env: process.env });
  *   await clients.catalog.query('listProducts', { ids: ['prod-0001'] }, '{ id name }', context);
