@@ -25,7 +25,8 @@ export function exchange(url: string, init: RequestInit, timeoutMs: number): Pro
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => {
+    // The transport hands over a Headers it built already; building another would be work per call for nothing.
+    (init.headers instanceof Headers ? init.headers : new Headers(init.headers)).forEach((value, name) => {
       headers[name] = value;
     });
     const body = init.body === undefined || init.body === null ? undefined : init.body;
