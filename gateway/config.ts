@@ -14,6 +14,34 @@ export interface SourceConfig {
   name: SourceName;
   /** Where the upstream answers: a REST base URL, the SOAP endpoint, or the GraphQL endpoint. */
   url: string;
+  /** How calls to this source are made (gateway/upstream/policy.ts). */
+  policy: UpstreamPolicySettings;
+  /** Client request headers (lower case) passed on to this source; none by default. */
+  forwardHeaders: string[];
+}
+
+/** The upstream policy of one source; each field is read from `<SOURCE>_<NAME>` (see .env.example). */
+export interface UpstreamPolicySettings {
+  /** Longest wait for one attempt's complete answer. `<SOURCE>_TIMEOUT_MS` */
+  timeoutMs: number;
+  /** Further attempts of an idempotent call after a timeout, a lost connection, 429 or 5xx. `<SOURCE>_RETRIES` */
+  retries: number;
+  /** The first backoff; each next one doubles, with full jitter. `<SOURCE>_RETRY_BASE_MS` */
+  retryBaseMs: number;
+  /** The longest wait before a retry, `Retry-After` included; a longer `Retry-After` ends the call. `<SOURCE>_RETRY_MAX_DELAY_MS` */
+  retryMaxDelayMs: number;
+  /** Calls in flight to this source at once; the next ones wait. `<SOURCE>_MAX_CONCURRENT` */
+  maxConcurrent: number;
+  /** The request budget: calls per second, 0 for none. `<SOURCE>_RATE_PER_SECOND` */
+  ratePerSecond: number;
+  /** How many calls may go at once when the budget has been idle. `<SOURCE>_RATE_BURST` */
+  rateBurst: number;
+  /** The longest a call waits for the budget before it fails with UPSTREAM_RATE_LIMITED. `<SOURCE>_RATE_MAX_WAIT_MS` */
+  rateMaxWaitMs: number;
+  /** Consecutive failed attempts that open the circuit breaker. `<SOURCE>_BREAKER_FAILURES` */
+  breakerFailures: number;
+  /** How long an open breaker fails calls fast before it lets one probe through. `<SOURCE>_BREAKER_COOLDOWN_MS` */
+  breakerCooldownMs: number;
 }
 
 export interface GatewayConfig {
@@ -45,8 +73,33 @@ export const SOURCE_URL_VARIABLES: Record<SourceName, string> = {
   reviews: 'REVIEWS_URL',
 };
 
+/**
+ * Where a source's settings are not set. The demo catalog's quota is 200 calls per second with bursts
+ * of 100 (sources/catalog/service/quota.ts); its budget keeps the burst a little under the provider's,
+ * so that network jitter cannot bunch arrivals over the quota.
+ */
+const POLICY_DEFAULTS: UpstreamPolicySettings = {
+  timeoutMs: 10_000,
+  retries: 2,
+  retryBaseMs: 100,
+  retryMaxDelayMs: 5_000,
+  maxConcurrent: 64,
+  ratePerSecond: 0,
+  rateBurst: 1,
+  rateMaxWaitMs: 5_000,
+  breakerFailures: 5,
+  breakerCooldownMs: 10_000,
+};
+const SOURCE_POLICY_DEFAULTS: Record<SourceName, Partial<UpstreamPolicySettings>> = {
+  catalog: { ratePerSecond: 200, rateBurst: 80 },
+  payments: {},
+  inventory: {},
+  reviews: {},
+};
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const read = reader(env);
+  const source = (name: SourceName, url: string) => ({ name, url, policy: readPolicy(read, name), forwardHeaders: read.headerList(`${name.toUpperCase()}_FORWARD_HEADERS`) });
   const paymentsUrl = read.url('PAYMENTS_URL');
   return {
     port: read.port('PORT', 4000),
@@ -55,22 +108,39 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 64, 1, 10_000),
     maxQueuedRequests: read.integer('MAX_QUEUED_REQUESTS', 1000, 0, 1_000_000),
     sources: {
-      catalog: { name: 'catalog', url: read.url('CATALOG_URL'), apiKey: read.secret('CATALOG_API_KEY') },
+      catalog: { ...source('catalog', read.url('CATALOG_URL')), apiKey: read.secret('CATALOG_API_KEY') },
       payments: {
-        name: 'payments',
-        url: paymentsUrl,
+        ...source('payments', paymentsUrl),
         tokenUrl: env.PAYMENTS_TOKEN_URL ? read.url('PAYMENTS_TOKEN_URL') : `${paymentsUrl}/oauth/token`,
         clientId: read.secret('PAYMENTS_CLIENT_ID'),
         clientSecret: read.secret('PAYMENTS_CLIENT_SECRET'),
       },
       inventory: {
-        name: 'inventory',
-        url: read.url('INVENTORY_URL'),
+        ...source('inventory', read.url('INVENTORY_URL')),
         username: read.secret('INVENTORY_USERNAME'),
         password: read.secret('INVENTORY_PASSWORD'),
       },
-      reviews: { name: 'reviews', url: read.url('REVIEWS_URL'), token: read.secret('REVIEWS_TOKEN') },
+      reviews: { ...source('reviews', read.url('REVIEWS_URL')), token: read.secret('REVIEWS_TOKEN') },
     },
+  };
+}
+
+/** Private: a source's policy, each setting from `<SOURCE>_<SETTING>` or its default. */
+function readPolicy(read: ReturnType<typeof reader>, name: SourceName): UpstreamPolicySettings {
+  const fallback = { ...POLICY_DEFAULTS, ...SOURCE_POLICY_DEFAULTS[name] };
+  const prefix = name.toUpperCase();
+  const int = (setting: string, value: number, min: number, max: number) => read.integer(`${prefix}_${setting}`, value, min, max);
+  return {
+    timeoutMs: int('TIMEOUT_MS', fallback.timeoutMs, 1, 600_000),
+    retries: int('RETRIES', fallback.retries, 0, 10),
+    retryBaseMs: int('RETRY_BASE_MS', fallback.retryBaseMs, 1, 60_000),
+    retryMaxDelayMs: int('RETRY_MAX_DELAY_MS', fallback.retryMaxDelayMs, 0, 600_000),
+    maxConcurrent: int('MAX_CONCURRENT', fallback.maxConcurrent, 1, 10_000),
+    ratePerSecond: int('RATE_PER_SECOND', fallback.ratePerSecond, 0, 1_000_000),
+    rateBurst: int('RATE_BURST', fallback.rateBurst, 1, 1_000_000),
+    rateMaxWaitMs: int('RATE_MAX_WAIT_MS', fallback.rateMaxWaitMs, 0, 600_000),
+    breakerFailures: int('BREAKER_FAILURES', fallback.breakerFailures, 1, 1_000_000),
+    breakerCooldownMs: int('BREAKER_COOLDOWN_MS', fallback.breakerCooldownMs, 1, 3_600_000),
   };
 }
 
@@ -114,6 +184,15 @@ function reader(env: Env) {
       } catch (error) {
         throw new ConfigError((error as Error).message);
       }
+    },
+    /** A comma-separated list of HTTP header names, lower-cased; empty when unset. */
+    headerList(name: string): string[] {
+      const names = (env[name] ?? '').split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
+      const bad = names.find((item) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(item));
+      if (bad !== undefined) {
+        throw new ConfigError(`${name} must be a comma-separated list of HTTP header names, but got: ${JSON.stringify(bad)}.`);
+      }
+      return names;
     },
     oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
       const value = env[name];

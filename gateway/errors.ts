@@ -15,7 +15,9 @@ export type ErrorCode =
   /** The upstream refused the request itself (4xx other than auth and rate limits). */
   | 'UPSTREAM_REJECTED'
   | 'UPSTREAM_BAD_RESPONSE'
-  | 'SOAP_FAULT';
+  | 'SOAP_FAULT'
+  /** The source kept failing: its circuit breaker fails calls fast until a probe succeeds. */
+  | 'CIRCUIT_OPEN';
 
 declare module 'graphql' {
   interface GraphQLErrorExtensions {

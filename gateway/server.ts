@@ -13,17 +13,20 @@ import type { SourcesContext } from '../resolvers/loaders.js';
 import { projectPath } from './project.js';
 import { toPublicSchema, type Resolvers } from './public-schema.js';
 import { createSourceClients, type RawSource } from './source-clients.js';
-import { upstreams } from './upstream/index.js';
+import { createUpstreams, type Upstreams } from './upstream/index.js';
 import { createMaskError, useErrorShape } from './use-error-shape.js';
 import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-graphiql.js';
 import { useConcurrencyLimit } from './use-concurrency-limit.js';
 import { useHealth } from './use-health.js';
+import { useUpstreamScope } from './use-upstream-scope.js';
 
 export const GRAPHQL_PATH = '/graphql';
 const OPERATIONS_FOLDER = projectPath('test', 'operations');
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+  /** This gateway's way to its upstreams, with each source's policy (breaker state, for one). */
+  upstreams: Upstreams;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export interface GatewayOptions {
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const mesh = await loadBuiltMesh();
   const batching = options.batching ?? true;
+  const upstreams = createUpstreams(config);
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const yoga = createYoga({
     graphqlEndpoint: GRAPHQL_PATH,
@@ -53,9 +57,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     maskedErrors: { maskError: createMaskError(log) },
     logging: config.production ? 'warn' : 'info',
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
-    context: { batching, sources: createSourceClients(mesh.rawSources, { request: upstreams().request, env: process.env }) } satisfies SourcesContext,
+    context: { batching, sources: createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env }) } satisfies SourcesContext,
     plugins: [
       useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests }),
+      useUpstreamScope(upstreams),
       // Each distinct document is compiled to JavaScript once (yoga caches the parsed document).
       useGraphQlJit(),
       useSchema(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers)),
@@ -66,6 +71,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   return {
     yoga: yoga as Gateway['yoga'],
+    upstreams,
     async close() {
       mesh.destroy();
     },

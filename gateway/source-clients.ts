@@ -7,9 +7,9 @@
  *
  * Mesh's in-context SDK does the same through schema delegation, which plans and rewrites every
  * call anew and wraps every field of the result; on this graph that cost most of a request's CPU
- * (bench/results.md). Every path ends in the same upstream transport (credentials, timeouts, typed errors).
+ * (bench/results.md). Every path ends in the same upstream transport (the source's policy, credentials, typed errors).
  *
- *   const clients = createSourceClients(mesh.rawSources, { request: upstreams().request, env: process.env });
+ *   const clients = createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env });
  *   await clients.catalog.query('listProducts', { ids: ['prod-0001'] }, '{ id name }', context);
  */
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';

@@ -8,6 +8,7 @@
  *   plugins: [useConcurrencyLimit({ path: '/graphql', maxConcurrent: 64, maxQueued: 1000 })]
  */
 import type { Plugin } from 'graphql-yoga';
+import { createSemaphore } from './semaphore.js';
 
 export interface ConcurrencyLimitOptions {
   path: string;
@@ -16,32 +17,24 @@ export interface ConcurrencyLimitOptions {
 }
 
 export function useConcurrencyLimit(options: ConcurrencyLimitOptions): Plugin {
-  let running = 0;
-  const waiting: (() => void)[] = [];
+  const slots = createSemaphore(options.maxConcurrent);
   const admitted = new WeakSet<Request>();
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else running -= 1;
-  };
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== options.path) return;
-      if (running < options.maxConcurrent) {
-        running += 1;
-      } else if (waiting.length >= options.maxQueued) {
-        endResponse(Response.json.call(fetchAPI.Response, {
-          errors: [{ message: 'Switchboard is at capacity; retry in a second.', extensions: { code: 'OVERLOADED', http: { status: 503 } } }],
-        }, { status: 503, headers: { 'retry-after': '1' } }));
-        return;
-      } else {
-        // The slot is handed over by `release`, so `running` stays counted for this request.
-        await new Promise<void>((resolve) => waiting.push(resolve));
+      if (!slots.tryAcquire()) {
+        if (slots.waiting >= options.maxQueued) {
+          endResponse(Response.json.call(fetchAPI.Response, {
+            errors: [{ message: 'Switchboard is at capacity; retry in a second.', extensions: { code: 'OVERLOADED', http: { status: 503 } } }],
+          }, { status: 503, headers: { 'retry-after': '1' } }));
+          return;
+        }
+        await slots.acquire();
       }
       admitted.add(request);
     },
     onResponse({ request }) {
-      if (admitted.delete(request)) release();
+      if (admitted.delete(request)) slots.release();
     },
   };
 }

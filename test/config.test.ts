@@ -28,7 +28,35 @@ describe('loadConfig', () => {
     expect(config.production).toBe(true);
     expect([config.maxConcurrentRequests, config.maxQueuedRequests]).toEqual([64, 1000]);
     expect(config.sources.payments.tokenUrl).toBe('http://127.0.0.1:4102/oauth/token');
-    expect(config.sources.inventory).toEqual({ name: 'inventory', url: 'http://127.0.0.1:4103/inventory', username: 'u', password: 'p' });
+    expect(config.sources.inventory).toEqual({
+      name: 'inventory',
+      url: 'http://127.0.0.1:4103/inventory',
+      username: 'u',
+      password: 'p',
+      forwardHeaders: [],
+      policy: {
+        timeoutMs: 10_000, retries: 2, retryBaseMs: 100, retryMaxDelayMs: 5_000, maxConcurrent: 64,
+        ratePerSecond: 0, rateBurst: 1, rateMaxWaitMs: 5_000, breakerFailures: 5, breakerCooldownMs: 10_000,
+      },
+    });
+    // The demo catalog's quota is the catalog's default budget.
+    expect(config.sources.catalog.policy).toMatchObject({ ratePerSecond: 200, rateBurst: 80 });
+  });
+
+  it('reads each source\'s policy and header allowlist from its own variables', () => {
+    const config = loadConfig({
+      ...VALID,
+      REVIEWS_TIMEOUT_MS: '250',
+      REVIEWS_RETRIES: '0',
+      REVIEWS_RATE_PER_SECOND: '10',
+      REVIEWS_RATE_BURST: '3',
+      REVIEWS_BREAKER_FAILURES: '2',
+      REVIEWS_FORWARD_HEADERS: 'Accept-Language, x-request-id',
+    });
+    expect(config.sources.reviews.policy).toMatchObject({ timeoutMs: 250, retries: 0, ratePerSecond: 10, rateBurst: 3, breakerFailures: 2 });
+    expect(config.sources.reviews.forwardHeaders).toEqual(['accept-language', 'x-request-id']);
+    expect(config.sources.catalog.policy.timeoutMs).toBe(10_000);
+    expect(config.sources.catalog.forwardHeaders).toEqual([]);
   });
 
   it.each([
@@ -41,6 +69,11 @@ describe('loadConfig', () => {
     [{ INVENTORY_URL: undefined }, 'INVENTORY_URL must be set to the http(s) URL of that upstream (see .env.example), but it is missing.'],
     [{ MAX_CONCURRENT_REQUESTS: '0' }, 'MAX_CONCURRENT_REQUESTS must be an integer from 1 to 10000, but got: "0".'],
     [{ MAX_QUEUED_REQUESTS: 'many' }, 'MAX_QUEUED_REQUESTS must be an integer from 0 to 1000000, but got: "many".'],
+    [{ CATALOG_TIMEOUT_MS: '0' }, 'CATALOG_TIMEOUT_MS must be an integer from 1 to 600000, but got: "0".'],
+    [{ PAYMENTS_RETRIES: '-1' }, 'PAYMENTS_RETRIES must be an integer from 0 to 10, but got: "-1".'],
+    [{ INVENTORY_RATE_PER_SECOND: '1.5' }, 'INVENTORY_RATE_PER_SECOND must be an integer from 0 to 1000000, but got: "1.5".'],
+    [{ REVIEWS_BREAKER_FAILURES: 'five' }, 'REVIEWS_BREAKER_FAILURES must be an integer from 1 to 1000000, but got: "five".'],
+    [{ CATALOG_FORWARD_HEADERS: 'accept-language, bad header' }, 'CATALOG_FORWARD_HEADERS must be a comma-separated list of HTTP header names, but got: "bad header".'],
   ])('refuses %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);
   });

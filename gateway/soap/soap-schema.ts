@@ -18,7 +18,7 @@ import {
 import soap from 'soap';
 import { upstreamError } from '../errors.js';
 import { readEnvelope } from './read-envelope.js';
-import { createSoapTransport, faultToError, type Send } from './soap-transport.js';
+import { createSoapTransport, faultToError, type CallOptions, type Send } from './soap-transport.js';
 import { camel, readServiceModel, type FieldModel, type OperationModel, type ScalarName, type ServiceModel } from './wsdl-model.js';
 
 export interface SoapSchemaOptions {
@@ -26,10 +26,11 @@ export interface SoapSchemaOptions {
   source: string;
   wsdlPath: string;
   /**
-   * Where and as whom to call, read on the first call rather than at build time, so that building
-   * the schema needs neither a live upstream nor its credentials. `endpoint` overrides `soap:address`.
+   * Where to call, read on the first call rather than at build time, so that building the schema
+   * needs no live upstream. `endpoint` overrides `soap:address`.
    */
-  connection: () => { endpoint?: string; security?: { username: string; password: string } };
+  connection: () => { endpoint?: string };
+  /** Delivers an envelope; credentials (WS-Security) are the sender's to add. */
   send: Send;
   /** Which operations are safe reads (Query fields); the others become Mutation fields. */
   isQuery?: (operationName: string) => boolean;
@@ -50,22 +51,22 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
   client.wsdl.options.forceSoap12Headers = model.soapVersion === '1.2';
   (client.wsdl as unknown as { xmlToObject: (xml: string) => unknown }).xmlToObject = readEnvelope;
   let connected = false;
+  const isQuery = options.isQuery ?? ((name: string) => READ_OPERATION.test(name));
   const invoke = (operation: string, args: unknown) => {
     if (!connected) {
-      const { endpoint, security } = options.connection();
-      client.setEndpoint(endpoint ?? model.endpoint);
-      if (security) client.setSecurity(new soap.WSSecurity(security.username, security.password, { passwordType: 'PasswordText' }));
+      client.setEndpoint(options.connection().endpoint ?? model.endpoint);
       connected = true;
     }
-    return (client as unknown as Record<string, (args: unknown) => Promise<[unknown]>>)[`${operation}Async`]!(args);
+    const callOptions: CallOptions = { read: isQuery(operation) };
+    return (client as unknown as Record<string, (args: unknown, options: CallOptions) => Promise<[unknown]>>)[`${operation}Async`]!(args, callOptions);
   };
-  return buildSchema(model, options, invoke);
+  return buildSchema(model, isQuery, options, invoke);
 }
 
 type Invoke = (operation: string, args: unknown) => Promise<[unknown]>;
 
 /** Private: the GraphQL types, created once each from the model. */
-function buildSchema(model: ServiceModel, options: SoapSchemaOptions, invoke: Invoke): GraphQLSchema {
+function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolean, options: SoapSchemaOptions, invoke: Invoke): GraphQLSchema {
   const outputs = new Map<string, GraphQLObjectType>();
   const inputs = new Map<string, GraphQLInputObjectType>();
 
@@ -128,7 +129,6 @@ function buildSchema(model: ServiceModel, options: SoapSchemaOptions, invoke: In
     };
   };
 
-  const isQuery = options.isQuery ?? ((name: string) => READ_OPERATION.test(name));
   const fieldsOf = (read: boolean) =>
     Object.fromEntries(model.operations.filter((op) => isQuery(op.name) === read).map((op) => [camel(op.name), rootField(op)]));
   const queryFields = fieldsOf(true);

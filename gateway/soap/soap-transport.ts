@@ -1,19 +1,25 @@
 /**
- * node-soap's HTTP client, replaced by the gateway's upstream transport (credentials, timeouts, typed
- * errors in one place), and the mapping of a SOAP Fault to a GraphQL error.
+ * node-soap's HTTP client, replaced by the gateway's upstream policy (credentials, timeouts, retries,
+ * typed errors in one place), and the mapping of a SOAP Fault to a GraphQL error.
  */
 import type { GraphQLError } from 'graphql';
 import { codeForUpstreamStatus, upstreamError } from '../errors.js';
 
-export type Send = (url: string, init: RequestInit) => Promise<Response>;
+/** Sends an envelope; `read` says the operation is a safe read (retried and shared in flight). */
+export type Send = (url: string, init: RequestInit, options: { read: boolean }) => Promise<Response>;
+
+/** What the SOAP schema passes with each call, as node-soap's per-call options. */
+export interface CallOptions {
+  read: boolean;
+}
 
 type Callback = (error: unknown, response?: unknown, body?: string) => void;
 
 /** What node-soap's `Client` calls on its `httpClient` option. */
 export function createSoapTransport(source: string, send: Send) {
   return {
-    request(url: string, data: string, callback: Callback, headers: Record<string, string>) {
-      send(url, { method: 'POST', headers, body: data })
+    request(url: string, data: string, callback: Callback, headers: Record<string, string>, options?: Partial<CallOptions>) {
+      send(url, { method: 'POST', headers, body: data }, { read: options?.read === true })
         .then(async (response) => {
           const body = await response.text();
           // SOAP 1.1 and 1.2 report a Fault with HTTP 500 (1.2 also 400): node-soap reads the Fault.

@@ -1,10 +1,12 @@
 /**
  * One HTTP exchange with an upstream, on `node:http`/`node:https` with keep-alive agents, answered
- * as a fetch `Response` with the whole body read (Mesh's handlers and node-soap read it whole anyway).
+ * with the whole body read (Mesh's handlers and node-soap read it whole anyway). `toResponse` makes a
+ * fetch `Response` of it, as many times as callers share the answer.
  * Node's global `fetch` costs about twice the CPU per call on the same connection reuse, and upstream
  * calls are most of what a stitched request does (bench/results.md).
  *
- *   const response = await exchange('http://127.0.0.1:4101/products?first=2', { headers }, 10_000);
+ *   const reply = await exchange('http://127.0.0.1:4101/products?first=2', { headers }, 10_000);
+ *   toResponse(reply).json();
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -15,12 +17,20 @@ const httpAgent = new HttpAgent(AGENT_OPTIONS);
 const httpsAgent = new HttpsAgent(AGENT_OPTIONS);
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
+/** A complete answer of an upstream. */
+export interface UpstreamReply {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  body: Buffer;
+}
+
 /**
  * Rejects with an error named `TimeoutError` when no complete answer came within `timeoutMs`, with
  * `AbortError` when `init.signal` aborts, and with the socket's error when the connection fails or
  * is reset before the body ends.
  */
-export function exchange(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+export function exchange(url: string, init: RequestInit, timeoutMs: number): Promise<UpstreamReply> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
@@ -53,7 +63,7 @@ export function exchange(url: string, init: RequestInit, timeoutMs: number): Pro
           clearTimeout(timer);
           init.signal?.removeEventListener('abort', onAbort);
           try {
-            resolve(toResponse(res, Buffer.concat(chunks)));
+            resolve(toReply(res, Buffer.concat(chunks)));
           } catch (error) {
             reject(error as Error);
           }
@@ -68,12 +78,17 @@ export function exchange(url: string, init: RequestInit, timeoutMs: number): Pro
   });
 }
 
-/** Private: the fetch `Response` of a finished answer; an impossible status is a bad answer. */
-function toResponse(res: IncomingMessage, body: Buffer): Response {
+/** A fetch `Response` of a reply; each call makes a new one, with its own body to read. */
+export function toResponse(reply: UpstreamReply): Response {
+  const body = NULL_BODY_STATUSES.has(reply.status) ? null : new Uint8Array(reply.body);
+  return new Response(body, { status: reply.status, statusText: reply.statusText, headers: reply.headers });
+}
+
+/** Private: the reply of a finished answer; an impossible status is a bad answer. */
+function toReply(res: IncomingMessage, body: Buffer): UpstreamReply {
   const headers = new Headers();
   for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
   const status = res.statusCode ?? 0;
   if (status < 200 || status > 599) throw new Error(`The upstream answered with HTTP status ${status}.`);
-  const bytes = new Uint8Array(body);
-  return new Response(NULL_BODY_STATUSES.has(status) ? null : bytes, { status, statusText: res.statusMessage, headers });
+  return { status, statusText: res.statusMessage ?? '', headers, body };
 }

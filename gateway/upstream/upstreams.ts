@@ -1,77 +1,108 @@
 /**
- * The way out of the gateway: every call to an upstream goes through `Upstreams.send`, which injects
- * that source's credentials, bounds the call with a timeout and turns transport failures into typed
- * errors. Mesh's handlers reach it through `mesh-fetch.ts`; the SOAP source through its transport.
+ * The way out of the gateway: every call to an upstream goes through `Upstreams.send`, which runs it
+ * under that source's policy (in-flight sharing, circuit breaker, request budget, concurrency limit,
+ * timeout, retries: policy.ts), passes on the client headers the source allows, and adds the source's
+ * own credentials to each attempt. Mesh's handlers reach it through `mesh-fetch.ts`; the SOAP source
+ * through its transport; plain REST reads through gateway/source-clients.ts.
+ *
+ *   const upstreams = createUpstreams(config);
+ *   const response = await upstreams.request('catalog', `${catalogUrl}/products?ids=prod-0001`);
  */
 import type { GatewayConfig, SourceName } from '../config.js';
+import { SOURCE_NAMES } from '../config.js';
 import { codeForUpstreamStatus, upstreamError } from '../errors.js';
-import { exchange } from './http-exchange.js';
+import { withUsernameToken } from '../soap/ws-security.js';
+import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
 import { createClientCredentials } from './oauth2.js';
+import { createUpstreamPolicy, transportError, type UpstreamPolicy } from './policy.js';
+import { clientHeaders } from './scope.js';
+
+export interface CallOptions {
+  /**
+   * A read: safe to send again, and shared with identical reads in flight. By default GET, HEAD and
+   * OPTIONS requests and GraphQL queries are reads.
+   */
+  read?: boolean;
+}
 
 export interface Upstreams {
   /** The source whose upstream serves `url`, if any. */
   sourceFor(url: string): SourceName | undefined;
-  /** Sends a request to a source's upstream with its credentials; any HTTP status comes back as is. */
-  send(source: SourceName, url: string, init?: RequestInit): Promise<Response>;
+  /** Sends a request to a source's upstream under its policy; any HTTP status comes back as is. */
+  send(source: SourceName, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
   /** Like `send`, but a non-2xx answer becomes the typed error the affected fields get. */
-  request(source: SourceName, url: string, init?: RequestInit): Promise<Response>;
+  request(source: SourceName, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
+  /** Each source's policy, for health reports and tests. */
+  readonly policies: Readonly<Record<SourceName, UpstreamPolicy>>;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const IDEMPOTENT_METHODS = new Set([...READ_METHODS, 'PUT', 'DELETE']);
+// A GraphQL request whose document starts with a query (or its shorthand `{`), as JSON sends it.
+const GRAPHQL_QUERY = /^\s*\{\s*"query"\s*:\s*"\s*(query\b|\{)/;
 
 export function createUpstreams(config: GatewayConfig): Upstreams {
-  const { catalog, payments, reviews } = config.sources;
+  const { catalog, payments, inventory, reviews } = config.sources;
   // Longest first, so that two sources on one host under different paths are told apart.
   const prefixes = Object.values(config.sources)
     .map((source) => ({ source: source.name, prefix: source.url }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
+  const policies = Object.fromEntries(SOURCE_NAMES.map((name) => [name, createUpstreamPolicy(name, config.sources[name].policy)])) as Record<SourceName, UpstreamPolicy>;
+  // The token call goes around the policy: it is made from inside an attempt, which holds a slot already.
   const paymentsTokens = createClientCredentials({
     source: 'payments',
     tokenUrl: payments.tokenUrl,
     clientId: payments.clientId,
     clientSecret: payments.clientSecret,
     variables: 'PAYMENTS_CLIENT_ID and PAYMENTS_CLIENT_SECRET',
-    send: (url, init) => transmit('payments', url, init),
+    send: async (url, init) => {
+      try {
+        return toResponse(await exchange(url, init, payments.policy.timeoutMs));
+      } catch (error) {
+        throw transportError('payments', error, payments.policy.timeoutMs);
+      }
+    },
   });
 
-  /** Private: one HTTP exchange, with failures of the transport itself as typed errors. */
-  const transmit = async (source: SourceName, url: string, init: RequestInit): Promise<Response> => {
-    try {
-      return await exchange(url, init, DEFAULT_TIMEOUT_MS);
-    } catch (error) {
-      if ((error as Error).name === 'TimeoutError') {
-        throw upstreamError(source, 'UPSTREAM_TIMEOUT', `${source} did not answer within ${DEFAULT_TIMEOUT_MS} ms.`);
-      }
-      throw upstreamError(source, 'UPSTREAM_UNAVAILABLE', `${source} could not be reached.`);
-    }
-  };
-
-  const withHeaders = (init: RequestInit, extra: Record<string, string>): RequestInit => {
-    const headers = new Headers(init.headers);
-    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
-    return { ...init, headers };
-  };
-
-  const send = async (source: SourceName, url: string, init: RequestInit = {}): Promise<Response> => {
+  /** Private: one attempt, with the source's credentials on it. */
+  const attempt = async (source: SourceName, url: string, init: RequestInit, headers: Headers): Promise<UpstreamReply> => {
+    const timeoutMs = policies[source].timeoutMs;
     switch (source) {
       case 'catalog':
-        return transmit(source, url, withHeaders(init, { 'x-api-key': catalog.apiKey }));
+        headers.set('x-api-key', catalog.apiKey);
+        return exchange(url, { ...init, headers }, timeoutMs);
       case 'reviews':
-        return transmit(source, url, withHeaders(init, { authorization: `Bearer ${reviews.token}` }));
+        headers.set('authorization', `Bearer ${reviews.token}`);
+        return exchange(url, { ...init, headers }, timeoutMs);
       case 'payments': {
         const token = await paymentsTokens.get();
-        const response = await transmit(source, url, withHeaders(init, { authorization: `Bearer ${token}` }));
-        if (response.status !== 401) return response;
+        headers.set('authorization', `Bearer ${token}`);
+        const reply = await exchange(url, { ...init, headers }, timeoutMs);
+        if (reply.status !== 401) return reply;
         // The upstream may revoke a token before its announced expiry: fetch a new one, once.
         paymentsTokens.invalidate(token);
-        await response.body?.cancel();
-        const fresh = await paymentsTokens.get();
-        return transmit(source, url, withHeaders(init, { authorization: `Bearer ${fresh}` }));
+        headers.set('authorization', `Bearer ${await paymentsTokens.get()}`);
+        return exchange(url, { ...init, headers }, timeoutMs);
       }
       case 'inventory':
-        // WS-Security travels inside the SOAP envelope (see gateway/soap), not in HTTP headers.
-        return transmit(source, url, init);
+        // WS-Security travels inside the SOAP envelope, new for every attempt.
+        return exchange(url, { ...init, headers, body: withUsernameToken(String(init.body ?? ''), inventory.username, inventory.password) }, timeoutMs);
     }
+  };
+
+  const send = async (source: SourceName, url: string, init: RequestInit = {}, options: CallOptions = {}): Promise<Response> => {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const base = new Headers(init.headers);
+    const forwarded = forwardedHeaders(config.sources[source].forwardHeaders);
+    for (const [name, value] of forwarded) base.set(name, value);
+    const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
+    const reply = await policies[source].run({
+      idempotent: read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key'),
+      shareKey: read ? `${method} ${url}\n${forwarded.map(([name, value]) => `${name}: ${value}`).join('\n')}\n${String(init.body ?? '')}` : undefined,
+      // Each attempt gets its own copy: credentials are set on it.
+      attempt: () => attempt(source, url, init, new Headers(base)),
+    });
+    return toResponse(reply);
   };
 
   return {
@@ -79,13 +110,29 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
       return prefixes.find(({ prefix }) => url.startsWith(prefix))?.source;
     },
     send,
-    async request(source, url, init) {
-      const response = await send(source, url, init);
+    async request(source, url, init, options) {
+      const response = await send(source, url, init, options);
       if (response.ok) return response;
       await response.body?.cancel();
       throw errorForStatus(source, response);
     },
+    policies,
   };
+}
+
+/**
+ * Private: the client request headers a source allows, in the order of its allowlist. A client's
+ * `Authorization` is never among them unless an operator lists it, and a source's own credentials
+ * are set after these, so they win.
+ */
+function forwardedHeaders(allowed: readonly string[]): [string, string][] {
+  if (allowed.length === 0) return [];
+  const client = clientHeaders();
+  if (!client) return [];
+  return allowed.flatMap((name) => {
+    const value = client.get(name);
+    return value === null ? [] : [[name, value] as [string, string]];
+  });
 }
 
 /** Private: the client-safe error for an upstream's non-2xx answer. */

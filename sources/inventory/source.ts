@@ -10,9 +10,7 @@ import { upstreams } from '../../gateway/upstream/index.js';
 export const schema = createSoapSchema({
   source: 'inventory',
   wsdlPath: projectPath('sources', 'inventory', 'inventory.wsdl'),
-  connection: () => {
-    const { url, username, password } = loadConfig(process.env).sources.inventory;
-    return { endpoint: url, security: { username, password } };
-  },
-  send: (url, init) => upstreams().send('inventory', url, init),
+  connection: () => ({ endpoint: loadConfig(process.env).sources.inventory.url }),
+  // The gateway's upstream policy adds the WS-Security UsernameToken to every attempt.
+  send: (url, init, { read }) => upstreams().send('inventory', url, init, { read }),
 });

@@ -1,0 +1,150 @@
+/**
+ * The upstream policy of one source: everything between "the gateway wants this from the source" and
+ * one HTTP exchange, in one place. In the order a call meets them:
+ *
+ * 1. in-flight sharing: an identical read already on its way to the source answers this call too,
+ *    across client requests;
+ * 2. the circuit breaker: while the source keeps failing, calls fail fast with CIRCUIT_OPEN;
+ * 3. the request budget (token bucket): calls queue for the provider's quota instead of earning 429s;
+ * 4. the concurrency limit: at most `maxConcurrent` exchanges with the source at once;
+ * 5. the attempt itself (credentials and the exchange, bounded by `timeoutMs`), given by the caller;
+ * 6. retries: an idempotent call that timed out, lost its connection or got 429 or 5xx is tried again
+ *    after an exponential backoff with jitter, or after the provider's `Retry-After` when that is longer.
+ *
+ * Transport failures come out as the typed errors the affected fields get; HTTP answers come out as
+ * they are, for the caller to read (a SOAP Fault travels in a 500).
+ *
+ *   const policy = createUpstreamPolicy('catalog', config.sources.catalog.policy);
+ *   const reply = await policy.run({ idempotent: true, shareKey: url, attempt: () => exchange(url, init, policy.timeoutMs) });
+ */
+import { GraphQLError } from 'graphql';
+import type { UpstreamPolicySettings } from '../config.js';
+import { upstreamError } from '../errors.js';
+import { createSemaphore } from '../semaphore.js';
+import { backoffMs, retryAfterMs } from './backoff.js';
+import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
+import type { UpstreamReply } from './http-exchange.js';
+import { createTokenBucket } from './token-bucket.js';
+
+export interface PolicyCall {
+  /** Safe to send again: a read, or a write that carries an idempotency key. */
+  idempotent: boolean;
+  /** Set for reads: calls with the same key while one is in flight share its answer. */
+  shareKey?: string;
+  /** One exchange with the source; it rejects with `TimeoutError` or the transport's error. */
+  attempt: () => Promise<UpstreamReply>;
+}
+
+export interface UpstreamPolicy {
+  readonly timeoutMs: number;
+  readonly breaker: CircuitBreaker;
+  run(call: PolicyCall): Promise<UpstreamReply>;
+}
+
+// SOAP reports an application error as a Fault in an HTTP 500: a definite answer, not an outage.
+const SOAP_FAULT = /<(\w+:)?Fault[\s>]/;
+
+export function createUpstreamPolicy(source: string, settings: UpstreamPolicySettings): UpstreamPolicy {
+  const breaker = createCircuitBreaker({ failures: settings.breakerFailures, cooldownMs: settings.breakerCooldownMs });
+  const budget = settings.ratePerSecond > 0
+    ? createTokenBucket({ perSecond: settings.ratePerSecond, burst: settings.rateBurst, maxWaitMs: settings.rateMaxWaitMs })
+    : undefined;
+  const slots = createSemaphore(settings.maxConcurrent);
+  const inFlight = new Map<string, Promise<UpstreamReply>>();
+
+  /** Private: one attempt through the breaker, the budget and the concurrency limit. */
+  const attemptOnce = async (call: PolicyCall): Promise<Outcome> => {
+    const admission = breaker.admit();
+    if (!admission.admitted) {
+      throw upstreamError(source, 'CIRCUIT_OPEN', `${source} is failing; Switchboard stopped calling it for now.`, {
+        retryAfter: Math.ceil(admission.retryInMs / 1000),
+      });
+    }
+    if (budget && !(await budget.take())) {
+      // Refused before it reached the source: that says nothing about the source's health.
+      breaker.abandoned();
+      throw upstreamError(source, 'UPSTREAM_RATE_LIMITED', `${source}'s request budget is used up; retry in a few seconds.`, {
+        retryAfter: Math.ceil(settings.rateMaxWaitMs / 1000),
+      });
+    }
+    if (!slots.tryAcquire()) await slots.acquire();
+    let outcome: Outcome;
+    try {
+      outcome = judge(await call.attempt());
+    } catch (error) {
+      if (error instanceof GraphQLError) {
+        // Already typed by the attempt (an OAuth token refused, say): final, and not the source's health.
+        breaker.abandoned();
+        throw error;
+      }
+      outcome = { error: transportError(source, error, settings.timeoutMs), retry: true, failure: true };
+    } finally {
+      slots.release();
+    }
+    if (outcome.failure) breaker.failed();
+    else breaker.succeeded();
+    if (outcome.reply?.status === 429 && budget && outcome.retryAfterMs !== undefined) {
+      budget.pause(performance.now() + outcome.retryAfterMs);
+    }
+    return outcome;
+  };
+
+  /** Private: the attempts of one call, until an answer, a final failure or the retries run out. */
+  const execute = async (call: PolicyCall): Promise<UpstreamReply> => {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await attemptOnce(call);
+      if (outcome.retry) {
+        const wait = Math.max(backoffMs(attempt, settings.retryBaseMs, settings.retryMaxDelayMs), outcome.retryAfterMs ?? 0);
+        const more = call.idempotent && attempt < settings.retries && wait <= settings.retryMaxDelayMs && breaker.state !== 'open';
+        if (more) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          continue;
+        }
+      }
+      if (outcome.reply) return outcome.reply;
+      throw outcome.error;
+    }
+  };
+
+  return {
+    timeoutMs: settings.timeoutMs,
+    breaker,
+    run(call) {
+      if (call.shareKey === undefined) return execute(call);
+      const shared = inFlight.get(call.shareKey);
+      if (shared) return shared;
+      const started = execute(call).finally(() => inFlight.delete(call.shareKey!));
+      inFlight.set(call.shareKey, started);
+      return started;
+    },
+  };
+}
+
+/** What one attempt came to: an answer or a transport error, and whether it is worth another try. */
+interface Outcome {
+  reply?: UpstreamReply;
+  error?: GraphQLError;
+  retry: boolean;
+  /** Whether it counts against the source's health (the circuit breaker). */
+  failure: boolean;
+  retryAfterMs?: number;
+}
+
+/**
+ * Private: how an HTTP answer counts. 429 is worth retrying but says the source is up; 5xx is worth
+ * retrying and counts as a failure, except a SOAP Fault in a 500, which is the source's answer.
+ */
+function judge(reply: UpstreamReply): Outcome {
+  const { status } = reply;
+  if (status === 429) return { reply, retry: true, failure: false, retryAfterMs: retryAfterMs(reply.headers.get('retry-after')) };
+  if (status < 500 || (status === 500 && SOAP_FAULT.test(reply.body.toString('latin1')))) return { reply, retry: false, failure: false };
+  return { reply, retry: true, failure: true, retryAfterMs: retryAfterMs(reply.headers.get('retry-after')) };
+}
+
+/** A failure of the exchange itself as the typed error the fields get. */
+export function transportError(source: string, error: unknown, timeoutMs: number): GraphQLError {
+  if ((error as Error).name === 'TimeoutError') {
+    return upstreamError(source, 'UPSTREAM_TIMEOUT', `${source} did not answer within ${timeoutMs} ms.`);
+  }
+  return upstreamError(source, 'UPSTREAM_UNAVAILABLE', `${source} could not be reached.`);
+}
