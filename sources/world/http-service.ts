@@ -1,7 +1,8 @@
 /**
  * Starts a demo upstream on `node:http`, on 127.0.0.1, with what every demo upstream shares: the
- * request log, its admin routes (`GET /_admin/requests`, `POST /_admin/reset`; not logged, no
- * credentials) and a `close()` that does not wait for idle keep-alive connections.
+ * request log, fault injection (faults.ts), its admin routes (`GET /_admin/requests`,
+ * `POST /_admin/reset`, `GET|POST|DELETE /_admin/faults`; not logged, no credentials) and a `close()`
+ * that does not wait for idle keep-alive connections.
  *
  *   const service = await startHttpService({ name: 'catalog', port: 0, handler });
  *   service.url; // 'http://127.0.0.1:53117'
@@ -9,6 +10,8 @@
  */
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { soapFaultEnvelope } from '../inventory/service/soap-faults.js';
+import { createFaultBook, errorBody, FaultError, malformedBody, type Dialect, type Fault, type FaultBook, type FaultBookOptions } from './faults.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 
 export interface ServiceHandle {
@@ -34,6 +37,12 @@ export interface HttpServiceOptions {
   /** A server that already has something attached to it (node-soap); a new one by default. */
   server?: Server;
   serving?: ServingOptions;
+  /** The format of the service's bodies, for the faults it can be told to answer with. */
+  dialect: Dialect;
+  /** The operation a request asks for, read before the handler runs (lets faults target operations). */
+  operationOf?: FaultBookOptions['operationOf'];
+  /** One-off fault actions (`expire-tokens`). */
+  actions?: FaultBookOptions['actions'];
 }
 
 /**
@@ -52,6 +61,11 @@ export interface ServingOptions {
   replay?: boolean;
   /** Counts requests instead of keeping every entry, for long benchmark runs. Off by default. */
   countOnly?: boolean;
+  /**
+   * The request quota of the services that have one (catalog): calls per second and burst, as the
+   * provider enforces them with 429. Each service documents its default; `false` lifts it (benchmarks).
+   */
+  quota?: false | { perSecond: number; burst: number };
 }
 
 const ADMIN_PREFIX = '/_admin/';
@@ -61,12 +75,17 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Ser
   const server = options.server ?? createServer();
   const { latencyMs = 0, replay = false, countOnly = false } = options.serving ?? {};
   const log = new RequestLog({ countOnly });
+  const faults = createFaultBook({ dialect: options.dialect, operationOf: options.operationOf, actions: options.actions });
   const serve = replay ? withReplay(handler) : handler;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req);
-    if (path.startsWith(ADMIN_PREFIX)) answerAdmin(req, res, path, log);
-    else if (latencyMs > 0) setTimeout(() => runLogged(name, serve, req, res, log), latencyMs);
-    else runLogged(name, serve, req, res, log);
+    if (path.startsWith(ADMIN_PREFIX)) {
+      answerAdmin(req, res, path, log, faults);
+      return;
+    }
+    const run = () => runLogged({ name, handler: serve, log, dialect: options.dialect, operationOf: options.operationOf }, req, res, faults.pick(req));
+    if (latencyMs > 0) setTimeout(run, latencyMs);
+    else run();
   });
   const port = await listen(server, name, options.port ?? 0);
   return {
@@ -92,54 +111,145 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
 }
 
-/** Private: runs the handler and logs its request once the response is sent. */
-function runLogged(name: string, handler: ServiceHandler, req: IncomingMessage, res: ServerResponse, log: RequestLog): void {
-  const entry: RequestLogEntry = { method: req.method ?? 'GET', path: pathOf(req), operation: '', keys: [], status: 0 };
-  res.once('finish', () => log.record({ ...entry, status: res.statusCode }));
+interface Served {
+  name: string;
+  handler: ServiceHandler;
+  log: RequestLog;
+  dialect: Dialect;
+  operationOf?: FaultBookOptions['operationOf'];
+}
+
+/**
+ * Private: runs the handler, or the fault that hits the request, and logs the request once it is
+ * answered or its connection is gone (status 0 when no answer was sent).
+ */
+function runLogged(served: Served, req: IncomingMessage, res: ServerResponse, fault: Fault | undefined): void {
+  const entry: RequestLogEntry = {
+    method: req.method ?? 'GET',
+    path: pathOf(req),
+    operation: served.operationOf?.(req) ?? '',
+    keys: [],
+    status: 0,
+    headers: { ...req.headers } as Record<string, string>,
+    ...(fault ? { fault: fault.kind } : {}),
+  };
+  let logged = false;
+  const record = () => {
+    if (logged) return;
+    logged = true;
+    served.log.record({ ...entry, status: res.headersSent ? res.statusCode : 0 });
+  };
+  res.once('finish', record);
+  res.once('close', record);
+  const handle = () => served.handler(req, res, entry);
   Promise.resolve()
-    .then(() => handler(req, res, entry))
+    .then(() => (fault ? serveFault(fault, served.dialect, handle, req, res) : handle()))
     .catch((error: unknown) => {
-      console.error(`${name}: unexpected error on ${entry.method} ${entry.path}:`, error);
+      console.error(`${served.name}: unexpected error on ${entry.method} ${entry.path}:`, error);
       if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'Unexpected error; see the server log.' });
       else res.destroy();
     });
 }
 
-interface Recording {
+/** Private: what a fault does to one request (see faults.ts for the kinds). */
+async function serveFault(fault: Fault, dialect: Dialect, handle: () => void | Promise<void>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const after = fault.phase === 'after';
+  const retryAfter: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+  const send = (status: number, { contentType, body }: { contentType: string; body: string }, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': contentType, ...headers }).end(body);
+  };
+  switch (fault.kind) {
+    case 'latency': {
+      if (!after) {
+        await sleep(fault.ms!);
+        return handle();
+      }
+      const answer = await captureAnswer(res, handle);
+      await sleep(fault.ms!);
+      return sendAnswer(res, answer);
+    }
+    case 'error':
+      return send(fault.status ?? 500, errorBody(dialect, fault.status ?? 500), retryAfter);
+    case 'rate-limit':
+      return send(429, errorBody(dialect, 429), { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
+    case 'malformed':
+      return send(200, malformedBody(dialect));
+    case 'soap-fault':
+      return send(500, { contentType: 'text/xml; charset=utf-8', body: soapFaultEnvelope('soap:Server', 'The service is temporarily unable to process the request.') });
+    case 'reset': {
+      const { contentType, body } = malformedBody(dialect);
+      const answer = after ? await captureAnswer(res, handle) : { status: 200, headers: { 'content-type': contentType }, body: Buffer.from(body) };
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+      res.write(answer.body.subarray(0, Math.floor(answer.body.length / 2)), () => req.socket.destroy());
+      return;
+    }
+    case 'down':
+      if (after) await captureAnswer(res, handle);
+      req.socket.destroy();
+      return;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Answer {
   status: number;
   headers: OutgoingHttpHeaders;
   body: Buffer;
-  entry: RequestLogEntry;
+}
+
+/**
+ * Private: runs a handler with its answer held back instead of sent, whatever way it writes it
+ * (node-soap, yoga and the JSON routes each do it their own way), and resolves with that answer.
+ */
+function captureAnswer(res: ServerResponse, handle: () => void | Promise<void>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let status: number | undefined;
+    let headers: OutgoingHttpHeaders = {};
+    const keep = (chunk: unknown) => {
+      if (chunk != null && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string | Uint8Array));
+    };
+    const held = res as unknown as Record<string, unknown>;
+    held.writeHead = (code: number, ...rest: unknown[]) => {
+      status = code;
+      const given = rest.find((arg) => typeof arg === 'object' && arg !== null && !Array.isArray(arg));
+      if (given) headers = { ...headers, ...(given as OutgoingHttpHeaders) };
+      return res;
+    };
+    held.write = (chunk: unknown) => (keep(chunk), true);
+    held.end = (chunk?: unknown) => {
+      keep(chunk);
+      for (const method of ['writeHead', 'write', 'end']) delete held[method];
+      resolve({ status: status ?? res.statusCode, headers: { ...res.getHeaders(), ...headers }, body: Buffer.concat(chunks) });
+      return res;
+    };
+    Promise.resolve().then(handle).catch(reject);
+  });
+}
+
+/** Private: sends an answer that `captureAnswer` held back. */
+function sendAnswer(res: ServerResponse, answer: Answer): void {
+  res.writeHead(answer.status, answer.headers).end(answer.body);
 }
 
 /** Private: `ServingOptions.replay`: the handler runs once per distinct request; 200s are replayed. */
 function withReplay(handler: ServiceHandler): ServiceHandler {
-  const recordings = new Map<string, Recording>();
+  const recordings = new Map<string, { answer: Answer; entry: RequestLogEntry }>();
   return async (req, res, entry) => {
     const body = await readBody(req);
     const key = replayKey(req, body);
     const recording = recordings.get(key);
     if (recording) {
       Object.assign(entry, recording.entry);
-      res.writeHead(recording.status, recording.headers).end(recording.body);
+      sendAnswer(res, recording.answer);
       return;
     }
-    const chunks: Buffer[] = [];
-    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-    const keep = (chunk: unknown) => {
-      if (chunk != null && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string | Uint8Array));
-    };
-    res.write = ((chunk: unknown, ...rest: unknown[]) => (keep(chunk), write(chunk, ...rest))) as typeof res.write;
-    res.end = ((chunk?: unknown, ...rest: unknown[]) => (keep(chunk), end(chunk, ...rest))) as typeof res.end;
-    res.once('finish', () => {
-      if (res.statusCode === 200) {
-        recordings.set(key, { status: 200, headers: res.getHeaders(), body: Buffer.concat(chunks), entry: { ...entry } });
-      }
-    });
     // node-soap, yoga (whatwg-node) and json-api's readBody take a body already read from `req.body`.
     Object.assign(req, { body });
-    await handler(req, res, entry);
+    const answer = await captureAnswer(res, () => handler(req, res, entry));
+    if (answer.status === 200) recordings.set(key, { answer, entry: { ...entry } });
+    sendAnswer(res, answer);
   };
 }
 
@@ -159,13 +269,34 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Private: the admin routes, the same on every demo upstream. */
-function answerAdmin(req: IncomingMessage, res: ServerResponse, path: string, log: RequestLog): void {
+function answerAdmin(req: IncomingMessage, res: ServerResponse, path: string, log: RequestLog, faults: FaultBook): void {
   if (req.method === 'GET' && path === '/_admin/requests') return sendJson(res, 200, log);
   if (req.method === 'POST' && path === '/_admin/reset') {
     log.reset();
     return sendJson(res, 204, undefined);
   }
-  sendJson(res, 404, { error: 'not_found', message: `No admin route ${req.method} ${path}; try GET /_admin/requests or POST /_admin/reset.` });
+  if (path === '/_admin/faults') {
+    if (req.method === 'GET') return sendJson(res, 200, { faults: faults.list() });
+    if (req.method === 'DELETE') {
+      faults.clear();
+      return sendJson(res, 204, undefined);
+    }
+    if (req.method === 'POST') {
+      readBody(req).then((body) => {
+        try {
+          sendJson(res, 201, { added: faults.add(JSON.parse(body.toString('utf8') || 'null')) });
+        } catch (error) {
+          if (!(error instanceof FaultError || error instanceof SyntaxError)) throw error;
+          sendJson(res, 400, { error: 'bad_fault', message: error instanceof SyntaxError ? 'The body must be JSON: one fault or a list of faults.' : error.message });
+        }
+      }, () => res.destroy());
+      return;
+    }
+  }
+  sendJson(res, 404, {
+    error: 'not_found',
+    message: `No admin route ${req.method} ${path}; try GET /_admin/requests, POST /_admin/reset or GET, POST, DELETE /_admin/faults.`,
+  });
 }
 
 /** Private: listens on 127.0.0.1 and resolves with the port, or rejects with a message naming the service. */

@@ -53,17 +53,23 @@ export function problem(status: number, error: string, message: string, headers?
 
 export const ok = (body: unknown): JsonReply => ({ status: 200, body });
 
-export function createJsonHandler(routes: JsonRoute[], authorize: (request: JsonRequest) => void): ServiceHandler {
+export interface JsonHandler extends ServiceHandler {
+  /** The operationId of the route a request goes to, if any (for faults aimed at one operation). */
+  operationOf(req: IncomingMessage): string | undefined;
+}
+
+export function createJsonHandler(routes: JsonRoute[], authorize: (request: JsonRequest) => void): JsonHandler {
   const compiled = routes.map((route) => ({ route, segments: route.path.split('/') }));
-  return async (req, res, entry) => {
+  const candidatesOf = (req: IncomingMessage) => compiled.flatMap(({ route, segments }) => {
+    const params = matchPath(segments, pathOf(req));
+    return params ? [{ route, params }] : [];
+  });
+  const handler: ServiceHandler = async (req, res, entry) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = url.searchParams;
     entry.query = Object.fromEntries(query);
     try {
-      const candidates = compiled.flatMap(({ route, segments }) => {
-        const params = matchPath(segments, pathOf(req));
-        return params ? [{ route, params }] : [];
-      });
+      const candidates = candidatesOf(req);
       const match = candidates.find(({ route }) => route.method === req.method);
       if (!match) throw noRoute(req, candidates.map(({ route }) => route.method));
       const { route, params } = match;
@@ -78,6 +84,15 @@ export function createJsonHandler(routes: JsonRoute[], authorize: (request: Json
       sendJson(res, error.status, error.body, error.headers);
     }
   };
+  return Object.assign(handler, {
+    operationOf(req: IncomingMessage) {
+      try {
+        return candidatesOf(req).find(({ route }) => route.method === req.method)?.route.operation;
+      } catch {
+        return undefined;
+      }
+    },
+  });
 }
 
 /**

@@ -18,6 +18,10 @@ export interface RequestLogEntry {
   status: number;
   /** The query string, for REST calls. */
   query?: Record<string, string>;
+  /** The request's headers, as received. */
+  headers?: Record<string, string>;
+  /** The injected fault that hit the request, if one did (faults.ts). */
+  fault?: string;
 }
 
 export class RequestLog {

@@ -7,6 +7,7 @@
  */
 import { createWorld, type ProductRecord, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS, safeEqual } from '../../world/config.js';
+import { createTokenBucket } from '../../../gateway/upstream/token-bucket.js';
 import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import { createJsonHandler, found, intParam, listParam, ok, problem, type JsonRequest, type JsonRoute } from '../../world/json-api.js';
 import { groupBy, indexBy, newestFirst, pickAll } from '../../world/lookup.js';
@@ -23,13 +24,25 @@ export interface CatalogServiceOptions {
 
 /** The most ids one batch read may ask for (`maxItems` in openapi.yaml). */
 export const MAX_IDS = 250;
+/**
+ * The quota per API key, as shop platforms have one: 200 calls per second, with bursts of up to 100.
+ * A call over it gets 429 with `Retry-After`. `ServingOptions.quota` changes or lifts it.
+ */
+export const CATALOG_QUOTA = { perSecond: 200, burst: 100 };
 const PAGE = { min: 1, max: 1000, fallback: 20 };
 
 export async function startCatalogService(options: CatalogServiceOptions = {}): Promise<ServiceHandle> {
   const world = options.world ?? createWorld();
   const apiKey = options.apiKey ?? DEMO_CREDENTIALS.catalogApiKey;
-  const handler = createJsonHandler(catalogRoutes(world), (request) => requireApiKey(request, apiKey));
-  return startHttpService({ name: 'catalog', port: options.port, serving: options.serving, handler });
+  const quota = options.serving?.quota === false ? undefined : { ...CATALOG_QUOTA, ...options.serving?.quota };
+  const calls = quota && createTokenBucket({ ...quota, maxWaitMs: 0 });
+  const handler = createJsonHandler(catalogRoutes(world), (request) => {
+    requireApiKey(request, apiKey);
+    if (calls && calls.reserve() === undefined) {
+      throw problem(429, 'rate_limited', `Over the quota of ${quota.perSecond} calls per second.`, { 'retry-after': '1' });
+    }
+  });
+  return startHttpService({ name: 'catalog', port: options.port, serving: options.serving, handler, dialect: 'json', operationOf: handler.operationOf });
 }
 
 /** Private: the routes of the contract, over indexes built once. */

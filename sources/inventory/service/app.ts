@@ -60,6 +60,8 @@ export async function startInventoryService(options: InventoryServiceOptions = {
     port: options.port,
     serving: options.serving,
     server,
+    dialect: 'soap',
+    operationOf: (req) => OPERATIONS.get(soapActionOf(req) ?? ''),
     handler: (req, res, entry) => {
       if (pathOf(req).replace(/\/$/, '') !== INVENTORY_PATH) {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`Not found; the SOAP endpoint is POST ${INVENTORY_PATH}.`);

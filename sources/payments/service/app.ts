@@ -38,7 +38,15 @@ export async function startPaymentsService(options: PaymentsServiceOptions = {})
   };
   const routes = [createTokenRoute(client, tokens), ...paymentRoutes(world)];
   const handler = createJsonHandler(routes, (request) => requireBearerToken(request, tokens));
-  return startHttpService({ name: 'payments', port: options.port, serving: options.serving, handler });
+  return startHttpService({
+    name: 'payments',
+    port: options.port,
+    serving: options.serving,
+    handler,
+    dialect: 'json',
+    operationOf: handler.operationOf,
+    actions: { 'expire-tokens': () => tokens.expireAll() },
+  });
 }
 
 /** Private: the routes of the contract, over indexes built once. */

@@ -17,6 +17,8 @@ export interface TokenStore {
   issue(): string;
   /** 'valid', or why the token is refused. */
   check(token: string): 'valid' | 'expired' | 'unknown';
+  /** Every token issued so far expires now (fault injection: `expire-tokens`). */
+  expireAll(): void;
 }
 
 export function createTokenStore(ttlSeconds: number, now: () => number = Date.now): TokenStore {
@@ -37,6 +39,9 @@ export function createTokenStore(ttlSeconds: number, now: () => number = Date.no
       const expiresAt = expiries.get(token);
       if (expiresAt === undefined) return 'unknown';
       return expiresAt > now() ? 'valid' : 'expired';
+    },
+    expireAll() {
+      for (const token of expiries.keys()) expiries.set(token, now());
     },
   };
 }

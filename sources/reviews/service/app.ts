@@ -47,6 +47,7 @@ export async function startReviewsService(options: ReviewsServiceOptions = {}): 
     name: 'reviews',
     port: options.port,
     serving: options.serving,
+    dialect: 'graphql',
     handler: (req, res, entry) => yoga.handle(req, res, { logEntry: entry }),
   });
 }
