@@ -50,3 +50,22 @@ export function codeForUpstreamStatus(status: number): ErrorCode {
   if (status >= 500) return 'UPSTREAM_UNAVAILABLE';
   return 'UPSTREAM_REJECTED';
 }
+
+/**
+ * The error for an upstream's non-2xx answer: its code, and the status and `Retry-After` it sent.
+ *
+ *   throw errorForStatus('catalog', 503, response.headers);
+ */
+export function errorForStatus(source: string, status: number, headers: Headers): GraphQLError {
+  const code = codeForUpstreamStatus(status);
+  const retryAfter = headers.get('retry-after');
+  const message = code === 'UPSTREAM_AUTH_FAILED'
+    ? `${source} refused Switchboard's credentials (HTTP ${status}).`
+    : `${source} answered HTTP ${status}.`;
+  return upstreamError(source, code, message, { upstreamStatus: status, ...(retryAfter ? { retryAfter } : {}) });
+}
+
+/** The error for an upstream answer that cannot be read (cut short, not the format the contract says). */
+export function badResponse(source: string): GraphQLError {
+  return upstreamError(source, 'UPSTREAM_BAD_RESPONSE', `${source} answered with a response Switchboard could not read.`);
+}

@@ -6,7 +6,7 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { SourceName } from '../gateway/config.js';
-import { upstreamError } from '../gateway/errors.js';
+import { badResponse } from '../gateway/errors.js';
 import type { SourceClients } from '../gateway/source-clients.js';
 import type { ProductRecord, CustomerRecord, OrderRecord, PaymentRecord, ReviewRecord } from '../sources/world/seed.js';
 
@@ -124,11 +124,11 @@ export function loadersFor(context: SourcesContext): Loaders {
  */
 function asFieldError(source: SourceName, error: Error): GraphQLError {
   const first = error instanceof AggregateError && error.errors.length ? (error.errors[0] as Error) : error;
-  if (first instanceof GraphQLError && first.extensions.source === source && first.extensions.code) {
+  if (first instanceof GraphQLError && first.extensions?.source === source && first.extensions.code) {
     return new GraphQLError(first.message, { extensions: first.extensions, originalError: first.originalError });
   }
   console.error(`[switchboard] ${source} answered unreadably:`, first);
-  return upstreamError(source, 'UPSTREAM_BAD_RESPONSE', `${source} answered with a response Switchboard could not read.`);
+  return badResponse(source);
 }
 
 /** Private: the rows in the order of `keys`; a key the upstream left out gets null. */

@@ -13,6 +13,10 @@ import { parse, type TNode } from 'txml/txml';
 type Node = Record<string, unknown>;
 
 export function readEnvelope(xml: string): unknown {
+  // txml reads a document cut short as far as it goes; an envelope must end with its own closing tag.
+  if (/<([\w.-]+:)?Envelope[\s>]/.test(xml.slice(0, 512)) && !xml.trimEnd().endsWith('Envelope>')) {
+    throw new Error('The SOAP envelope is cut short.');
+  }
   const top = parse(xml).find((node): node is TNode => typeof node === 'object' && !node.tagName.startsWith('?'));
   if (!top) throw new Error('The answer holds no XML element.');
   const root: Node = { [localName(top.tagName)]: readElement(top) };

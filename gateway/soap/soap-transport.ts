@@ -3,7 +3,7 @@
  * typed errors in one place), and the mapping of a SOAP Fault to a GraphQL error.
  */
 import type { GraphQLError } from 'graphql';
-import { codeForUpstreamStatus, upstreamError } from '../errors.js';
+import { badResponse, errorForStatus, upstreamError } from '../errors.js';
 
 /** Sends an envelope; `read` says the operation is a safe read (retried and shared in flight). */
 export type Send = (url: string, init: RequestInit, options: { read: boolean }) => Promise<Response>;
@@ -25,9 +25,7 @@ export function createSoapTransport(source: string, send: Send) {
           // SOAP 1.1 and 1.2 report a Fault with HTTP 500 (1.2 also 400): node-soap reads the Fault.
           const isFault = (response.status === 500 || response.status === 400) && /<(\w+:)?Fault[\s>]/.test(body);
           if (!response.ok && !isFault) {
-            callback(upstreamError(source, codeForUpstreamStatus(response.status), `${source} answered HTTP ${response.status}.`, {
-              upstreamStatus: response.status,
-            }));
+            callback(errorForStatus(source, response.status, response.headers));
             return;
           }
           callback(null, { status: response.status, headers: Object.fromEntries(response.headers), data: body }, body);
@@ -53,7 +51,7 @@ interface FaultBody {
 export function faultToError(source: string, error: unknown): GraphQLError {
   const fault = (error as { root?: { Envelope?: { Body?: { Fault?: FaultBody } } } })?.root?.Envelope?.Body?.Fault;
   if (!fault) {
-    return upstreamError(source, 'UPSTREAM_BAD_RESPONSE', `${source} answered with a body that is not a SOAP envelope of this service.`);
+    return badResponse(source);
   }
   const text = (value: unknown): string =>
     typeof value === 'object' && value !== null && '$value' in value ? String((value as { $value: unknown }).$value) : String(value ?? '');

@@ -41,14 +41,14 @@ export interface UpstreamPolicy {
   run(call: PolicyCall): Promise<UpstreamReply>;
 }
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 // SOAP reports an application error as a Fault in an HTTP 500: a definite answer, not an outage.
 const SOAP_FAULT = /<(\w+:)?Fault[\s>]/;
 
 export function createUpstreamPolicy(source: string, settings: UpstreamPolicySettings): UpstreamPolicy {
   const breaker = createCircuitBreaker({ failures: settings.breakerFailures, cooldownMs: settings.breakerCooldownMs });
-  const budget = settings.ratePerSecond > 0
-    ? createTokenBucket({ perSecond: settings.ratePerSecond, burst: settings.rateBurst, maxWaitMs: settings.rateMaxWaitMs })
-    : undefined;
+  // Without a budget the bucket still keeps the provider's Retry-After for every call to the source.
+  const budget = createTokenBucket({ perSecond: settings.ratePerSecond || Infinity, burst: settings.rateBurst, maxWaitMs: settings.rateMaxWaitMs });
   const slots = createSemaphore(settings.maxConcurrent);
   const inFlight = new Map<string, Promise<UpstreamReply>>();
 
@@ -60,12 +60,14 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
         retryAfter: Math.ceil(admission.retryInMs / 1000),
       });
     }
-    if (budget && !(await budget.take())) {
+    if (!(await budget.take())) {
       // Refused before it reached the source: that says nothing about the source's health.
       breaker.abandoned();
-      throw upstreamError(source, 'UPSTREAM_RATE_LIMITED', `${source}'s request budget is used up; retry in a few seconds.`, {
-        retryAfter: Math.ceil(settings.rateMaxWaitMs / 1000),
-      });
+      const paused = budget.pausedFor();
+      const message = paused > 0
+        ? `${source} asked Switchboard to slow down; retry in ${Math.ceil(paused / 1000)} s.`
+        : `${source}'s request budget is used up; retry in a few seconds.`;
+      throw upstreamError(source, 'UPSTREAM_RATE_LIMITED', message, { retryAfter: Math.ceil((paused || settings.rateMaxWaitMs) / 1000) });
     }
     if (!slots.tryAcquire()) await slots.acquire();
     let outcome: Outcome;
@@ -83,7 +85,8 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
     }
     if (outcome.failure) breaker.failed();
     else breaker.succeeded();
-    if (outcome.reply?.status === 429 && budget && outcome.retryAfterMs !== undefined) {
+    // The provider's quota covers every call to it, not just this one: they all wait.
+    if ((outcome.reply?.status === 429 || outcome.reply?.status === 503) && outcome.retryAfterMs !== undefined) {
       budget.pause(performance.now() + outcome.retryAfterMs);
     }
     return outcome;
@@ -146,5 +149,9 @@ export function transportError(source: string, error: unknown, timeoutMs: number
   if ((error as Error).name === 'TimeoutError') {
     return upstreamError(source, 'UPSTREAM_TIMEOUT', `${source} did not answer within ${timeoutMs} ms.`);
   }
-  return upstreamError(source, 'UPSTREAM_UNAVAILABLE', `${source} could not be reached.`);
+  // A connection that never opened, versus one that broke before the whole answer came.
+  if (UNREACHABLE.has((error as NodeJS.ErrnoException).code ?? '')) {
+    return upstreamError(source, 'UPSTREAM_UNAVAILABLE', `${source} could not be reached.`);
+  }
+  return upstreamError(source, 'UPSTREAM_UNAVAILABLE', `${source} dropped the connection before it answered in full.`);
 }

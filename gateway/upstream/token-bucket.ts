@@ -4,6 +4,7 @@
  * it, so a burst of client traffic leaves the gateway spread out at the provider's rate. A reservation
  * further away than `maxWaitMs` is refused instead, so that a client is not kept waiting for minutes.
  * A provider's `Retry-After` pauses the budget (`pause`), and the calls then go at its rate again.
+ * With `perSecond: Infinity` the bucket only holds calls back while it is paused.
  *
  *   const budget = createTokenBucket({ perSecond: 200, burst: 80, maxWaitMs: 5000 });
  *   const wait = budget.reserve();   // 0: go now; 5: go in 5 ms; undefined: over the budget
@@ -22,6 +23,8 @@ export interface TokenBucket {
   pause(until: number): void;
   /** Waits for the next token; false when it is over `maxWaitMs` away. */
   take(): Promise<boolean>;
+  /** How long the pause still lasts, in milliseconds; 0 when not paused. */
+  pausedFor(): number;
 }
 
 export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
@@ -54,6 +57,9 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
       pausedUntil = until;
       tokens = Math.min(tokens, 0);
       updatedAt = until;
+    },
+    pausedFor() {
+      return Math.max(0, pausedUntil - now());
     },
     async take() {
       for (;;) {

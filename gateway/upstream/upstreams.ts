@@ -10,7 +10,7 @@
  */
 import type { GatewayConfig, SourceName } from '../config.js';
 import { SOURCE_NAMES } from '../config.js';
-import { codeForUpstreamStatus, upstreamError } from '../errors.js';
+import { errorForStatus } from '../errors.js';
 import { withUsernameToken } from '../soap/ws-security.js';
 import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
 import { createClientCredentials } from './oauth2.js';
@@ -114,7 +114,7 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
       const response = await send(source, url, init, options);
       if (response.ok) return response;
       await response.body?.cancel();
-      throw errorForStatus(source, response);
+      throw errorForStatus(source, response.status, response.headers);
     },
     policies,
   };
@@ -132,19 +132,5 @@ function forwardedHeaders(allowed: readonly string[]): [string, string][] {
   return allowed.flatMap((name) => {
     const value = client.get(name);
     return value === null ? [] : [[name, value] as [string, string]];
-  });
-}
-
-/** Private: the client-safe error for an upstream's non-2xx answer. */
-function errorForStatus(source: SourceName, response: Response) {
-  const code = codeForUpstreamStatus(response.status);
-  const retryAfter = response.headers.get('retry-after');
-  const message =
-    code === 'UPSTREAM_AUTH_FAILED'
-      ? `${source} refused Switchboard's credentials (HTTP ${response.status}).`
-      : `${source} answered HTTP ${response.status}.`;
-  return upstreamError(source, code, message, {
-    upstreamStatus: response.status,
-    ...(retryAfter ? { retryAfter } : {}),
   });
 }

@@ -18,6 +18,8 @@ export interface LoggedRequest {
   operation: string;
   keys: string[];
   status: number;
+  headers: Record<string, string>;
+  fault?: string;
 }
 
 export interface GraphQLResponse {
@@ -32,6 +34,10 @@ export interface TestSwitchboard {
   /** What each upstream received since the last `resetLogs`. */
   requests(): Promise<Record<Source, LoggedRequest[]>>;
   resetLogs(): Promise<void>;
+  /** Sets faults on an upstream, as `POST /_admin/faults` does (sources/world/faults.ts). */
+  inject(source: Source, fault: Record<string, unknown> | Record<string, unknown>[]): Promise<void>;
+  /** Clears every upstream's faults. */
+  clearFaults(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +75,13 @@ export async function startTestSwitchboard(
     },
     async resetLogs() {
       await Promise.all(SOURCES.map((name) => fetch(`${services[name].url}/_admin/reset`, { method: 'POST' })));
+    },
+    async inject(source, fault) {
+      const response = await fetch(`${services[source].url}/_admin/faults`, { method: 'POST', body: JSON.stringify(fault) });
+      if (response.status !== 201) throw new Error(`${source} refused the fault: ${await response.text()}`);
+    },
+    async clearFaults() {
+      await Promise.all(SOURCES.map((name) => fetch(`${services[name].url}/_admin/faults`, { method: 'DELETE' })));
     },
     async close() {
       await gateway.close();
