@@ -14,8 +14,10 @@ import { createWorld, type StockRecord } from '../sources/world/seed.js';
 // The services build their own world; the same seed must give the same data.
 const world = createWorld();
 
-/** The request log of a service, as `GET /_admin/requests` serves it. */
-/** The service's request log, without the headers of each entry (the fault and policy tests read those). */
+/**
+ * The request log of a service, as `GET /_admin/requests` serves it, without the headers of each
+ * entry (the fault and policy tests read those).
+ */
 async function requestsOf(service: ServiceHandle) {
   const response = await fetch(`${service.url}/_admin/requests`);
   const log = await response.json();
@@ -446,5 +448,61 @@ describe('startDemoWorld', () => {
       await taken.close();
     }
     await expect(startPaymentsService({ tokenTtlSeconds: 0 })).rejects.toThrow('tokenTtlSeconds must be a positive integer, but got: 0.');
+  });
+});
+
+describe('quota and fault injection', () => {
+  let catalog: ServiceHandle;
+  const key = { 'x-api-key': DEMO_CREDENTIALS.catalogApiKey };
+  const faults = (method: string, body?: unknown) =>
+    fetch(`${catalog.url}/_admin/faults`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  beforeAll(async () => {
+    catalog = await startCatalogService({ port: 0 });
+  });
+  afterAll(() => catalog.close());
+
+  it('refuses a call over the quota with 429 and Retry-After', async () => {
+    const limited = await startCatalogService({ port: 0, serving: { quota: { perSecond: 1, burst: 3 } } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push(await fetch(`${limited.url}/products/prod-0001`, { headers: key }));
+      expect(statuses.map((response) => response.status)).toEqual([200, 200, 200, 429]);
+      expect(statuses[3]!.headers.get('retry-after')).toBe('1');
+      expect(await statuses[3]!.json()).toEqual({ error: 'rate_limited', message: 'Over the quota of 1 calls per second.' });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('hits only the operations and the number of requests a fault names, then forgets it', async () => {
+    expect((await faults('POST', { kind: 'error', status: 503, operations: ['listCustomers'], count: 1 })).status).toBe(201);
+    expect(await (await faults('GET')).json()).toEqual({ faults: [{ kind: 'error', status: 503, operations: ['listCustomers'], count: 1 }] });
+    const other = await fetch(`${catalog.url}/products/prod-0001`, { headers: key });
+    const hit = await fetch(`${catalog.url}/customers?ids=cust-0001`, { headers: key });
+    const after = await fetch(`${catalog.url}/customers?ids=cust-0001`, { headers: key });
+    expect([other.status, hit.status, after.status]).toEqual([200, 503, 200]);
+    expect(await hit.json()).toEqual({ error: 'injected_fault', message: 'HTTP 503: the service is having trouble.' });
+    expect(await (await faults('GET')).json()).toEqual({ faults: [] });
+  });
+
+  it.each([
+    [{ kind: 'explode' }, '`kind` must be one of latency, error, rate-limit, malformed, reset, down, soap-fault, but got: "explode".'],
+    [{ kind: 'soap-fault' }, '`soap-fault` is for SOAP services only.'],
+    [{ kind: 'latency' }, 'A `latency` fault needs `ms`.'],
+    [{ kind: 'error', rate: 2 }, '`rate` must be a number from 0 to 1, but got: 2.'],
+    [{ kind: 'error', status: 200 }, '`status` must be an integer from 400 to 599, but got: 200.'],
+    [{ kind: 'reset', phase: 'during' }, '`phase` must be "before" or "after", but got: "during".'],
+    [{ kind: 'down', when: 'now' }, 'A fault has no field "when"; known: kind, operations, count, rate, ms, phase, status, retryAfterSeconds.'],
+    ['not json', 'The body must be JSON: one fault or a list of faults.'],
+  ])('refuses the fault %j with a 400 that says why', async (fault, message) => {
+    const response = await fetch(`${catalog.url}/_admin/faults`, { method: 'POST', body: fault === 'not json' ? '{' : JSON.stringify(fault) });
+    expect([response.status, await response.json()]).toEqual([400, { error: 'bad_fault', message }]);
+  });
+
+  it('clears every fault with DELETE', async () => {
+    await faults('POST', [{ kind: 'down' }, { kind: 'malformed' }]);
+    expect((await faults('DELETE')).status).toBe(204);
+    expect(await (await faults('GET')).json()).toEqual({ faults: [] });
   });
 });

@@ -30,7 +30,8 @@ export interface GraphQLResponse {
 export interface TestSwitchboard {
   world: DemoWorld;
   gateway: Gateway;
-  query(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** `headers` are the client's own, added to the request. */
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
   /** What each upstream received since the last `resetLogs`. */
   requests(): Promise<Record<Source, LoggedRequest[]>>;
   resetLogs(): Promise<void>;
@@ -57,10 +58,10 @@ export async function startTestSwitchboard(
   return {
     world,
     gateway,
-    async query(query, variables) {
+    async query(query, variables, headers = {}) {
       const response = await gateway.yoga.fetch(`http://switchboard${GRAPHQL_PATH}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        headers: { ...headers, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: await response.json() };
