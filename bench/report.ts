@@ -68,7 +68,9 @@ export function renderReport(
       + `${options.runs} run(s) of ${options.seconds} s per target after a ${options.warmupSeconds} s warm-up, interleaved; `
       + 'the median is quoted (peak RSS: the highest). The upstreams add a fixed latency to every answer and replay '
       + 'answers they already computed, so that their own CPU does not cap the comparison. Upstream calls are counted '
-      + 'by the upstreams themselves; "min" is the fewest calls that can answer the workload (bench/workloads.ts).',
+      + 'by the upstreams themselves; "min" is the fewest calls that can answer one request of the workload '
+      + '(bench/workloads.ts). Switchboard shares identical reads in flight across client requests (its upstream '
+      + 'policy), so under concurrent load of one query it makes fewer calls per request than that.',
     '',
     'Targets:',
     ...targets.map((target) => `- \`${target.name}\`: ${target.title}`),
