@@ -30,6 +30,8 @@ export interface SourceClient {
    * the first error, which keeps the upstream transport's typed `extensions` (`code`, `source`).
    */
   query(field: string, args: Record<string, unknown>, selectionSet: string, context: object): Promise<unknown>;
+  /** Runs the source's root mutation `field`, as `query` does. */
+  mutate(field: string, args: Record<string, unknown>, selectionSet: string, context: object): Promise<unknown>;
 }
 
 export type SourceClients = Record<SourceName, SourceClient>;
@@ -54,23 +56,31 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
     if (!restReads.has(field)) restReads.set(field, planRestRead(source.schema, field, options.env));
     return restReads.get(field);
   };
-  const runFor = (field: string, argNames: string[], selectionSet: string): Run => {
-    const key = `${field}(${argNames.join(',')})${selectionSet}`;
+  const runFor = (operation: 'query' | 'mutation', field: string, argNames: string[], selectionSet: string): Run => {
+    const key = `${operation} ${field}(${argNames.join(',')})${selectionSet}`;
     let run = runs.get(key);
     if (!run) {
-      const definition = source.schema.getQueryType()?.getFields()[field];
-      if (!definition) throw new Error(`${source.name} has no query field ${field}.`);
+      const root = operation === 'query' ? source.schema.getQueryType() : source.schema.getMutationType();
+      const definition = root?.getFields()[field];
+      if (!definition) throw new Error(`${source.name} has no ${operation} field ${field}.`);
       const variables = argNames.map((name) => {
         const arg = definition.args.find((candidate) => candidate.name === name);
         if (!arg) throw new Error(`${source.name}'s ${field} has no argument ${name}.`);
         return `$${name}: ${arg.type.toString()}`;
       });
       const call = argNames.length ? `${field}(${argNames.map((name) => `${name}: $${name}`).join(', ')})` : field;
-      const document = parse(`query${variables.length ? `(${variables.join(', ')})` : ''} { ${call} ${selectionSet} }`, { noLocation: true });
+      const document = parse(`${operation}${variables.length ? `(${variables.join(', ')})` : ''} { ${call} ${selectionSet} }`, { noLocation: true });
       run = compile(source, document);
       runs.set(key, run);
     }
     return run;
+  };
+  const execute = async (operation: 'query' | 'mutation', field: string, args: Record<string, unknown>, selectionSet: string, context: object) => {
+    const variables: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(args)) if (value !== undefined && value !== null) variables[name] = value;
+    const result = await runFor(operation, field, Object.keys(variables), selectionSet)(variables, context);
+    if (result.errors?.length) throw firstError(result.errors);
+    return (result.data as Record<string, unknown> | null | undefined)?.[field];
   };
   return {
     async query(field, args, selectionSet, context) {
@@ -79,12 +89,9 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
         const response = await options.request(source.name as SourceName, rest.url(args), { headers: rest.headers });
         return rest.shape(JSON.parse(await response.text()));
       }
-      const variables: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(args)) if (value !== undefined && value !== null) variables[name] = value;
-      const result = await runFor(field, Object.keys(variables), selectionSet)(variables, context);
-      if (result.errors?.length) throw firstError(result.errors);
-      return (result.data as Record<string, unknown> | null | undefined)?.[field];
+      return execute('query', field, args, selectionSet, context);
     },
+    mutate: (field, args, selectionSet, context) => execute('mutation', field, args, selectionSet, context),
   };
 }
 

@@ -34,6 +34,8 @@ export interface SoapSchemaOptions {
   send: Send;
   /** Which operations are safe reads (Query fields); the others become Mutation fields. */
   isQuery?: (operationName: string) => boolean;
+  /** Which Mutation operations are safe to send again (named by the caller, say), so retried. */
+  isIdempotent?: (operationName: string) => boolean;
 }
 
 const READ_OPERATION = /^(Get|List|Find|Search|Query|Lookup|Check|Read)[A-Z]/;
@@ -57,7 +59,8 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
       client.setEndpoint(options.connection().endpoint ?? model.endpoint);
       connected = true;
     }
-    const callOptions: CallOptions = { read: isQuery(operation) };
+    const read = isQuery(operation);
+    const callOptions: CallOptions = { read, idempotent: read || (options.isIdempotent?.(operation) ?? false) };
     return (client as unknown as Record<string, (args: unknown, options: CallOptions) => Promise<[unknown]>>)[`${operation}Async`]!(args, callOptions);
   };
   return buildSchema(model, isQuery, options, invoke);

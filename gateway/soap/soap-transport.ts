@@ -5,13 +5,17 @@
 import type { GraphQLError } from 'graphql';
 import { badResponse, errorForStatus, upstreamError } from '../errors.js';
 
-/** Sends an envelope; `read` says the operation is a safe read (retried and shared in flight). */
-export type Send = (url: string, init: RequestInit, options: { read: boolean }) => Promise<Response>;
-
-/** What the SOAP schema passes with each call, as node-soap's per-call options. */
+/**
+ * What the SOAP schema passes with each call, as node-soap's per-call options: whether the operation
+ * is a safe read (retried, and shared in flight), or a write safe to send again (retried).
+ */
 export interface CallOptions {
   read: boolean;
+  idempotent: boolean;
 }
+
+/** Sends an envelope. */
+export type Send = (url: string, init: RequestInit, options: CallOptions) => Promise<Response>;
 
 type Callback = (error: unknown, response?: unknown, body?: string) => void;
 
@@ -19,7 +23,7 @@ type Callback = (error: unknown, response?: unknown, body?: string) => void;
 export function createSoapTransport(source: string, send: Send) {
   return {
     request(url: string, data: string, callback: Callback, headers: Record<string, string>, options?: Partial<CallOptions>) {
-      send(url, { method: 'POST', headers, body: data }, { read: options?.read === true })
+      send(url, { method: 'POST', headers, body: data }, { read: options?.read === true, idempotent: options?.idempotent === true })
         .then(async (response) => {
           const body = await response.text();
           // SOAP 1.1 and 1.2 report a Fault with HTTP 500 (1.2 also 400): node-soap reads the Fault.

@@ -23,6 +23,8 @@ export interface CallOptions {
    * OPTIONS requests and GraphQL queries are reads.
    */
   read?: boolean;
+  /** Safe to send again (retried), as reads and calls with an `Idempotency-Key` header are by default. */
+  idempotent?: boolean;
 }
 
 export interface Upstreams {
@@ -97,7 +99,7 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     for (const [name, value] of forwarded) base.set(name, value);
     const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
     const reply = await policies[source].run({
-      idempotent: read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key'),
+      idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
       shareKey: read ? `${method} ${url}\n${forwarded.map(([name, value]) => `${name}: ${value}`).join('\n')}\n${String(init.body ?? '')}` : undefined,
       // Each attempt gets its own copy: credentials are set on it.
       attempt: () => attempt(source, url, init, new Headers(base)),

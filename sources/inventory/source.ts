@@ -12,5 +12,7 @@ export const schema = createSoapSchema({
   wsdlPath: projectPath('sources', 'inventory', 'inventory.wsdl'),
   connection: () => ({ endpoint: loadConfig(process.env).sources.inventory.url }),
   // The gateway's upstream policy adds the WS-Security UsernameToken to every attempt.
-  send: (url, init, { read }) => upstreams().send('inventory', url, init, { read }),
+  send: (url, init, call) => upstreams().send('inventory', url, init, call),
+  // The caller names each reservation, so sending one of these again changes nothing (inventory.wsdl).
+  isIdempotent: (operation) => ['ReserveStock', 'ReleaseReservation', 'CommitReservation'].includes(operation),
 });

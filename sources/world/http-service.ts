@@ -1,6 +1,6 @@
 /**
  * Starts a demo upstream on `node:http`, on 127.0.0.1, with what every demo upstream shares: the
- * request log, fault injection (faults.ts), its admin routes (`GET /_admin/requests`,
+ * request log, fault injection (faults.ts), its admin routes (`GET /_admin/requests`, `GET /_admin/state`,
  * `POST /_admin/reset`, `GET|POST|DELETE /_admin/faults`; not logged, no credentials) and a `close()`
  * that does not wait for idle keep-alive connections.
  *
@@ -43,6 +43,8 @@ export interface HttpServiceOptions {
   operationOf?: FaultBookOptions['operationOf'];
   /** One-off fault actions (`expire-tokens`). */
   actions?: FaultBookOptions['actions'];
+  /** What the service changed through its API (orders, payments, reservations), as `GET /_admin/state` shows it. */
+  state?: () => unknown;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Ser
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req);
     if (path.startsWith(ADMIN_PREFIX)) {
-      answerAdmin(req, res, path, log, faults);
+      answerAdmin(req, res, path, { log, faults, state: options.state });
       return;
     }
     const run = () => runLogged({ name, handler: serve, log, dialect: options.dialect, operationOf: options.operationOf }, req, res, faults.pick(req));
@@ -269,8 +271,14 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Private: the admin routes, the same on every demo upstream. */
-function answerAdmin(req: IncomingMessage, res: ServerResponse, path: string, log: RequestLog, faults: FaultBook): void {
+function answerAdmin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  { log, faults, state }: { log: RequestLog; faults: FaultBook; state?: () => unknown },
+): void {
   if (req.method === 'GET' && path === '/_admin/requests') return sendJson(res, 200, log);
+  if (req.method === 'GET' && path === '/_admin/state' && state) return sendJson(res, 200, state());
   if (req.method === 'POST' && path === '/_admin/reset') {
     log.reset();
     return sendJson(res, 204, undefined);
@@ -295,7 +303,7 @@ function answerAdmin(req: IncomingMessage, res: ServerResponse, path: string, lo
   }
   sendJson(res, 404, {
     error: 'not_found',
-    message: `No admin route ${req.method} ${path}; try GET /_admin/requests, POST /_admin/reset or GET, POST, DELETE /_admin/faults.`,
+    message: `No admin route ${req.method} ${path}; try GET /_admin/requests, GET /_admin/state, POST /_admin/reset or GET, POST, DELETE /_admin/faults.`,
   });
 }
 

@@ -23,7 +23,7 @@ export interface JsonReply {
 }
 
 export interface JsonRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Like '/products/{id}'. */
   path: string;
   /** The OpenAPI operationId, which the request log records. */

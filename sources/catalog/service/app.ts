@@ -11,6 +11,7 @@ import { createTokenBucket } from '../../../gateway/upstream/token-bucket.js';
 import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import { createJsonHandler, found, intParam, listParam, ok, problem, type JsonRequest, type JsonRoute } from '../../world/json-api.js';
 import { groupBy, indexBy, newestFirst, pickAll } from '../../world/lookup.js';
+import { createOrderWrites, type OrderIndexes } from './orders.js';
 
 export interface CatalogServiceOptions {
   /** 0 (the default) picks a free port. */
@@ -36,21 +37,32 @@ export async function startCatalogService(options: CatalogServiceOptions = {}): 
   const apiKey = options.apiKey ?? DEMO_CREDENTIALS.catalogApiKey;
   const quota = options.serving?.quota === false ? undefined : { ...CATALOG_QUOTA, ...options.serving?.quota };
   const calls = quota && createTokenBucket({ ...quota, maxWaitMs: 0 });
-  const handler = createJsonHandler(catalogRoutes(world), (request) => {
+  const indexes: OrderIndexes = {
+    products: indexBy(world.products, (product) => product.id),
+    customers: indexBy(world.customers, (customer) => customer.id),
+    orders: indexBy(world.orders, (order) => order.id),
+    ordersByCustomer: groupBy(world.orders, (order) => order.customerId),
+  };
+  const writes = createOrderWrites(indexes);
+  const handler = createJsonHandler([...catalogRoutes(world, indexes), ...writes.routes], (request) => {
     requireApiKey(request, apiKey);
     if (calls && calls.reserve() === undefined) {
       throw problem(429, 'rate_limited', `Over the quota of ${quota.perSecond} calls per second.`, { 'retry-after': '1' });
     }
   });
-  return startHttpService({ name: 'catalog', port: options.port, serving: options.serving, handler, dialect: 'json', operationOf: handler.operationOf });
+  return startHttpService({
+    name: 'catalog',
+    port: options.port,
+    serving: options.serving,
+    handler,
+    dialect: 'json',
+    operationOf: handler.operationOf,
+    state: writes.recorded,
+  });
 }
 
-/** Private: the routes of the contract, over indexes built once. */
-function catalogRoutes(world: World): JsonRoute[] {
-  const products = indexBy(world.products, (product) => product.id);
-  const customers = indexBy(world.customers, (customer) => customer.id);
-  const orders = indexBy(world.orders, (order) => order.id);
-  const ordersByCustomer = groupBy(world.orders, (order) => order.customerId);
+/** Private: the read routes of the contract, over indexes built once (and kept up to date by the writes). */
+function catalogRoutes(world: World, { products, customers, orders, ordersByCustomer }: OrderIndexes): JsonRoute[] {
   return [
     { method: 'GET', path: '/products', operation: 'listProducts', keyParams: ['ids'], handle: ({ query }) => ok(listProducts(world, products, query)) },
     { method: 'GET', path: '/products/{id}', operation: 'getProduct', handle: ({ params }) => ok(found(products.get(params.id!), 'product', params.id!)) },

@@ -17,6 +17,7 @@ import { DEMO_CREDENTIALS } from '../../world/config.js';
 import { pathOf, startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import type { RequestLogEntry } from '../../world/request-log.js';
 import { soapFaultEnvelope } from './soap-faults.js';
+import { createReservations } from './reservations.js';
 import { createGetStockLevels, requestedSkus } from './stock-levels.js';
 import { verifyUsernameToken } from './ws-security.js';
 
@@ -25,7 +26,8 @@ export const INVENTORY_WSDL_PATH = projectPath('sources', 'inventory', 'inventor
 export const INVENTORY_PATH = '/inventory';
 
 /** The operation each `SOAPAction` names, as pinned in inventory.wsdl. */
-const OPERATIONS = new Map([['http://switchboard.example/inventory/GetStockLevels', 'GetStockLevels']]);
+const OPERATIONS = new Map(['GetStockLevels', 'ReserveStock', 'ReleaseReservation', 'CommitReservation']
+  .map((operation) => [`http://switchboard.example/inventory/${operation}`, operation]));
 
 export interface InventoryServiceOptions {
   /** 0 (the default) picks a free port. */
@@ -47,12 +49,13 @@ export async function startInventoryService(options: InventoryServiceOptions = {
   // node-soap hands `authenticate` the parsed envelope and the request; the log entry is found by the request.
   const entries = new WeakMap<IncomingMessage, RequestLogEntry>();
   const server = createServer();
+  const reservations = createReservations(world);
   const soapListener = await attachSoap(server, {
-    InventoryService: { InventoryPort: { GetStockLevels: createGetStockLevels(world) } },
+    InventoryService: { InventoryPort: { GetStockLevels: createGetStockLevels(world), ...reservations.operations } },
   }, (security, req, envelope) => {
     const entry = entries.get(req);
     // Keys first, so that calls refused for their credentials are logged with what they asked for.
-    if (entry) entry.keys = requestedSkus(envelope?.Body?.GetStockLevelsRequest);
+    if (entry) entry.keys = requestKeys(envelope?.Body);
     verifyUsernameToken(security, credentials);
   });
   return startHttpService({
@@ -62,6 +65,7 @@ export async function startInventoryService(options: InventoryServiceOptions = {
     server,
     dialect: 'soap',
     operationOf: (req) => OPERATIONS.get(soapActionOf(req) ?? ''),
+    state: reservations.recorded,
     handler: (req, res, entry) => {
       if (pathOf(req).replace(/\/$/, '') !== INVENTORY_PATH) {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`Not found; the SOAP endpoint is POST ${INVENTORY_PATH}.`);
@@ -78,6 +82,13 @@ export async function startInventoryService(options: InventoryServiceOptions = {
       soapListener(req, res);
     },
   });
+}
+
+/** Private: what a request asks about, for the log: the SKUs of a stock read, or the reservation's id. */
+function requestKeys(body: Record<string, unknown> | undefined): string[] {
+  if (body?.GetStockLevelsRequest) return requestedSkus(body.GetStockLevelsRequest);
+  const request = Object.values(body ?? {})[0] as { ReservationId?: unknown } | undefined;
+  return typeof request?.ReservationId === 'string' ? [request.ReservationId] : [];
 }
 
 type Authenticate = (security: unknown, req: IncomingMessage, envelope: { Body?: Record<string, unknown> } | undefined) => void;

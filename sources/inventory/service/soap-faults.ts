@@ -12,7 +12,8 @@ const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecur
 
 /** The `InventoryFault` detail element of inventory.wsdl. */
 export interface InventoryFaultDetail {
-  Code: 'BATCH_TOO_LARGE' | 'STOCK_LOCKED' | 'INVALID_REQUEST';
+  Code: 'BATCH_TOO_LARGE' | 'STOCK_LOCKED' | 'INVALID_REQUEST' | 'INSUFFICIENT_STOCK' | 'UNKNOWN_SKU'
+    | 'RESERVATION_CLOSED' | 'RESERVATION_CONFLICT' | 'UNKNOWN_RESERVATION';
   Sku?: string;
 }
 

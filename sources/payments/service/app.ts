@@ -11,6 +11,7 @@ import { DEMO_CREDENTIALS } from '../../world/config.js';
 import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import { createJsonHandler, found, listParam, ok, type JsonRoute } from '../../world/json-api.js';
 import { groupBy, indexBy, pickAll } from '../../world/lookup.js';
+import { createCharges, type PaymentIndexes } from './charges.js';
 import { createTokenRoute, createTokenStore, requireBearerToken } from './oauth.js';
 
 export interface PaymentsServiceOptions {
@@ -36,7 +37,12 @@ export async function startPaymentsService(options: PaymentsServiceOptions = {})
     clientId: options.clientId ?? DEMO_CREDENTIALS.paymentsClientId,
     clientSecret: options.clientSecret ?? DEMO_CREDENTIALS.paymentsClientSecret,
   };
-  const routes = [createTokenRoute(client, tokens), ...paymentRoutes(world)];
+  const indexes: PaymentIndexes = {
+    payments: indexBy(world.payments, (payment) => payment.id),
+    paymentsByOrder: groupBy(world.payments, (payment) => payment.orderId),
+  };
+  const charges = createCharges(indexes);
+  const routes = [createTokenRoute(client, tokens), ...paymentRoutes(indexes), ...charges.routes];
   const handler = createJsonHandler(routes, (request) => requireBearerToken(request, tokens));
   return startHttpService({
     name: 'payments',
@@ -46,13 +52,12 @@ export async function startPaymentsService(options: PaymentsServiceOptions = {})
     dialect: 'json',
     operationOf: handler.operationOf,
     actions: { 'expire-tokens': () => tokens.expireAll() },
+    state: charges.recorded,
   });
 }
 
-/** Private: the routes of the contract, over indexes built once. */
-function paymentRoutes(world: World): JsonRoute[] {
-  const payments = indexBy(world.payments, (payment) => payment.id);
-  const paymentsByOrder = groupBy(world.payments, (payment) => payment.orderId);
+/** Private: the read routes of the contract, over indexes built once (and kept up to date by the writes). */
+function paymentRoutes({ payments, paymentsByOrder }: PaymentIndexes): JsonRoute[] {
   return [
     {
       method: 'GET', path: '/payments', operation: 'listPayments', keyParams: ['orderIds'],

@@ -1,0 +1,97 @@
+/**
+ * The payment processor's writes (`POST /payments`, `POST /refunds` in openapi.yaml), idempotent as
+ * payment APIs are: each needs an `Idempotency-Key`, and the same key with the same body answers the
+ * first answer again (with `Idempotent-Replayed: true`) without charging or refunding twice; the same
+ * key with another body is refused with 422.
+ *
+ * `POST /refunds` refunds every payment of an order and closes the order to new charges, so that a
+ * charge arriving late (a timed-out request the network delivered after all) is refused with 409
+ * rather than taken: a merchant that lost track of a charge undoes it by the order, without its id.
+ *
+ *   const charges = createCharges(indexes);
+ *   routes.push(...charges.routes);
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { PaymentRecord } from '../../world/seed.js';
+import { problem, readBody, type JsonReply, type JsonRequest, type JsonRoute } from '../../world/json-api.js';
+
+export interface PaymentIndexes {
+  payments: Map<string, PaymentRecord>;
+  paymentsByOrder: Map<string, PaymentRecord[]>;
+}
+
+export function createCharges(indexes: PaymentIndexes) {
+  const answered = new Map<string, { fingerprint: string; reply: JsonReply }>();
+  const closedOrders = new Set<string>();
+  const created: PaymentRecord[] = [];
+
+  /** Private: runs a write once per idempotency key; a repeat gets the first reply, marked as replayed. */
+  const once = async (request: JsonRequest, operation: string, write: (body: Record<string, unknown>) => JsonReply): Promise<JsonReply> => {
+    const key = request.req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key.trim() === '' || key.length > 255) {
+      throw problem(400, 'idempotency_key_required', 'The Idempotency-Key header must hold 1 to 255 characters.');
+    }
+    const text = await readBody(request.req);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw problem(400, 'bad_request', 'The body must be JSON.');
+    }
+    const fingerprint = createHash('sha256').update(`${operation}\n${JSON.stringify(body)}`).digest('hex');
+    const previous = answered.get(key);
+    if (previous) {
+      if (previous.fingerprint !== fingerprint) throw problem(422, 'idempotency_key_reused', 'This Idempotency-Key was used with another request.');
+      return { ...previous.reply, headers: { ...previous.reply.headers, 'idempotent-replayed': 'true' } };
+    }
+    const reply = write(body);
+    answered.set(key, { fingerprint, reply });
+    return reply;
+  };
+
+  const routes: JsonRoute[] = [
+    {
+      method: 'POST', path: '/payments', operation: 'createPayment',
+      handle: (request) => once(request, 'createPayment', (body) => {
+        const { orderId, amount, currency } = body;
+        if (typeof orderId !== 'string' || orderId === '') throw problem(400, 'bad_request', '`orderId` must be an order id.');
+        if (typeof amount !== 'number' || !(amount > 0)) throw problem(400, 'bad_request', '`amount` must be a positive number.');
+        if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) throw problem(400, 'bad_request', '`currency` must be an ISO 4217 code.');
+        if (closedOrders.has(orderId)) throw problem(409, 'order_closed', `Order ${orderId} was refunded and takes no new charges.`);
+        const payment: PaymentRecord = {
+          id: `pay-${randomUUID()}`,
+          orderId,
+          amount,
+          currency,
+          status: 'SUCCEEDED',
+          method: 'CARD',
+          createdAt: new Date().toISOString(),
+        };
+        indexes.payments.set(payment.id, payment);
+        const group = indexes.paymentsByOrder.get(orderId);
+        if (group) group.push(payment);
+        else indexes.paymentsByOrder.set(orderId, [payment]);
+        created.push(payment);
+        return { status: 201, body: payment };
+      }),
+    },
+    {
+      method: 'POST', path: '/refunds', operation: 'refundOrder',
+      handle: (request) => once(request, 'refundOrder', (body) => {
+        const { orderId } = body;
+        if (typeof orderId !== 'string' || orderId === '') throw problem(400, 'bad_request', '`orderId` must be an order id.');
+        closedOrders.add(orderId);
+        const refunded = (indexes.paymentsByOrder.get(orderId) ?? []).filter((payment) => payment.status === 'SUCCEEDED');
+        for (const payment of refunded) payment.status = 'REFUNDED';
+        return { status: 200, body: { orderId, refunded } };
+      }),
+    },
+  ];
+  return {
+    routes,
+    /** The payments the API took (with their status now) and the orders closed by a refund. */
+    recorded() {
+      return { payments: created, closedOrderIds: [...closedOrders] };
+    },
+  };
+}
