@@ -9,6 +9,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, useSchema, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { resolvers } from '../resolvers/index.js';
+import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
 import type { SourcesContext } from '../resolvers/loaders.js';
 import { projectPath } from './project.js';
 import { toPublicSchema, type Resolvers } from './public-schema.js';
@@ -27,6 +28,8 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
   /** This gateway's way to its upstreams, with each source's policy (breaker state, for one). */
   upstreams: Upstreams;
+  /** Where placeOrder runs; `settled()` waits for the undoing and committing still being retried. */
+  orders: OrderDesk;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const mesh = await loadBuiltMesh();
   const batching = options.batching ?? true;
   const upstreams = createUpstreams(config);
+  const orders = createOrderDesk({ upstreams, urls: { catalog: config.sources.catalog.url, payments: config.sources.payments.url } });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const yoga = createYoga({
     graphqlEndpoint: GRAPHQL_PATH,
@@ -57,7 +61,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     maskedErrors: { maskError: createMaskError(log) },
     logging: config.production ? 'warn' : 'info',
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
-    context: { batching, sources: createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env }) } satisfies SourcesContext,
+    context: { batching, orders, sources: createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env }) } satisfies SourcesContext,
     plugins: [
       useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests }),
       useUpstreamScope(upstreams),
@@ -72,7 +76,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   return {
     yoga: yoga as Gateway['yoga'],
     upstreams,
+    orders,
     async close() {
+      orders.close();
       mesh.destroy();
     },
   };

@@ -4,6 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { loadersFor, type Customer, type Order, type Product, type Review, type SourcesContext } from './loaders.js';
+import type { PlaceOrderInput } from './place-order.js';
 
 const MAX_PAGE = 1000;
 
@@ -20,6 +21,9 @@ export const resolvers = {
     product: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).products.load(id),
     customer: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).customers.load(id),
     order: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).orders.load(id),
+  },
+  Mutation: {
+    placeOrder: (_: unknown, input: PlaceOrderInput, context: SourcesContext) => context.orders!.place(input, context),
   },
   Product: {
     stock: (product: Product, _: unknown, context: SourcesContext) => loadersFor(context).stock.load(product.sku),

@@ -33,6 +33,8 @@ export interface SourcesContext {
   sources: SourceClients;
   /** False only in the benchmarks' unbatched baseline (GatewayOptions.batching). */
   batching?: boolean;
+  /** Places orders (resolvers/place-order.ts). */
+  orders?: import('./place-order.js').OrderDesk;
 }
 
 // What each loader asks its upstream for: every field the public types read, so that one call serves
@@ -59,7 +61,7 @@ export function createLoaders(context: SourcesContext) {
       return ((await context.sources[source].query(field, args, selectionSet, context)) ?? []) as T[];
     } catch (error) {
       // The error of every key of the batch.
-      throw asFieldError(source, error as Error);
+      throw asUpstreamError(source, error as Error);
     }
   };
   const products = new DataLoader<string, Product | null>(
@@ -116,13 +118,13 @@ export function loadersFor(context: SourcesContext): Loaders {
 }
 
 /**
- * Private: the error the fields of a failed batch get. It loses the path of the source's own call
+ * The error the fields of a failed upstream call get. It loses the path of the source's own call
  * (`listCustomers`), so that graphql-js locates it at each field that asked
  * (`products.0.reviews.1.author`). An error that is not one of the upstream transport's typed errors
  * (a handler failing to read a body, say) carries the upstream's URL and body in its extensions: it
  * becomes UPSTREAM_BAD_RESPONSE instead, and the original goes to the server log only.
  */
-function asFieldError(source: SourceName, error: Error): GraphQLError {
+export function asUpstreamError(source: SourceName, error: Error): GraphQLError {
   const first = error instanceof AggregateError && error.errors.length ? (error.errors[0] as Error) : error;
   if (first instanceof GraphQLError && first.extensions?.source === source && first.extensions.code) {
     return new GraphQLError(first.message, { extensions: first.extensions, originalError: first.originalError });

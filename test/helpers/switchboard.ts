@@ -39,6 +39,8 @@ export interface TestSwitchboard {
   inject(source: Source, fault: Record<string, unknown> | Record<string, unknown>[]): Promise<void>;
   /** Clears every upstream's faults. */
   clearFaults(): Promise<void>;
+  /** What an upstream changed through its API (`GET /_admin/state`). */
+  state(source: Source): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,9 @@ export async function startTestSwitchboard(
     async inject(source, fault) {
       const response = await fetch(`${services[source].url}/_admin/faults`, { method: 'POST', body: JSON.stringify(fault) });
       if (response.status !== 201) throw new Error(`${source} refused the fault: ${await response.text()}`);
+    },
+    async state(source) {
+      return (await fetch(`${services[source].url}/_admin/state`)).json();
     },
     async clearFaults() {
       await Promise.all(SOURCES.map((name) => fetch(`${services[name].url}/_admin/faults`, { method: 'DELETE' })));
