@@ -298,7 +298,9 @@ describe('inventory', () => {
 
     expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([500, 'text/xml; charset=utf-8',
       '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>'
-      + `<faultcode>soap:Client</faultcode><faultstring>The SOAPAction header must be "${SOAP_ACTION}", but got: none.</faultstring>`
+      + '<faultcode>soap:Client</faultcode><faultstring>The SOAPAction header must be one of '
+      + ['GetStockLevels', 'ReserveStock', 'ReleaseReservation', 'CommitReservation'].map((op) => `"http://switchboard.example/inventory/${op}"`).join(', ')
+      + ', but got: none.</faultstring>'
       + '</soap:Fault></soap:Body></soap:Envelope>']);
     expect((await requestsOf(inventory)).requests).toEqual([{ method: 'POST', path: '/inventory', operation: '', keys: [], status: 500 }]);
   });

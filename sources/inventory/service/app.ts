@@ -136,9 +136,9 @@ function transportRefusal(req: IncomingMessage): { status: number; message: stri
   }
   const action = soapActionOf(req);
   if (action === undefined || !OPERATIONS.has(action)) {
-    const expected = [...OPERATIONS.keys()].map((known) => `"${known}"`).join(' or ');
+    const expected = [...OPERATIONS.keys()].map((known) => `"${known}"`).join(', ');
     const got = action === undefined ? 'none' : JSON.stringify(action);
-    return { status: 500, message: `The SOAPAction header must be ${expected}, but got: ${got}.` };
+    return { status: 500, message: `The SOAPAction header must be one of ${expected}, but got: ${got}.` };
   }
   return undefined;
 }
