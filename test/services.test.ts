@@ -227,7 +227,6 @@ describe('inventory', () => {
   let inventory: ServiceHandle;
   let endpoint: string;
   const { inventoryUsername: username, inventoryPassword: password } = DEMO_CREDENTIALS;
-  const SOAP_ACTION = 'http://switchboard.example/inventory/GetStockLevels';
   const stock = new Map(world.stock.map((record) => [record.sku, record]));
 
   async function clientWith(security: soap.ISecurity) {
