@@ -78,9 +78,13 @@ export function exchange(url: string, init: RequestInit, timeoutMs: number): Pro
   });
 }
 
-/** A fetch `Response` of a reply; each call makes a new one, with its own body to read. */
+/**
+ * A fetch `Response` of a reply; each call makes a new one, with its own body stream over the same
+ * bytes (a shared read answers many callers: copying its body for each would cost memory for nothing).
+ */
 export function toResponse(reply: UpstreamReply): Response {
-  const body = NULL_BODY_STATUSES.has(reply.status) ? null : new Uint8Array(reply.body);
+  // A view of the reply's bytes, not a copy (a Buffer lives in a plain ArrayBuffer, never a SharedArrayBuffer).
+  const body = NULL_BODY_STATUSES.has(reply.status) ? null : new Uint8Array(reply.body.buffer as ArrayBuffer, reply.body.byteOffset, reply.body.byteLength);
   return new Response(body, { status: reply.status, statusText: reply.statusText, headers: reply.headers });
 }
 
