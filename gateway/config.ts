@@ -51,6 +51,13 @@ export interface GatewayConfig {
   /** GraphQL requests executed at once, and how many more may wait (gateway/use-concurrency-limit.ts). */
   maxConcurrentRequests: number;
   maxQueuedRequests: number;
+  /** Webhooks from the upstreams (gateway/use-webhooks.ts). */
+  webhooks: {
+    /** Each source's signing secret; a source without one takes no webhooks. */
+    secrets: { payments?: string; inventory?: string };
+    toleranceSeconds: number;
+    maxBytes: number;
+  };
   sources: {
     catalog: SourceConfig & { apiKey: string };
     payments: SourceConfig & { tokenUrl: string; clientId: string; clientSecret: string };
@@ -107,6 +114,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     production: read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production',
     maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 64, 1, 10_000),
     maxQueuedRequests: read.integer('MAX_QUEUED_REQUESTS', 1000, 0, 1_000_000),
+    webhooks: {
+      secrets: {
+        ...(env.PAYMENTS_WEBHOOK_SECRET ? { payments: env.PAYMENTS_WEBHOOK_SECRET } : {}),
+        ...(env.INVENTORY_WEBHOOK_SECRET ? { inventory: env.INVENTORY_WEBHOOK_SECRET } : {}),
+      },
+      toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
+      maxBytes: read.integer('WEBHOOK_MAX_BYTES', 262_144, 1024, 10_485_760),
+    },
     sources: {
       catalog: { ...source('catalog', read.url('CATALOG_URL')), apiKey: read.secret('CATALOG_API_KEY') },
       payments: {

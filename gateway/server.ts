@@ -20,6 +20,8 @@ import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-gr
 import { useConcurrencyLimit } from './use-concurrency-limit.js';
 import { useHealth } from './use-health.js';
 import { useUpstreamScope } from './use-upstream-scope.js';
+import { useWebhooks } from './use-webhooks.js';
+import { createEventLog, type EventLog } from './webhooks/event-log.js';
 
 export const GRAPHQL_PATH = '/graphql';
 const OPERATIONS_FOLDER = projectPath('test', 'operations');
@@ -30,6 +32,8 @@ export interface Gateway {
   upstreams: Upstreams;
   /** Where placeOrder runs; `settled()` waits for the undoing and committing still being retried. */
   orders: OrderDesk;
+  /** The events the upstreams' webhooks brought, per topic. */
+  events: EventLog;
   close(): Promise<void>;
 }
 
@@ -51,6 +55,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const mesh = await loadBuiltMesh();
   const batching = options.batching ?? true;
   const upstreams = createUpstreams(config);
+  const events = createEventLog({ capacity: 1000 });
   const orders = createOrderDesk({ upstreams, urls: { catalog: config.sources.catalog.url, payments: config.sources.payments.url } });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const yoga = createYoga({
@@ -70,6 +75,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useSchema(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers)),
       useErrorShape(),
       useHealth(),
+      useWebhooks({ log: events, ...config.webhooks }),
       useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) }),
     ],
   });
@@ -77,6 +83,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     yoga: yoga as Gateway['yoga'],
     upstreams,
     orders,
+    events,
     async close() {
       orders.close();
       mesh.destroy();

@@ -24,6 +24,8 @@ export const DEMO_VARIABLES: Record<string, string> = {
   INVENTORY_USERNAME: DEMO_CREDENTIALS.inventoryUsername,
   INVENTORY_PASSWORD: DEMO_CREDENTIALS.inventoryPassword,
   REVIEWS_TOKEN: DEMO_CREDENTIALS.reviewsToken,
+  PAYMENTS_WEBHOOK_SECRET: DEMO_CREDENTIALS.paymentsWebhookSecret,
+  INVENTORY_WEBHOOK_SECRET: DEMO_CREDENTIALS.inventoryWebhookSecret,
 };
 
 export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Promise<RunningSwitchboard> {

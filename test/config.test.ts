@@ -73,6 +73,8 @@ describe('loadConfig', () => {
     [{ PAYMENTS_RETRIES: '-1' }, 'PAYMENTS_RETRIES must be an integer from 0 to 10, but got: "-1".'],
     [{ INVENTORY_RATE_PER_SECOND: '1.5' }, 'INVENTORY_RATE_PER_SECOND must be an integer from 0 to 1000000, but got: "1.5".'],
     [{ REVIEWS_BREAKER_FAILURES: 'five' }, 'REVIEWS_BREAKER_FAILURES must be an integer from 1 to 1000000, but got: "five".'],
+    [{ WEBHOOK_TOLERANCE_SECONDS: '0' }, 'WEBHOOK_TOLERANCE_SECONDS must be an integer from 1 to 86400, but got: "0".'],
+    [{ WEBHOOK_MAX_BYTES: '10' }, 'WEBHOOK_MAX_BYTES must be an integer from 1024 to 10485760, but got: "10".'],
     [{ CATALOG_FORWARD_HEADERS: 'accept-language, bad header' }, 'CATALOG_FORWARD_HEADERS must be a comma-separated list of HTTP header names, but got: "bad header".'],
   ])('refuses %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);

@@ -16,6 +16,9 @@ export interface DemoCredentials {
   inventoryUsername: string;
   inventoryPassword: string;
   reviewsToken: string;
+  /** What payments and the ERP sign their webhooks with. */
+  paymentsWebhookSecret: string;
+  inventoryWebhookSecret: string;
 }
 
 export const DEMO_CREDENTIALS: Readonly<DemoCredentials> = Object.freeze({
@@ -26,6 +29,8 @@ export const DEMO_CREDENTIALS: Readonly<DemoCredentials> = Object.freeze({
   inventoryUsername: 'switchboard',
   inventoryPassword: 'demo-inventory-password',
   reviewsToken: 'demo-reviews-token',
+  paymentsWebhookSecret: 'demo-payments-webhook-secret',
+  inventoryWebhookSecret: 'demo-inventory-webhook-secret',
 });
 
 /** The port each demo upstream listens on when started on its own. */
@@ -48,6 +53,8 @@ export function credentialsFromEnv(env: Env): DemoCredentials {
     inventoryUsername: text('INVENTORY_USERNAME', DEMO_CREDENTIALS.inventoryUsername),
     inventoryPassword: text('INVENTORY_PASSWORD', DEMO_CREDENTIALS.inventoryPassword),
     reviewsToken: text('REVIEWS_TOKEN', DEMO_CREDENTIALS.reviewsToken),
+    paymentsWebhookSecret: text('PAYMENTS_WEBHOOK_SECRET', DEMO_CREDENTIALS.paymentsWebhookSecret),
+    inventoryWebhookSecret: text('INVENTORY_WEBHOOK_SECRET', DEMO_CREDENTIALS.inventoryWebhookSecret),
   };
 }
 

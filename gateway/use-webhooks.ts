@@ -1,0 +1,73 @@
+/**
+ * `POST /webhooks/<source>`: deliveries from the upstreams, checked and recorded before they are
+ * acknowledged. In order: the source takes webhooks (its secret is set), the body is under the size
+ * limit, the signature matches and is recent (webhooks/signature.ts), the body reads as that source's
+ * event (webhooks/deliveries.ts). A refused delivery gets a 4xx naming why, and one log line; it never
+ * gets a 5xx. An accepted one is answered 200 only once it is in the event log and delivered to the
+ * subscribers; an event id seen before is acknowledged again and not delivered twice.
+ *
+ *   plugins: [useWebhooks({ log, secrets: { payments: 'whsec_…' }, toleranceSeconds: 300, maxBytes: 262144 })]
+ */
+import type { Plugin } from 'graphql-yoga';
+import type { EventLog } from './webhooks/event-log.js';
+import { DeliveryError, readDelivery, WEBHOOK_SOURCES, type WebhookSource } from './webhooks/deliveries.js';
+import { SIGNATURE_HEADER, verifySignature } from './webhooks/signature.js';
+
+export interface WebhookOptions {
+  log: EventLog;
+  /** Each source's signing secret; a source without one takes no webhooks. */
+  secrets: Partial<Record<WebhookSource, string>>;
+  toleranceSeconds: number;
+  maxBytes: number;
+  warn?: (message: string) => void;
+}
+
+const PREFIX = '/webhooks/';
+
+export function useWebhooks(options: WebhookOptions): Plugin {
+  const warn = options.warn ?? ((message: string) => console.warn(`[switchboard] ${message}`));
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (!url.pathname.startsWith(PREFIX)) return;
+      const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+        endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }));
+      const name = url.pathname.slice(PREFIX.length);
+      const source = WEBHOOK_SOURCES.find((candidate) => candidate === name);
+      try {
+        if (!source) throw new DeliveryError(404, `There is no webhook route for ${JSON.stringify(name)}; the sources are ${WEBHOOK_SOURCES.join(', ')}.`);
+        if (request.method !== 'POST') throw new DeliveryError(405, 'Webhooks are delivered with POST.');
+        const secret = options.secrets[source];
+        if (!secret) throw new DeliveryError(404, `Switchboard takes no webhooks from ${source}: ${source.toUpperCase()}_WEBHOOK_SECRET is not set.`);
+        const body = await readLimited(request, options.maxBytes);
+        const verdict = verifySignature(request.headers.get(SIGNATURE_HEADER), body, secret, { toleranceSeconds: options.toleranceSeconds });
+        if (!verdict.ok) throw new DeliveryError(401, `The delivery is refused: ${verdict.reason}.`);
+        const event = readDelivery(source, request.headers.get('content-type'), body);
+        const recorded = options.log.record(event);
+        answer(200, { received: true, id: event.id, duplicate: !recorded });
+      } catch (error) {
+        if (!(error instanceof DeliveryError)) throw error;
+        warn(`webhook ${request.method} ${url.pathname} refused with ${error.status}: ${error.message}`);
+        answer(error.status, { error: errorName(error.status), message: error.message }, error.status === 405 ? { allow: 'POST' } : {});
+      }
+    },
+  };
+}
+
+/** Private: the body, refused with 413 as soon as it passes `maxBytes`, whatever Content-Length said. */
+async function readLimited(request: Request, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () => new DeliveryError(413, `The body must be at most ${maxBytes} bytes.`);
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!request.body) return Buffer.alloc(0);
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
+function errorName(status: number): string {
+  return { 400: 'malformed_delivery', 401: 'invalid_signature', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type' }[status] ?? 'refused';
+}
