@@ -9,7 +9,9 @@
 import { GraphQLSchema, specifiedDirectives, type GraphQLFieldResolver } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 
-export type Resolvers = Record<string, Record<string, GraphQLFieldResolver<unknown, unknown>>>;
+/** A field's resolver, or for a subscription field its `subscribe` and `resolve`. */
+export type FieldResolvers = GraphQLFieldResolver<unknown, unknown> | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve?: GraphQLFieldResolver<unknown, unknown> };
+export type Resolvers = Record<string, Record<string, FieldResolvers>>;
 
 export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {}): GraphQLSchema {
   // A schema built from its root types alone holds exactly the types reachable from them.
@@ -20,11 +22,14 @@ export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {})
     directives: specifiedDirectives,
   });
   return mapSchema(reachable, {
-    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => ({
-      ...field,
-      resolve: resolvers[typeName]?.[fieldName],
-      subscribe: undefined,
-      extensions: {},
-    }),
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      const given = resolvers[typeName]?.[fieldName];
+      return {
+        ...field,
+        resolve: typeof given === 'function' ? given : given?.resolve,
+        subscribe: typeof given === 'function' ? undefined : given?.subscribe,
+        extensions: {},
+      };
+    },
   });
 }

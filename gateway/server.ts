@@ -6,11 +6,12 @@
  *   http.createServer(gateway.yoga).listen(4000);
  */
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { Kind, type DocumentNode } from 'graphql';
 import { createYoga, useSchema, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { resolvers } from '../resolvers/index.js';
 import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
-import type { SourcesContext } from '../resolvers/loaders.js';
+import type { EventsContext } from '../resolvers/subscriptions.js';
 import { projectPath } from './project.js';
 import { toPublicSchema, type Resolvers } from './public-schema.js';
 import { createSourceClients, type RawSource } from './source-clients.js';
@@ -66,12 +67,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     maskedErrors: { maskError: createMaskError(log) },
     logging: config.production ? 'warn' : 'info',
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
-    context: { batching, orders, sources: createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env }) } satisfies SourcesContext,
+    context: { batching, orders, events, sources: createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env }) } satisfies EventsContext,
     plugins: [
       useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests }),
       useUpstreamScope(upstreams),
       // Each distinct document is compiled to JavaScript once (yoga caches the parsed document).
-      useGraphQlJit(),
+      // Not subscriptions: graphql-jit 0.8.7 hands a subscribe resolver the operation's variables
+      // instead of the field's arguments, so `paymentEvents(after: "evt_1")` would lose its `after`.
+      useGraphQlJit({}, { enableIf: ({ document }) => !isSubscription(document) }),
       useSchema(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers)),
       useErrorShape(),
       useHealth(),
@@ -89,6 +92,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       mesh.destroy();
     },
   };
+}
+
+/** Private: whether a document's operation is a subscription (a document holds one operation here). */
+function isSubscription(document: DocumentNode): boolean {
+  return document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'subscription');
 }
 
 /** Private: the mesh that `npm run build` wrote to .mesh/, with a clear line when it is missing. */

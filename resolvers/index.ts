@@ -5,6 +5,7 @@
 import { GraphQLError } from 'graphql';
 import { loadersFor, type Customer, type Order, type Product, type Review, type SourcesContext } from './loaders.js';
 import type { PlaceOrderInput } from './place-order.js';
+import { subscriptionResolvers } from './subscriptions.js';
 
 const MAX_PAGE = 1000;
 
@@ -21,6 +22,10 @@ export const resolvers = {
     product: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).products.load(id),
     customer: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).customers.load(id),
     order: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).orders.load(id),
+  },
+  Subscription: subscriptionResolvers,
+  Payment: {
+    order: (payment: { orderId: string }, _: unknown, context: SourcesContext) => loadersFor(context).orders.load(payment.orderId),
   },
   Mutation: {
     placeOrder: (_: unknown, input: PlaceOrderInput, context: SourcesContext) => context.orders!.place(input, context),
