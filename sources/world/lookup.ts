@@ -12,12 +12,15 @@ export function indexBy<T>(records: readonly T[], key: (record: T) => string): M
 
 export function groupBy<T>(records: readonly T[], key: (record: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const record of records) {
-    const group = groups.get(key(record));
-    if (group) group.push(record);
-    else groups.set(key(record), [record]);
-  }
+  for (const record of records) addToGroup(groups, key(record), record);
   return groups;
+}
+
+/** Adds a record to its group, for records written after the index was built. */
+export function addToGroup<T>(groups: Map<string, T[]>, key: string, record: T): void {
+  const group = groups.get(key);
+  if (group) group.push(record);
+  else groups.set(key, [record]);
 }
 
 /** The records of `keys`, in their order, leaving out unknown keys; a group's records are spread in. */

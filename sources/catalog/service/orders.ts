@@ -10,6 +10,7 @@
  */
 import type { CustomerRecord, OrderRecord, ProductRecord } from '../../world/seed.js';
 import { ok, problem, readBody, type JsonRoute } from '../../world/json-api.js';
+import { addToGroup } from '../../world/lookup.js';
 
 export interface OrderIndexes {
   products: Map<string, ProductRecord>;
@@ -52,9 +53,7 @@ export function createOrderWrites(indexes: OrderIndexes) {
         };
         bodies.set(id, fingerprint);
         indexes.orders.set(id, order);
-        const group = indexes.ordersByCustomer.get(order.customerId);
-        if (group) group.push(order);
-        else indexes.ordersByCustomer.set(order.customerId, [order]);
+        addToGroup(indexes.ordersByCustomer, order.customerId, order);
         return { status: 201, body: order };
       },
     },

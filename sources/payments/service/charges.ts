@@ -14,6 +14,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { PaymentRecord } from '../../world/seed.js';
 import { problem, readBody, type JsonReply, type JsonRequest, type JsonRoute } from '../../world/json-api.js';
+import { addToGroup } from '../../world/lookup.js';
 
 export interface PaymentIndexes {
   payments: Map<string, PaymentRecord>;
@@ -68,9 +69,7 @@ export function createCharges(indexes: PaymentIndexes) {
           createdAt: new Date().toISOString(),
         };
         indexes.payments.set(payment.id, payment);
-        const group = indexes.paymentsByOrder.get(orderId);
-        if (group) group.push(payment);
-        else indexes.paymentsByOrder.set(orderId, [payment]);
+        addToGroup(indexes.paymentsByOrder, orderId, payment);
         created.push(payment);
         return { status: 201, body: payment };
       }),
