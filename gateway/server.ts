@@ -8,6 +8,7 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { Kind, type DocumentNode } from 'graphql';
 import { createYoga, useSchema, type YogaServerInstance } from 'graphql-yoga';
+import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import type { GatewayConfig } from './config.js';
 import { resolvers } from '../resolvers/index.js';
 import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
@@ -25,6 +26,8 @@ import { useWebhooks } from './use-webhooks.js';
 import { createEventLog, type EventLog } from './webhooks/event-log.js';
 
 export const GRAPHQL_PATH = '/graphql';
+/** Where the graphql-sse protocol is served (yoga's own SSE answers at GRAPHQL_PATH). */
+export const GRAPHQL_SSE_PATH = `${GRAPHQL_PATH}/stream`;
 const OPERATIONS_FOLDER = projectPath('test', 'operations');
 
 export interface Gateway {
@@ -76,6 +79,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       // instead of the field's arguments, so `paymentEvents(after: "evt_1")` would lose its `after`.
       useGraphQlJit({}, { enableIf: ({ document }) => !isSubscription(document) }),
       useSchema(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers)),
+      useGraphQLSSE({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),
       useHealth(),
       useWebhooks({ log: events, ...config.webhooks }),

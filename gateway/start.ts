@@ -2,15 +2,16 @@
  * What `npm start` does once the composition is built: start a demo upstream for every source the
  * environment does not point elsewhere, check the configuration, and serve the gateway.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEMO_CREDENTIALS, DEMO_PORTS, startDemoServices, type DemoService } from '../sources/world/index.js';
+import { credentialsFromEnv } from '../sources/world/config.js';
 import { loadConfig, SOURCE_NAMES, SOURCE_URL_VARIABLES, type GatewayConfig, type SourceName } from './config.js';
 import { checkContracts } from './build-mesh.js';
-import { createGateway, GRAPHQL_PATH } from './server.js';
+import { serveGateway } from './http-server.js';
+import { createGateway } from './server.js';
 
 export interface RunningSwitchboard {
   config: GatewayConfig;
+  /** The GraphQL endpoint (HTTP, SSE and graphql-ws). */
   url: string;
   demo: Partial<Record<SourceName, DemoService>>;
   close(): Promise<void>;
@@ -36,8 +37,9 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
   // what the operator reads, rather than a demo port already taken.
   const placeholders = Object.fromEntries(missing.map((name) => [SOURCE_URL_VARIABLES[name], 'http://127.0.0.1:1']));
   loadConfig({ ...(missing.length ? DEMO_VARIABLES : {}), ...env, ...placeholders });
+  // The demo upstreams expect what the gateway will send (and sign webhooks with what it checks).
   const demo = missing.length
-    ? await startDemoServices(missing, (name) => (randomPorts ? 0 : DEMO_PORTS[name]))
+    ? await startDemoServices(missing, (name) => (randomPorts ? 0 : DEMO_PORTS[name]), { credentials: credentialsFromEnv(env) })
     : {};
   try {
     for (const name of missing) {
@@ -49,16 +51,18 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
     checkContracts();
     await warnAboutUnreachable(config, SOURCE_NAMES.filter((name) => !missing.includes(name)));
     const gateway = await createGateway(config);
-    const server = createServer(gateway.yoga);
-    await listen(server, config.port, config.host);
-    const { port } = server.address() as AddressInfo;
+    const served = await serveGateway(gateway, { port: config.port, host: config.host }).catch(async (error: unknown) => {
+      await gateway.close();
+      throw error;
+    });
+    // The demo upstreams deliver their webhooks to this gateway.
+    for (const [name, service] of Object.entries(demo)) service.webhooks?.point(`${served.origin}/webhooks/${name}`);
     return {
       config,
-      url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}${GRAPHQL_PATH}`,
+      url: served.url,
       demo,
       async close() {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await served.close();
         await gateway.close();
         await Promise.all(Object.values(demo).map((service) => service.close()));
       },
@@ -92,12 +96,4 @@ export function demoEndpoint(name: SourceName, base: string): string {
   if (name === 'inventory') return `${base}/inventory`;
   if (name === 'reviews') return `${base}/graphql`;
   return base;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`PORT ${port} is in use: stop what runs there or set PORT to another port.`) : error));
-    server.listen(port, host, () => resolve());
-  });
 }

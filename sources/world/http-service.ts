@@ -1,8 +1,9 @@
 /**
  * Starts a demo upstream on `node:http`, on 127.0.0.1, with what every demo upstream shares: the
  * request log, fault injection (faults.ts), its admin routes (`GET /_admin/requests`, `GET /_admin/state`,
- * `POST /_admin/reset`, `GET|POST|DELETE /_admin/faults`; not logged, no credentials) and a `close()`
- * that does not wait for idle keep-alive connections.
+ * `POST /_admin/reset`, `GET|POST|DELETE /_admin/faults` and, for a service that sends webhooks,
+ * `GET|PUT /_admin/webhooks`; not logged, no credentials) and a `close()` that does not wait for idle
+ * keep-alive connections.
  *
  *   const service = await startHttpService({ name: 'catalog', port: 0, handler });
  *   service.url; // 'http://127.0.0.1:53117'
@@ -13,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { soapFaultEnvelope } from '../inventory/service/soap-faults.js';
 import { createFaultBook, errorBody, FaultError, malformedBody, type Dialect, type Fault, type FaultBook, type FaultBookOptions } from './faults.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
+import type { WebhookRetry, WebhookSender } from './webhook-sender.js';
 
 export interface ServiceHandle {
   name: string;
@@ -20,6 +22,8 @@ export interface ServiceHandle {
   url: string;
   port: number;
   log: RequestLog;
+  /** The service's webhook deliveries, when it sends any (payments, inventory). */
+  webhooks?: WebhookSender;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,8 @@ export interface HttpServiceOptions {
   actions?: FaultBookOptions['actions'];
   /** What the service changed through its API (orders, payments, reservations), as `GET /_admin/state` shows it. */
   state?: () => unknown;
+  /** The service's webhook sender, if it sends webhooks; closed with the service. */
+  webhooks?: WebhookSender;
 }
 
 /**
@@ -68,6 +74,8 @@ export interface ServingOptions {
    * provider enforces them with 429. Each service documents its default; `false` lifts it (benchmarks).
    */
   quota?: false | { perSecond: number; burst: number };
+  /** How the services that send webhooks retry a delivery that was not acknowledged (webhook-sender.ts). */
+  webhookRetry?: Partial<WebhookRetry>;
 }
 
 const ADMIN_PREFIX = '/_admin/';
@@ -82,7 +90,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Ser
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req);
     if (path.startsWith(ADMIN_PREFIX)) {
-      answerAdmin(req, res, path, { log, faults, state: options.state });
+      answerAdmin(req, res, path, { log, faults, state: options.state, webhooks: options.webhooks });
       return;
     }
     const run = () => runLogged({ name, handler: serve, log, dialect: options.dialect, operationOf: options.operationOf }, req, res, faults.pick(req));
@@ -95,7 +103,11 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Ser
     url: `http://127.0.0.1:${port}`,
     port,
     log,
-    close: () => closeServer(server),
+    webhooks: options.webhooks,
+    close: () => {
+      options.webhooks?.close();
+      return closeServer(server);
+    },
   };
 }
 
@@ -275,13 +287,33 @@ function answerAdmin(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-  { log, faults, state }: { log: RequestLog; faults: FaultBook; state?: () => unknown },
+  { log, faults, state, webhooks }: { log: RequestLog; faults: FaultBook; state?: () => unknown; webhooks?: WebhookSender },
 ): void {
   if (req.method === 'GET' && path === '/_admin/requests') return sendJson(res, 200, log);
   if (req.method === 'GET' && path === '/_admin/state' && state) return sendJson(res, 200, state());
   if (req.method === 'POST' && path === '/_admin/reset') {
     log.reset();
     return sendJson(res, 204, undefined);
+  }
+  if (path === '/_admin/webhooks' && webhooks) {
+    if (req.method === 'GET') return sendJson(res, 200, webhooks.report());
+    if (req.method === 'PUT') {
+      readBody(req).then((body) => {
+        const url = (() => {
+          try {
+            return new URL((JSON.parse(body.toString('utf8')) as { url?: string } | null)?.url ?? '');
+          } catch {
+            return undefined;
+          }
+        })();
+        if (!url || !/^https?:$/.test(url.protocol)) {
+          return sendJson(res, 400, { error: 'bad_target', message: 'The body must be JSON {"url": "http(s)://…"}: where to deliver webhooks.' });
+        }
+        webhooks.point(url.href);
+        sendJson(res, 200, { target: url.href });
+      }, () => res.destroy());
+      return;
+    }
   }
   if (path === '/_admin/faults') {
     if (req.method === 'GET') return sendJson(res, 200, { faults: faults.list() });
@@ -303,7 +335,7 @@ function answerAdmin(
   }
   sendJson(res, 404, {
     error: 'not_found',
-    message: `No admin route ${req.method} ${path}; try GET /_admin/requests, GET /_admin/state, POST /_admin/reset or GET, POST, DELETE /_admin/faults.`,
+    message: `No admin route ${req.method} ${path}; try GET /_admin/requests, GET /_admin/state, POST /_admin/reset or GET, POST, DELETE /_admin/faults${webhooks ? ' or GET, PUT /_admin/webhooks' : ''}.`,
   });
 }
 

@@ -35,9 +35,17 @@ const STARTERS: Record<DemoServiceName, Starter> = {
     clientId: credentials.paymentsClientId,
     clientSecret: credentials.paymentsClientSecret,
     tokenTtlSeconds: credentials.paymentsTokenTtlSeconds,
+    webhookSecret: credentials.paymentsWebhookSecret,
   }),
   inventory: (world, port, credentials, serving) =>
-    startInventoryService({ world, port, serving, username: credentials.inventoryUsername, password: credentials.inventoryPassword }),
+    startInventoryService({
+    world,
+    port,
+    serving,
+    username: credentials.inventoryUsername,
+    password: credentials.inventoryPassword,
+    webhookSecret: credentials.inventoryWebhookSecret,
+  }),
   reviews: (world, port, credentials, serving) => startReviewsService({ world, port, serving, token: credentials.reviewsToken }),
 };
 

@@ -1,11 +1,13 @@
 /**
  * Disposable Switchboards for tests: the four demo upstreams on port 0 and the gateway in this
- * process, queried through yoga's fetch (HTTP semantics, no socket). The upstreams' request logs
- * are read over HTTP, as `GET /_admin/requests`, the way an operator would read them.
+ * process, listening on 127.0.0.1:0 (the demo upstreams deliver their webhooks there, and WebSocket
+ * and SSE clients connect there). `query` goes through yoga's fetch (HTTP semantics, no socket). The
+ * upstreams' request logs are read over HTTP, as `GET /_admin/requests`, the way an operator would.
  */
 import { loadConfig, SOURCE_URL_VARIABLES } from '../../gateway/config.js';
 import { DEMO_VARIABLES, demoEndpoint } from '../../gateway/start.js';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server.js';
+import { serveGateway } from '../../gateway/http-server.js';
 import { startDemoWorld, type ServingOptions } from '../../sources/world/index.js';
 
 export type DemoWorld = Awaited<ReturnType<typeof startDemoWorld>>;
@@ -30,6 +32,10 @@ export interface GraphQLResponse {
 export interface TestSwitchboard {
   world: DemoWorld;
   gateway: Gateway;
+  /** The gateway's GraphQL URL on its socket (`ws://` with the same host and path for graphql-ws). */
+  url: string;
+  /** `http://127.0.0.1:<port>`: the webhooks are under `/webhooks/<source>`. */
+  origin: string;
   /** `headers` are the client's own, added to the request. */
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
   /** What each upstream received since the last `resetLogs`. */
@@ -56,10 +62,14 @@ export async function startTestSwitchboard(
   const urls = Object.fromEntries(SOURCES.map((name) => [SOURCE_URL_VARIABLES[name], demoEndpoint(name, world[name].url)]));
   Object.assign(process.env, urls, DEMO_VARIABLES, variables);
   const gateway = await createGateway(loadConfig(process.env));
+  const served = await serveGateway(gateway, { port: 0, host: '127.0.0.1' });
+  for (const name of ['payments', 'inventory'] as const) world[name].webhooks!.point(`${served.origin}/webhooks/${name}`);
   const services = { catalog: world.catalog, payments: world.payments, inventory: world.inventory, reviews: world.reviews };
   return {
     world,
     gateway,
+    url: served.url,
+    origin: served.origin,
     async query(query, variables, headers = {}) {
       const response = await gateway.yoga.fetch(`http://switchboard${GRAPHQL_PATH}`, {
         method: 'POST',
@@ -90,6 +100,7 @@ export async function startTestSwitchboard(
       await Promise.all(SOURCES.map((name) => fetch(`${services[name].url}/_admin/faults`, { method: 'DELETE' })));
     },
     async close() {
+      await served.close();
       await gateway.close();
       await world.close();
     },

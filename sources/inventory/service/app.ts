@@ -17,7 +17,8 @@ import { DEMO_CREDENTIALS } from '../../world/config.js';
 import { pathOf, startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import type { RequestLogEntry } from '../../world/request-log.js';
 import { soapFaultEnvelope } from './soap-faults.js';
-import { createReservations } from './reservations.js';
+import { createReservations, stockChangedEvent } from './reservations.js';
+import { createWebhookSender } from '../../world/webhook-sender.js';
 import { createGetStockLevels, requestedSkus } from './stock-levels.js';
 import { verifyUsernameToken } from './ws-security.js';
 
@@ -38,6 +39,10 @@ export interface InventoryServiceOptions {
   world?: World;
   username?: string;
   password?: string;
+  /** What the ERP signs its webhooks with. */
+  webhookSecret?: string;
+  /** Where stock changes are pushed (the gateway's `/webhooks/inventory`); they wait until it is set (`PUT /_admin/webhooks`). */
+  webhookUrl?: string;
 }
 
 export async function startInventoryService(options: InventoryServiceOptions = {}): Promise<ServiceHandle> {
@@ -49,7 +54,13 @@ export async function startInventoryService(options: InventoryServiceOptions = {
   // node-soap hands `authenticate` the parsed envelope and the request; the log entry is found by the request.
   const entries = new WeakMap<IncomingMessage, RequestLogEntry>();
   const server = createServer();
-  const reservations = createReservations(world);
+  const webhooks = createWebhookSender({
+    secret: options.webhookSecret ?? DEMO_CREDENTIALS.inventoryWebhookSecret,
+    contentType: 'application/xml; charset=utf-8',
+    target: options.webhookUrl,
+    retry: options.serving?.webhookRetry,
+  });
+  const reservations = createReservations(world, (record) => webhooks.send(stockChangedEvent(record)));
   const soapListener = await attachSoap(server, {
     InventoryService: { InventoryPort: { GetStockLevels: createGetStockLevels(world), ...reservations.operations } },
   }, (security, req, envelope) => {
@@ -66,6 +77,7 @@ export async function startInventoryService(options: InventoryServiceOptions = {
     dialect: 'soap',
     operationOf: (req) => OPERATIONS.get(soapActionOf(req) ?? ''),
     state: reservations.recorded,
+    webhooks,
     handler: (req, res, entry) => {
       if (pathOf(req).replace(/\/$/, '') !== INVENTORY_PATH) {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`Not found; the SOAP endpoint is POST ${INVENTORY_PATH}.`);

@@ -6,10 +6,13 @@
  * - ReserveStock with an id already held and the same lines answers that reservation again;
  * - ReleaseReservation of an id never seen closes it, so a ReserveStock arriving late is refused;
  * - releasing a released id or committing a committed one answers it again.
+ * Each SKU whose free stock a reservation or a release changed is told to `onStockChanged` (the ERP
+ * pushes it as a webhook); committing changes no stock.
  *
- *   const reservations = createReservations(world);
+ *   const reservations = createReservations(world, (record) => webhooks.send(stockChangedEvent(record)));
  *   reservations.operations.ReserveStock({ ReservationId: 'res-1', Line: [{ Sku: 'SKU-0001', Quantity: 2 }] });
  */
+import { randomUUID } from 'node:crypto';
 import type { StockRecord, World } from '../../world/seed.js';
 import { indexBy } from '../../world/lookup.js';
 import { soapFault } from './soap-faults.js';
@@ -26,7 +29,7 @@ export interface ReservationRecord {
 
 const MAX_LINES = 50;
 
-export function createReservations(world: World) {
+export function createReservations(world: World, onStockChanged: (record: StockRecord) => void = () => undefined) {
   const stock = indexBy(world.stock, (record) => record.sku);
   const reservations = new Map<string, ReservationRecord>();
   const answer = (record: ReservationRecord) => ({ Reservation: { ReservationId: record.id, Status: record.status } });
@@ -54,6 +57,7 @@ export function createReservations(world: World) {
     const taken = lines.flatMap((line, index) => take(records[index]!, line.quantity));
     const record: ReservationRecord = { id, status: 'OPEN', lines, taken };
     reservations.set(id, record);
+    for (const changed of records) onStockChanged(changed);
     return answer(record);
   };
 
@@ -66,6 +70,7 @@ export function createReservations(world: World) {
         stock.get(part.sku)!.warehouses.find((line) => line.warehouse === part.warehouse)!.quantity += part.quantity;
       }
       record.status = 'RELEASED';
+      for (const sku of new Set(record.taken.map((part) => part.sku))) onStockChanged(stock.get(sku)!);
     }
     reservations.set(id, record);
     return answer(record);
@@ -112,6 +117,27 @@ function linesOf(request: unknown): { sku: string; quantity: number }[] {
     }
     return { sku: line.Sku, quantity };
   });
+}
+
+/**
+ * The ERP's push for a stock level that changed, in its own XML:
+ * `<StockChanged><EventId/><OccurredAt/><Sku/><Total/><Warehouses><Warehouse/><Quantity/></Warehouses>…</StockChanged>`.
+ */
+export function stockChangedEvent(record: StockRecord): { id: string; type: string; body: string } {
+  const id = `stk-${randomUUID()}`;
+  const warehouses = record.warehouses
+    .map((line) => `<Warehouses><Warehouse>${escapeXml(line.warehouse)}</Warehouse><Quantity>${line.quantity}</Quantity></Warehouses>`)
+    .join('');
+  const body = '<?xml version="1.0" encoding="UTF-8"?>'
+    + `<StockChanged xmlns="${EVENTS_NAMESPACE}"><EventId>${id}</EventId><OccurredAt>${new Date().toISOString()}</OccurredAt>`
+    + `<Sku>${escapeXml(record.sku)}</Sku><Total>${available(record)}</Total>${warehouses}</StockChanged>`;
+  return { id, type: 'StockChanged', body };
+}
+
+const EVENTS_NAMESPACE = 'http://switchboard.example/inventory/events';
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Private: what a SKU still has free, over all warehouses. */

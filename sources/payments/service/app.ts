@@ -6,12 +6,15 @@
  *   // POST /oauth/token (Basic switchboard:demo-payments-secret, grant_type=client_credentials), then
  *   await fetch(`${payments.url}/payments?orderIds=ord-00001`, { headers: { authorization: `Bearer ${token}` } });
  */
+import { randomUUID } from 'node:crypto';
 import { createWorld, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS } from '../../world/config.js';
 import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
 import { createJsonHandler, found, listParam, ok, type JsonRoute } from '../../world/json-api.js';
 import { groupBy, indexBy, pickAll } from '../../world/lookup.js';
-import { createCharges, type PaymentIndexes } from './charges.js';
+import { createCharges, type PaymentEventType, type PaymentIndexes } from './charges.js';
+import { createWebhookSender } from '../../world/webhook-sender.js';
+import type { PaymentRecord } from '../../world/seed.js';
 import { createTokenRoute, createTokenStore, requireBearerToken } from './oauth.js';
 
 export interface PaymentsServiceOptions {
@@ -25,6 +28,10 @@ export interface PaymentsServiceOptions {
   clientSecret?: string;
   /** How long an access token lives; short, so that clients must handle expiry. */
   tokenTtlSeconds?: number;
+  /** What webhooks are signed with. */
+  webhookSecret?: string;
+  /** Where webhooks go (the gateway's `/webhooks/payments`); they wait until it is set (`PUT /_admin/webhooks`). */
+  webhookUrl?: string;
 }
 
 /** The most order ids one batch read may ask for, as the contract says. */
@@ -41,7 +48,13 @@ export async function startPaymentsService(options: PaymentsServiceOptions = {})
     payments: indexBy(world.payments, (payment) => payment.id),
     paymentsByOrder: groupBy(world.payments, (payment) => payment.orderId),
   };
-  const charges = createCharges(indexes);
+  const webhooks = createWebhookSender({
+    secret: options.webhookSecret ?? DEMO_CREDENTIALS.paymentsWebhookSecret,
+    contentType: 'application/json; charset=utf-8',
+    target: options.webhookUrl,
+    retry: options.serving?.webhookRetry,
+  });
+  const charges = createCharges(indexes, (type, payment) => webhooks.send(paymentEvent(type, payment)));
   const routes = [createTokenRoute(client, tokens), ...paymentRoutes(indexes), ...charges.routes];
   const handler = createJsonHandler(routes, (request) => requireBearerToken(request, tokens));
   return startHttpService({
@@ -53,7 +66,14 @@ export async function startPaymentsService(options: PaymentsServiceOptions = {})
     operationOf: handler.operationOf,
     actions: { 'expire-tokens': () => tokens.expireAll() },
     state: charges.recorded,
+    webhooks,
   });
+}
+
+/** The webhook of a payment's change: `{ id, type, occurredAt, data: { payment } }`, the payment as it is now. */
+export function paymentEvent(type: PaymentEventType, payment: PaymentRecord) {
+  const id = `evt_${randomUUID()}`;
+  return { id, type, body: JSON.stringify({ id, type, occurredAt: new Date().toISOString(), data: { payment: { ...payment } } }) };
 }
 
 /** Private: the read routes of the contract, over indexes built once (and kept up to date by the writes). */

@@ -8,7 +8,11 @@
  * charge arriving late (a timed-out request the network delivered after all) is refused with 409
  * rather than taken: a merchant that lost track of a charge undoes it by the order, without its id.
  *
- *   const charges = createCharges(indexes);
+ * A charge above the demo card's limit (`DECLINE_ABOVE`) is declined: the payment is kept as FAILED
+ * and the answer is 402 `card_declined`. Every payment that succeeds, fails or is refunded is told
+ * to `notify`, which the service turns into a webhook.
+ *
+ *   const charges = createCharges(indexes, (type, payment) => webhooks.send(paymentEvent(type, payment)));
  *   routes.push(...charges.routes);
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -21,7 +25,12 @@ export interface PaymentIndexes {
   paymentsByOrder: Map<string, PaymentRecord[]>;
 }
 
-export function createCharges(indexes: PaymentIndexes) {
+export type PaymentEventType = 'payment.succeeded' | 'payment.failed' | 'payment.refunded';
+
+/** The most the demo card pays in one charge, in the order's currency; more is declined. */
+export const DECLINE_ABOVE = 5000;
+
+export function createCharges(indexes: PaymentIndexes, notify: (type: PaymentEventType, payment: PaymentRecord) => void = () => undefined) {
   const answered = new Map<string, { fingerprint: string; reply: JsonReply }>();
   const closedOrders = new Set<string>();
   const created: PaymentRecord[] = [];
@@ -59,18 +68,23 @@ export function createCharges(indexes: PaymentIndexes) {
         if (typeof amount !== 'number' || !(amount > 0)) throw problem(400, 'bad_request', '`amount` must be a positive number.');
         if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) throw problem(400, 'bad_request', '`currency` must be an ISO 4217 code.');
         if (closedOrders.has(orderId)) throw problem(409, 'order_closed', `Order ${orderId} was refunded and takes no new charges.`);
+        const declined = amount > DECLINE_ABOVE;
         const payment: PaymentRecord = {
           id: `pay-${randomUUID()}`,
           orderId,
           amount,
           currency,
-          status: 'SUCCEEDED',
+          status: declined ? 'FAILED' : 'SUCCEEDED',
           method: 'CARD',
           createdAt: new Date().toISOString(),
         };
         indexes.payments.set(payment.id, payment);
         addToGroup(indexes.paymentsByOrder, orderId, payment);
         created.push(payment);
+        notify(declined ? 'payment.failed' : 'payment.succeeded', payment);
+        if (declined) {
+          return { status: 402, body: { error: 'card_declined', message: `The card was declined: ${amount} ${currency} is over its limit of ${DECLINE_ABOVE}.`, payment } };
+        }
         return { status: 201, body: payment };
       }),
     },
@@ -81,7 +95,10 @@ export function createCharges(indexes: PaymentIndexes) {
         if (typeof orderId !== 'string' || orderId === '') throw problem(400, 'bad_request', '`orderId` must be an order id.');
         closedOrders.add(orderId);
         const refunded = (indexes.paymentsByOrder.get(orderId) ?? []).filter((payment) => payment.status === 'SUCCEEDED');
-        for (const payment of refunded) payment.status = 'REFUNDED';
+        for (const payment of refunded) {
+          payment.status = 'REFUNDED';
+          notify('payment.refunded', payment);
+        }
         return { status: 200, body: { orderId, refunded } };
       }),
     },

@@ -1,6 +1,6 @@
 /**
  * Runs the demo payment processor on its own: `npx tsx sources/payments/service/server.ts`
- * (PORT, PAYMENTS_CLIENT_ID, PAYMENTS_CLIENT_SECRET, PAYMENTS_TOKEN_TTL_SECONDS).
+ * (PORT, PAYMENTS_CLIENT_ID, PAYMENTS_CLIENT_SECRET, PAYMENTS_TOKEN_TTL_SECONDS, PAYMENTS_WEBHOOK_SECRET, and WEBHOOK_URL: where webhooks go).
  */
 import { runService } from '../../world/run-service.js';
 import { startPaymentsService } from './app.js';
@@ -10,4 +10,6 @@ await runService('payments', (port, credentials) => startPaymentsService({
   clientId: credentials.paymentsClientId,
   clientSecret: credentials.paymentsClientSecret,
   tokenTtlSeconds: credentials.paymentsTokenTtlSeconds,
+  webhookSecret: credentials.paymentsWebhookSecret,
+  webhookUrl: process.env.WEBHOOK_URL || undefined,
 }));
