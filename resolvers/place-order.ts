@@ -200,6 +200,11 @@ function stepError(step: string, error: unknown, undone: boolean): GraphQLError 
   const cause = error instanceof GraphQLError ? error : asUpstreamError(step === 'record' ? 'catalog' : step === 'charge' ? 'payments' : 'inventory', error as Error);
   const detail = (cause.extensions.faultDetail as { InventoryFault?: { Code?: string; Sku?: string } } | undefined)?.InventoryFault;
   const after = undone ? 'Nothing was charged and no stock is held.' : 'What was done before is being undone.';
+  if (step === 'charge' && cause.extensions.upstreamStatus === 402) {
+    return new GraphQLError(`The order was not placed: the payment was declined. ${after}`, {
+      extensions: { code: 'PAYMENT_DECLINED', step, undone },
+    });
+  }
   if (detail?.Code === 'INSUFFICIENT_STOCK') {
     return new GraphQLError(`The order was not placed: there is not enough stock of ${detail.Sku}. ${after}`, {
       extensions: { code: 'OUT_OF_STOCK', sku: detail.Sku, step },

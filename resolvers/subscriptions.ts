@@ -14,46 +14,87 @@ export interface EventsContext extends SourcesContext {
   events: EventLog;
 }
 
+/** How far a subscriber may fall behind before its stream is ended (it can resume with `after`). */
+export const MAX_QUEUED_EVENTS = 5000;
+
 /**
  * The topic's events that `matches`, from after `after` (the live ones only when it is undefined),
  * for as long as the subscriber listens. An `after` the log does not hold is refused at once, as the
  * subscription's error, rather than in the middle of its stream.
+ *
+ * A hand-written iterator rather than an async generator: a generator waiting for the next event
+ * cannot be returned until that event comes, so a subscriber who left would stay registered (and
+ * its queue would grow) until then. Here `return()` unregisters at once.
  */
-export function eventStream(log: EventLog, topic: string, after: string | null | undefined, matches: (event: WebhookEvent) => boolean) {
-  const backlogAfter = (): WebhookEvent[] => {
-    const backlog = after === undefined || after === null ? [] : log.since(topic, after);
-    if (backlog === undefined) {
-      throw new GraphQLError(`The event ${after} is not among the events Switchboard still holds; subscribe without \`after\` and reload what you show.`, {
-        extensions: { code: 'EVENT_NOT_HELD' },
-      });
-    }
-    return backlog;
+export function eventStream(log: EventLog, topic: string, after: string | null | undefined, matches: (event: WebhookEvent) => boolean): AsyncIterableIterator<WebhookEvent> {
+  const queue: WebhookEvent[] = [];
+  let waiting: ((result: IteratorResult<WebhookEvent>) => void) | undefined;
+  let failure: GraphQLError | undefined;
+  let finished = false;
+  let sent: Set<string> | undefined;
+  const early: WebhookEvent[] = [];
+
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    stop();
+    queue.length = 0;
+    waiting?.({ value: undefined, done: true });
+    waiting = undefined;
   };
-  backlogAfter();
-  return (async function* stream() {
-    const live: WebhookEvent[] = [];
-    let wake: (() => void) | undefined;
-    const stop = log.listen(topic, (event) => {
-      live.push(event);
-      wake?.();
-    });
-    try {
-      // Read after listening: an event recorded in between is in both, and sent once.
-      const backlog = backlogAfter();
-      const sent = new Set(backlog.map((event) => event.id));
-      for (const event of backlog) if (matches(event)) yield event;
-      for (;;) {
-        while (live.length > 0) {
-          const event = live.shift()!;
-          if (!sent.has(event.id) && matches(event)) yield event;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-    } finally {
-      stop();
+  const deliver = (event: WebhookEvent) => {
+    if (finished || sent?.has(event.id) || !matches(event)) return;
+    if (waiting) {
+      const resolve = waiting;
+      waiting = undefined;
+      resolve({ value: event, done: false });
+      return;
     }
-  })();
+    queue.push(event);
+    if (queue.length > MAX_QUEUED_EVENTS) {
+      failure = new GraphQLError(`This subscriber fell more than ${MAX_QUEUED_EVENTS} events behind; subscribe again with \`after\` set to the last event it handled.`, {
+        extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+      });
+      queue.length = 0;
+    }
+  };
+  // Listen before reading the log: an event recorded in between is in both, and sent once.
+  const stop = log.listen(topic, (event) => (sent ? deliver(event) : early.push(event)));
+  const backlog = after === undefined || after === null ? [] : log.since(topic, after);
+  if (backlog === undefined) {
+    stop();
+    throw new GraphQLError(`The event ${after} is not among the events Switchboard still holds; subscribe without \`after\` and reload what you show.`, {
+      extensions: { code: 'EVENT_NOT_HELD' },
+    });
+  }
+  sent = new Set();
+  for (const event of backlog) deliver(event);
+  sent = new Set(backlog.map((event) => event.id));
+  for (const event of early) deliver(event);
+
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next() {
+      if (failure) {
+        const error = failure;
+        finish();
+        return Promise.reject(error);
+      }
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
+      if (finished) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve) => (waiting = resolve));
+    },
+    return() {
+      finish();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    throw(error: unknown) {
+      finish();
+      return Promise.reject(error);
+    },
+  };
 }
 
 const paymentOf = (event: WebhookEvent) => event.data.payment as { orderId: string };

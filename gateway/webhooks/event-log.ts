@@ -26,6 +26,8 @@ export interface EventLog {
   since(topic: string, afterId?: string): WebhookEvent[] | undefined;
   /** Calls `listener` with each new event of the topic, until the returned function is called. */
   listen(topic: string, listener: (event: WebhookEvent) => void): () => void;
+  /** How many listeners the topic has now (one per live subscription). */
+  listenerCount(topic: string): number;
 }
 
 export function createEventLog(options: { capacity?: number } = {}): EventLog {
@@ -61,5 +63,6 @@ export function createEventLog(options: { capacity?: number } = {}): EventLog {
       listeners.set(topic, set);
       return () => set.delete(listener);
     },
+    listenerCount: (topic) => listeners.get(topic)?.size ?? 0,
   };
 }

@@ -1,0 +1,233 @@
+// Webhooks from the demo upstreams to subscribers, end to end over real sockets and the real clients
+// (graphql-ws, graphql-sse, yoga's SSE): what placeOrder makes payments and the ERP send; 1,000
+// deliveries with redeliveries mixed in; a subscriber resuming after a disconnect; and payments
+// retrying through a gateway that is unreachable or whose acknowledgement is lost.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS } from '../sources/world/index.js';
+import { createWebhookSender, type WebhookReport, type WebhookSender } from '../sources/world/webhook-sender.js';
+import { productById, stockOf, world } from './helpers/expected.js';
+import { startFlakyProxy, type FlakyProxy } from './helpers/flaky-proxy.js';
+import { subscribe, TRANSPORTS, type Subscriber } from './helpers/subscribers.js';
+import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+
+const PLACE = `mutation($key: String!, $lines: [OrderLineInput!]!) {
+  placeOrder(idempotencyKey: $key, customerId: "cust-0003", lines: $lines) { id total }
+}`;
+const PAYMENT_EVENTS = 'subscription { paymentEvents { id type payment { id orderId amount status } } }';
+const STOCK_CHANGES = 'subscription($sku: String) { stockChanged(sku: $sku) { type sku stock { total } } }';
+
+let switchboard: TestSwitchboard;
+const open: Subscriber[] = [];
+
+beforeAll(async () => {
+  switchboard = await startTestSwitchboard({}, { serving: { webhookRetry: { baseDelayMs: 20, maxDelayMs: 100 } } });
+});
+afterAll(() => switchboard?.close());
+afterEach(async () => {
+  for (const subscriber of open.splice(0)) subscriber.close();
+  await until(() => switchboard.gateway.events.listenerCount('payments') + switchboard.gateway.events.listenerCount('stock') === 0);
+});
+
+/** Subscribes and waits until the gateway counts the subscription among the topic's listeners. */
+async function subscribed(transport: (typeof TRANSPORTS)[number], topic: string, query: string, variables: Record<string, unknown> = {}) {
+  const listening = switchboard.gateway.events.listenerCount(topic);
+  const subscriber = subscribe(transport, switchboard.url, query, variables);
+  open.push(subscriber);
+  await until(() => switchboard.gateway.events.listenerCount(topic) > listening);
+  return subscriber;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Not true within ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A demo upstream's webhook deliveries, as `GET /_admin/webhooks` shows them to an operator. */
+async function deliveries(source: 'payments' | 'inventory'): Promise<WebhookReport> {
+  return (await fetch(`${switchboard.world[source].url}/_admin/webhooks`)).json() as Promise<WebhookReport>;
+}
+
+const place = (lines: { productId: string; quantity: number }[]) => switchboard.query(PLACE, { key: randomUUID(), lines });
+
+describe('the demo upstreams send webhooks', () => {
+  it('placeOrder: payments sends payment.succeeded, the ERP its stock change, each delivered once to its subscribers', async () => {
+    const product = productById.get('prod-0004')!;
+    const payments = await subscribed('graphql-ws', 'payments', PAYMENT_EVENTS);
+    const stock = await subscribed('graphql-sse', 'stock', STOCK_CHANGES, { sku: product.sku });
+    const before = [await deliveries('payments'), await deliveries('inventory')];
+
+    const { body } = await place([{ productId: product.id, quantity: 2 }]);
+    const order = body.data!.placeOrder;
+
+    const paid = (await payments.next()).data!.paymentEvents;
+    expect(paid).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      type: 'PAYMENT_SUCCEEDED',
+      payment: { id: expect.stringMatching(/^pay-/), orderId: order.id, amount: order.total, status: 'SUCCEEDED' },
+    });
+    expect(await stock.next()).toEqual({ data: { stockChanged: { type: 'STOCK_CHANGED', sku: product.sku, stock: { total: stockOf(product.sku).total - 2 } } } });
+    await Promise.all([switchboard.world.payments.webhooks!.settled(), switchboard.world.inventory.webhooks!.settled()]);
+    const [paymentsAfter, inventoryAfter] = [await deliveries('payments'), await deliveries('inventory')];
+    // One event each (committing the reservation changes no stock), each acknowledged at the first attempt.
+    expect(paymentsAfter.deliveries.slice(before[0]!.deliveries.length)).toEqual([{ id: paid.id, type: 'payment.succeeded', attempts: [200], delivered: true }]);
+    expect(inventoryAfter.deliveries.slice(before[1]!.deliveries.length)).toEqual([
+      { id: expect.stringMatching(/^stk-/), type: 'StockChanged', attempts: [200], delivered: true },
+    ]);
+    expect(payments.buffered()).toEqual([]);
+    expect(stock.buffered()).toEqual([]);
+  });
+
+  it('a declined charge: payment.failed, and the stock reserved then given back', async () => {
+    // The most expensive product, in the quantity that passes the demo card's limit of 5,000.
+    const product = [...productById.values()].sort((a, b) => b.price - a.price)[0]!;
+    const quantity = Math.floor(5000 / product.price) + 1;
+    expect(stockOf(product.sku).total).toBeGreaterThanOrEqual(quantity);
+    const payments = await subscribed('graphql-sse', 'payments', PAYMENT_EVENTS);
+    const stock = await subscribed('graphql-ws', 'stock', STOCK_CHANGES, { sku: product.sku });
+
+    const { body } = await place([{ productId: product.id, quantity }]);
+    expect(body.errors).toEqual([{
+      message: 'The order was not placed: the payment was declined. Nothing was charged and no stock is held.',
+      path: ['placeOrder'],
+      extensions: { code: 'PAYMENT_DECLINED', step: 'charge', undone: true },
+    }]);
+    const failed = (await payments.next()).data!.paymentEvents;
+    expect(failed).toMatchObject({ type: 'PAYMENT_FAILED', payment: { amount: Math.round(quantity * product.price * 100) / 100, status: 'FAILED' } });
+    const totals = [(await stock.next()).data!.stockChanged.stock.total, (await stock.next()).data!.stockChanged.stock.total];
+    expect(totals).toEqual([stockOf(product.sku).total - quantity, stockOf(product.sku).total]);
+  });
+
+  it('a refund: payment.succeeded then payment.refunded for the same payment, in that order', async () => {
+    await switchboard.inject('catalog', { kind: 'error', status: 503, operations: ['recordOrder'] });
+    const payments = await subscribed('yoga-sse', 'payments', PAYMENT_EVENTS);
+    const { body } = await place([{ productId: 'prod-0006', quantity: 1 }]);
+    await switchboard.clearFaults();
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', step: 'record', undone: true });
+    const first = (await payments.next()).data!.paymentEvents;
+    const second = (await payments.next()).data!.paymentEvents;
+    expect([first.type, first.payment.status, second.type, second.payment.status]).toEqual(['PAYMENT_SUCCEEDED', 'SUCCEEDED', 'PAYMENT_REFUNDED', 'REFUNDED']);
+    expect(second.payment.id).toBe(first.payment.id);
+  });
+});
+
+/** A provider's own sender, aimed at the gateway: payment events for one seeded payment. */
+function paymentsSender(target = `${switchboard.origin}/webhooks/payments`): WebhookSender {
+  return createWebhookSender({
+    secret: DEMO_CREDENTIALS.paymentsWebhookSecret,
+    contentType: 'application/json; charset=utf-8',
+    target,
+    retry: { baseDelayMs: 20, maxDelayMs: 100 },
+  });
+}
+
+function paymentEvent(id: string) {
+  const payment = world.payments[0]!;
+  return { id, type: 'payment.succeeded', body: JSON.stringify({ id, type: 'payment.succeeded', occurredAt: '2026-11-24T10:00:00Z', data: { payment } }) };
+}
+
+describe('delivery guarantees', () => {
+  it('1,000 webhooks, 100 of them delivered twice: every subscriber gets exactly the 1,000, in order', async () => {
+    const subscribers: Subscriber[] = [];
+    for (const transport of TRANSPORTS) subscribers.push(await subscribed(transport, 'payments', 'subscription { paymentEvents { id } }'));
+    const sender = paymentsSender();
+    const ids = Array.from({ length: 1000 }, (_, index) => `evt_bulk_${String(index).padStart(4, '0')}`);
+    ids.forEach((id, index) => {
+      sender.send(paymentEvent(id));
+      // Every tenth event, one sent 5 events earlier comes again, as a provider that missed an acknowledgement does.
+      if (index % 10 === 9) sender.send(paymentEvent(ids[index - 5]!));
+    });
+    await sender.settled();
+    const report = sender.report();
+    sender.close();
+    expect([report.deliveries.length, report.delivered, report.attempts]).toEqual([1100, 1100, 1100]);
+    // Recorded once each: the log's last 1,000 payment events are exactly these.
+    expect(switchboard.gateway.events.since('payments')!.map((event) => event.id)).toEqual(ids);
+
+    for (const subscriber of subscribers) {
+      const received: string[] = [];
+      for (let i = 0; i < 1000; i++) received.push((await subscriber.next(10_000)).data!.paymentEvents.id);
+      expect(received).toEqual(ids);
+    }
+    // Nothing more is on its way: the next event anyone receives is a new one.
+    const last = paymentsSender();
+    last.send(paymentEvent('evt_bulk_after'));
+    await last.settled();
+    last.close();
+    for (const subscriber of subscribers) expect((await subscriber.next()).data!.paymentEvents.id).toBe('evt_bulk_after');
+  }, 60_000);
+
+  it.each(TRANSPORTS)('a %s subscriber that reconnects with `after` gets what it missed, then live events, nothing twice', async (transport) => {
+    const sender = paymentsSender();
+    const ids = Array.from({ length: 9 }, () => `evt_${randomUUID()}`);
+    const first = await subscribed(transport, 'payments', 'subscription { paymentEvents { id } }');
+    for (const id of ids.slice(0, 3)) sender.send(paymentEvent(id));
+    const seen = [];
+    for (let i = 0; i < 3; i++) seen.push((await first.next()).data!.paymentEvents.id);
+    first.close();
+    await until(() => switchboard.gateway.events.listenerCount('payments') === 0);
+
+    for (const id of ids.slice(3, 8)) sender.send(paymentEvent(id));
+    await sender.settled();
+    const resumed = await subscribed(transport, 'payments', 'subscription($after: ID) { paymentEvents(after: $after) { id } }', { after: seen.at(-1) });
+    sender.send(paymentEvent(ids[8]!));
+    sender.send(paymentEvent(ids[4]!)); // a redelivery of one it caught up on
+    await sender.settled();
+    sender.close();
+    for (let i = 0; i < 6; i++) seen.push((await resumed.next()).data!.paymentEvents.id);
+    expect(seen).toEqual(ids);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(resumed.buffered()).toEqual([]);
+  });
+
+  describe('payments retrying through gateway failures', () => {
+    let proxy: FlakyProxy;
+    beforeAll(async () => {
+      proxy = await startFlakyProxy(switchboard.origin);
+      switchboard.world.payments.webhooks!.point(`${proxy.url}/webhooks/payments`);
+    });
+    afterAll(async () => {
+      switchboard.world.payments.webhooks!.point(`${switchboard.origin}/webhooks/payments`);
+      await proxy.close();
+    });
+
+    it('retries while the gateway is unreachable, and the event arrives once', async () => {
+      const payments = await subscribed('graphql-ws', 'payments', PAYMENT_EVENTS);
+      const before = (await deliveries('payments')).deliveries.length;
+      proxy.mode = 'down';
+      const { body } = await place([{ productId: 'prod-0010', quantity: 1 }]);
+      const order = body.data!.placeOrder;
+      await until(async () => ((await deliveries('payments')).deliveries[before]?.attempts.length ?? 0) >= 3);
+      expect(payments.buffered()).toEqual([]);
+      proxy.mode = 'up';
+      await switchboard.world.payments.webhooks!.settled();
+
+      const record = (await deliveries('payments')).deliveries[before]!;
+      expect(record.delivered).toBe(true);
+      expect(record.attempts.at(-1)).toBe(200);
+      expect(record.attempts.slice(0, -1).every((attempt) => typeof attempt === 'string')).toBe(true);
+      expect((await payments.next()).data!.paymentEvents).toMatchObject({ id: record.id, type: 'PAYMENT_SUCCEEDED', payment: { orderId: order.id } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(payments.buffered()).toEqual([]);
+    });
+
+    it('retries when the acknowledgement is lost after the gateway recorded the event, and the event is published once', async () => {
+      const payments = await subscribed('graphql-sse', 'payments', PAYMENT_EVENTS);
+      const before = (await deliveries('payments')).deliveries.length;
+      proxy.dropReplies(1);
+      const { body } = await place([{ productId: 'prod-0011', quantity: 1 }]);
+      await switchboard.world.payments.webhooks!.settled();
+
+      const record = (await deliveries('payments')).deliveries[before]!;
+      expect(record.attempts).toHaveLength(2);
+      expect(record.attempts[1]).toBe(200);
+      expect((await payments.next()).data!.paymentEvents).toMatchObject({ id: record.id, payment: { orderId: body.data!.placeOrder.id } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(payments.buffered()).toEqual([]);
+      expect(switchboard.gateway.events.since('payments')!.filter((event) => event.id === record.id)).toHaveLength(1);
+    });
+  });
+});
