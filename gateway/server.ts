@@ -24,6 +24,7 @@ import { useHealth } from './use-health.js';
 import { useUpstreamScope } from './use-upstream-scope.js';
 import { useWebhooks } from './use-webhooks.js';
 import { createEventLog, type EventLog } from './webhooks/event-log.js';
+import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Invalidations } from './invalidation.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Where the graphql-sse protocol is served (yoga's own SSE answers at GRAPHQL_PATH). */
@@ -38,6 +39,8 @@ export interface Gateway {
   orders: OrderDesk;
   /** The events the upstreams' webhooks brought, per topic. */
   events: EventLog;
+  /** Told which entities each new event changed; a cache listens here (gateway/invalidation.ts). */
+  invalidations: Invalidations;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const batching = options.batching ?? true;
   const upstreams = createUpstreams(config);
   const events = createEventLog({ capacity: 1000 });
+  const invalidations = createInvalidations();
+  forgetInFlightReads(invalidations, upstreams);
   const orders = createOrderDesk({ upstreams, urls: { catalog: config.sources.catalog.url, payments: config.sources.payments.url } });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const yoga = createYoga({
@@ -82,7 +87,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useGraphQLSSE({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),
       useHealth(),
-      useWebhooks({ log: events, ...config.webhooks }),
+      useWebhooks({ log: events, onRecorded: (event) => invalidations.invalidate(entitiesChangedBy(event)), ...config.webhooks }),
       useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) }),
     ],
   });
@@ -91,6 +96,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     upstreams,
     orders,
     events,
+    invalidations,
     async close() {
       orders.close();
       mesh.destroy();

@@ -9,12 +9,17 @@
  *   plugins: [useWebhooks({ log, secrets: { payments: 'whsec_…' }, toleranceSeconds: 300, maxBytes: 262144 })]
  */
 import type { Plugin } from 'graphql-yoga';
-import type { EventLog } from './webhooks/event-log.js';
+import type { EventLog, WebhookEvent } from './webhooks/event-log.js';
 import { DeliveryError, readDelivery, WEBHOOK_SOURCES, type WebhookSource } from './webhooks/deliveries.js';
 import { SIGNATURE_HEADER, verifySignature } from './webhooks/signature.js';
 
 export interface WebhookOptions {
   log: EventLog;
+  /**
+   * Called with each event recorded for the first time, before any subscriber's query runs on it
+   * (subscribers resolve asynchronously): where what the event made stale is invalidated.
+   */
+  onRecorded?: (event: WebhookEvent) => void;
   /** Each source's signing secret; a source without one takes no webhooks. */
   secrets: Partial<Record<WebhookSource, string>>;
   toleranceSeconds: number;
@@ -43,6 +48,7 @@ export function useWebhooks(options: WebhookOptions): Plugin {
         if (!verdict.ok) throw new DeliveryError(401, `The delivery is refused: ${verdict.reason}.`);
         const event = readDelivery(source, request.headers.get('content-type'), body);
         const recorded = options.log.record(event);
+        if (recorded) options.onRecorded?.(event);
         answer(200, { received: true, id: event.id, duplicate: !recorded });
       } catch (error) {
         if (!(error instanceof DeliveryError)) throw error;

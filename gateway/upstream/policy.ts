@@ -39,6 +39,11 @@ export interface UpstreamPolicy {
   readonly timeoutMs: number;
   readonly breaker: CircuitBreaker;
   run(call: PolicyCall): Promise<UpstreamReply>;
+  /**
+   * New calls stop joining the reads in flight now (they start their own): what those answer may
+   * predate a change the source just reported. Callers already waiting keep their answer.
+   */
+  forgetInFlight(): void;
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
@@ -116,10 +121,14 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
       if (call.shareKey === undefined) return execute(call);
       const shared = inFlight.get(call.shareKey);
       if (shared) return shared;
-      const started = execute(call).finally(() => inFlight.delete(call.shareKey!));
-      inFlight.set(call.shareKey, started);
+      const key = call.shareKey;
+      const started: Promise<UpstreamReply> = execute(call).finally(() => {
+        if (inFlight.get(key) === started) inFlight.delete(key);
+      });
+      inFlight.set(key, started);
       return started;
     },
+    forgetInFlight: () => inFlight.clear(),
   };
 }
 
