@@ -11,6 +11,7 @@ try {
   const switchboard = await startSwitchboard(process.env);
   // Since the process started (performance.now()'s origin), module loading included.
   console.log(`Switchboard is ready in ${Math.round(performance.now())} ms: ${switchboard.url}`);
+  console.log(`  subscriptions: SSE at the same URL, graphql-sse at ${switchboard.url}/stream, graphql-ws at ${switchboard.url.replace(/^http/, 'ws')}`);
   for (const [name, service] of Object.entries(switchboard.demo)) {
     console.log(`  demo upstream ${name.padEnd(9)} ${service.url}`);
   }

@@ -2,6 +2,8 @@
  * The four demo upstreams, end to end over real sockets on port 0: exact data from the seeded world,
  * exact statuses and error bodies, and the request logs that prove what each call asked for.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as soap from 'soap';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCatalogService } from '../sources/catalog/service/app.js';
@@ -10,6 +12,7 @@ import { startPaymentsService } from '../sources/payments/service/app.js';
 import { startReviewsService } from '../sources/reviews/service/app.js';
 import { DEMO_CREDENTIALS, startDemoServices, startDemoWorld, type ServiceHandle } from '../sources/world/index.js';
 import { createWorld, type StockRecord } from '../sources/world/seed.js';
+import { verifySignature } from '../gateway/webhooks/signature.js';
 
 // The services build their own world; the same seed must give the same data.
 const world = createWorld();
@@ -220,6 +223,75 @@ describe('payments', () => {
       expect([response.status, response.headers.get('www-authenticate'), await response.json()])
         .toEqual([401, 'Bearer error="invalid_token"', { error: 'invalid_token', message }]);
     }
+  });
+});
+
+describe('payments webhooks', () => {
+  let payments: ServiceHandle;
+  let receiver: Server;
+  const received: { body: string; signature: string; contentType: string }[] = [];
+  const answers = [503, 200];
+
+  beforeAll(async () => {
+    payments = await startPaymentsService({ port: 0, serving: { webhookRetry: { baseDelayMs: 10, maxDelayMs: 50 } } });
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
+        received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['switchboard-signature']), contentType: String(req.headers['content-type']) });
+        res.writeHead(answers.shift() ?? 200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+  });
+  afterAll(async () => {
+    await payments.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  const admin = async () => (await fetch(`${payments.url}/_admin/webhooks`)).json();
+  const charge = async () => {
+    const token = (await (await fetch(`${payments.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=client_credentials&client_id=${DEMO_CREDENTIALS.paymentsClientId}&client_secret=${DEMO_CREDENTIALS.paymentsClientSecret}`,
+    })).json()).access_token;
+    return fetch(`${payments.url}/payments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'hook-1' },
+      body: JSON.stringify({ orderId: 'ord-hook', amount: 12.5, currency: 'EUR' }),
+    });
+  };
+
+  it('holds events until pointed somewhere, then delivers each signed, retrying until 2xx, once per charge', async () => {
+    const created = await (await charge()).json();
+    expect(await admin()).toEqual({ target: null, pending: 1, delivered: 0, attempts: 0, deliveries: [{ id: expect.stringMatching(/^evt_/), type: 'payment.succeeded', attempts: [], delivered: false }] });
+
+    const refused = await fetch(`${payments.url}/_admin/webhooks`, { method: 'PUT', body: '{"url":"ftp://example"}' });
+    expect([refused.status, (await refused.json()).error]).toEqual([400, 'bad_target']);
+    const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/payments`;
+    const pointed = await fetch(`${payments.url}/_admin/webhooks`, { method: 'PUT', body: JSON.stringify({ url: target }) });
+    expect([pointed.status, await pointed.json()]).toEqual([200, { target }]);
+    await payments.webhooks!.settled();
+
+    // The same Idempotency-Key again is the same charge: no second event.
+    expect((await charge()).headers.get('idempotent-replayed')).toBe('true');
+    await payments.webhooks!.settled();
+    const report = await admin();
+    expect(report).toMatchObject({ target, pending: 0, delivered: 1, attempts: 2 });
+    expect(report.deliveries[0].attempts).toEqual([503, 200]);
+
+    expect(received).toHaveLength(2);
+    expect(received[1]!.body).toBe(received[0]!.body);
+    for (const delivery of received) {
+      expect(delivery.contentType).toBe('application/json; charset=utf-8');
+      expect(verifySignature(delivery.signature, Buffer.from(delivery.body), DEMO_CREDENTIALS.paymentsWebhookSecret)).toMatchObject({ ok: true });
+    }
+    expect(JSON.parse(received[0]!.body)).toEqual({
+      id: report.deliveries[0].id,
+      type: 'payment.succeeded',
+      occurredAt: expect.any(String),
+      data: { payment: created },
+    });
   });
 });
 
