@@ -11,10 +11,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { GRAPHQL_PATH, type Gateway } from './server.js';
+import { prepareStreamOperation, type PreparedOperation } from './stream-operation.js';
 
 /** The largest WebSocket message a client may send: a subscription is a short document. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -28,33 +28,21 @@ export interface ServedGateway {
   close(): Promise<void>;
 }
 
-type Enveloped = ReturnType<Gateway['yoga']['getEnveloped']>;
+interface Runner {
+  run: Extract<PreparedOperation, { run: unknown }>['run'];
+}
 
 export async function serveGateway(gateway: Gateway, { port, host }: { port: number; host: string }): Promise<ServedGateway> {
   const server = createServer(gateway.yoga);
   const sockets = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_MESSAGE_BYTES });
-  const graphqlWs = useServer<Record<string, unknown> | undefined, { enveloped?: Enveloped }>({
-    execute: (args) => (args.rootValue as Pick<Enveloped, 'execute'>).execute(args),
-    subscribe: (args) => (args.rootValue as Pick<Enveloped, 'subscribe'>).subscribe(args),
+  const graphqlWs = useServer<Record<string, unknown> | undefined, Record<string, unknown>>({
+    // The operation was prepared in onSubscribe; graphql-ws hands its args back to run it.
+    execute: (args) => (args.rootValue as Runner).run(),
+    subscribe: (args) => (args.rootValue as Runner).run(),
     onSubscribe: async (context, _id, payload) => {
-      const enveloped = gateway.yoga.getEnveloped({ ...context, request: context.extra.request, socket: context.extra.socket, params: payload });
-      let document;
-      try {
-        document = enveloped.parse(payload.query);
-      } catch (error) {
-        if (error instanceof GraphQLError) return [error];
-        throw error;
-      }
-      const errors = enveloped.validate(enveloped.schema, document);
-      if (errors.length > 0) return errors;
-      return {
-        schema: enveloped.schema,
-        document,
-        operationName: payload.operationName,
-        variableValues: payload.variables,
-        contextValue: await enveloped.contextFactory(),
-        rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-      } satisfies ExecutionArgs;
+      const prepared = await prepareStreamOperation(gateway.yoga, { request: context.extra.request, socket: context.extra.socket }, payload);
+      if ('errors' in prepared) return prepared.errors;
+      return { ...prepared.args, rootValue: { run: prepared.run } satisfies Runner };
     },
   }, sockets);
   await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,6 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { Kind, type DocumentNode } from 'graphql';
 import { createYoga, useSchema, type YogaServerInstance } from 'graphql-yoga';
-import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import type { GatewayConfig } from './config.js';
 import { resolvers } from '../resolvers/index.js';
 import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
@@ -20,6 +19,7 @@ import { createUpstreams, type Upstreams } from './upstream/index.js';
 import { createMaskError, useErrorShape } from './use-error-shape.js';
 import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-graphiql.js';
 import { useConcurrencyLimit } from './use-concurrency-limit.js';
+import { useGraphQLSse } from './use-graphql-sse.js';
 import { useHealth } from './use-health.js';
 import { useUpstreamScope } from './use-upstream-scope.js';
 import { useWebhooks } from './use-webhooks.js';
@@ -84,7 +84,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       // instead of the field's arguments, so `paymentEvents(after: "evt_1")` would lose its `after`.
       useGraphQlJit({}, { enableIf: ({ document }) => !isSubscription(document) }),
       useSchema(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers)),
-      useGraphQLSSE({ endpoint: GRAPHQL_SSE_PATH }),
+      useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),
       useHealth(),
       useWebhooks({ log: events, onRecorded: (event) => invalidations.invalidate(entitiesChangedBy(event)), ...config.webhooks }),

@@ -16,23 +16,24 @@ export function createMaskError(log: (error: unknown) => void): MaskError {
 }
 
 export function useErrorShape(): Plugin {
+  const clean = ({ result, setResult }: { result: ExecutionResult; setResult(result: ExecutionResult): void }) => {
+    if (!result.errors?.some((error) => error.extensions?.originalError)) return;
+    setResult({ ...result, errors: result.errors.map((error) => withoutExtension(error, 'originalError')) });
+  };
   return {
-    onExecute() {
-      return {
-        onExecuteDone({ result, setResult }) {
-          const single = result as ExecutionResult;
-          if (!single.errors?.some((error) => error.extensions?.originalError)) return;
-          setResult({ ...single, errors: single.errors.map(withoutOriginalError) });
-        },
-      };
-    },
+    onExecute: () => ({ onExecuteDone: ({ result, setResult }) => clean({ result: result as ExecutionResult, setResult }) }),
+    // Each event of a subscription is its own result.
+    onSubscribe: () => ({ onSubscribeResult: () => ({ onNext: clean }) }),
   };
 }
 
-/** Private: the same error without Mesh's development-only `originalError` (a stack). */
-function withoutOriginalError(error: GraphQLError): GraphQLError {
-  if (!error.extensions?.originalError) return error;
-  const { originalError: _dropped, ...extensions } = error.extensions;
+/**
+ * The same error without one of its extensions: Mesh's development-only `originalError` (a stack),
+ * or yoga's `http` hints where there is no HTTP status to give.
+ */
+export function withoutExtension(error: GraphQLError, name: string): GraphQLError {
+  if (!(name in (error.extensions ?? {}))) return error;
+  const { [name]: _dropped, ...extensions } = error.extensions;
   return new (error.constructor as typeof GraphQLError)(error.message, {
     nodes: error.nodes,
     source: error.source,

@@ -5,10 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../sources/world/index.js';
+import { signPayload } from '../gateway/webhooks/signature.js';
 import { createWebhookSender, type WebhookReport, type WebhookSender } from '../sources/world/webhook-sender.js';
 import { productById, stockOf, world } from './helpers/expected.js';
 import { startFlakyProxy, type FlakyProxy } from './helpers/flaky-proxy.js';
-import { subscribe, TRANSPORTS, type Subscriber } from './helpers/subscribers.js';
+import WebSocket from 'ws';
+import { subscribe, TRANSPORTS, type Result, type Subscriber } from './helpers/subscribers.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 
 const PLACE = `mutation($key: String!, $lines: [OrderLineInput!]!) {
@@ -160,6 +162,80 @@ describe('delivery guarantees', () => {
     for (const subscriber of subscribers) expect((await subscriber.next()).data!.paymentEvents.id).toBe('evt_bulk_after');
   }, 60_000);
 
+  it('valid, forged, stale, replayed, malformed and oversized deliveries over the socket: subscribers get the valid one, once', async () => {
+    const subscribers: Subscriber[] = [];
+    for (const transport of TRANSPORTS) subscribers.push(await subscribed(transport, 'payments', 'subscription { paymentEvents { id type } }'));
+    const secret = DEMO_CREDENTIALS.paymentsWebhookSecret;
+    const valid = paymentEvent(`evt_${randomUUID()}`).body;
+    const post = async (body: string, signature: string) => {
+      const response = await fetch(`${switchboard.origin}/webhooks/payments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', 'switchboard-signature': signature },
+        body,
+      });
+      return [response.status, (await response.json()).error ?? 'received'];
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const outcomes = [
+      await post(valid, signPayload(secret, valid)),
+      await post(valid.replace('succeeded', 'refunded'), signPayload(secret, valid)),
+      await post(valid, signPayload('not-the-secret', valid)),
+      await post(valid, signPayload(secret, valid, now - 301)),
+      await post(valid, signPayload(secret, valid)),
+      await post('{"id":', signPayload(secret, '{"id":')),
+      await post(`{"pad":"${'x'.repeat(300_000)}"}`, signPayload(secret, 'x')),
+    ];
+    expect(outcomes).toEqual([
+      [200, 'received'], [401, 'invalid_signature'], [401, 'invalid_signature'], [401, 'invalid_signature'],
+      [200, 'received'], [400, 'malformed_delivery'], [413, 'payload_too_large'],
+    ]);
+    for (const subscriber of subscribers) {
+      expect((await subscriber.next()).data!.paymentEvents).toEqual({ id: JSON.parse(valid).id, type: 'PAYMENT_SUCCEEDED' });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const subscriber of subscribers) expect(subscriber.buffered()).toEqual([]);
+  });
+
+  it('an event is stitched like the rest of the graph, the same over every transport', async () => {
+    const seeded = world.payments[0]!;
+    const order = world.orders.find((candidate) => candidate.id === seeded.orderId)!;
+    const query = 'subscription($orderId: ID) { paymentEvents(orderId: $orderId) { payment { amount order { id customer { name } } } } }';
+    const subscribers: Subscriber[] = [];
+    for (const transport of TRANSPORTS) subscribers.push(await subscribed(transport, 'payments', query, { orderId: order.id }));
+    const sender = paymentsSender();
+    sender.send(paymentEvent(`evt_${randomUUID()}`));
+    await sender.settled();
+    sender.close();
+    const customer = world.customers.find((candidate) => candidate.id === order.customerId)!;
+    for (const subscriber of subscribers) {
+      expect(await subscriber.next()).toEqual({ data: { paymentEvents: { payment: { amount: seeded.amount, order: { id: order.id, customer: { name: customer.name } } } } } });
+    }
+  });
+
+  it('an event whose stitched field fails still arrives, with the typed error on that field and nothing internal', async () => {
+    const seeded = world.payments[0]!;
+    const query = 'subscription { paymentEvents { payment { amount order { id } } } }';
+    const subscribers: Subscriber[] = [];
+    for (const transport of TRANSPORTS) subscribers.push(await subscribed(transport, 'payments', query));
+    await switchboard.inject('catalog', { kind: 'down' });
+    const sender = paymentsSender();
+    sender.send(paymentEvent(`evt_${randomUUID()}`));
+    await sender.settled();
+    sender.close();
+    try {
+      for (const subscriber of subscribers) {
+        const result = await subscriber.next();
+        expect(result).toMatchObject({
+          data: { paymentEvents: { payment: { amount: seeded.amount, order: null } } },
+          errors: [{ path: ['paymentEvents', 'payment', 'order'], extensions: { code: 'UPSTREAM_UNAVAILABLE', source: 'catalog' } }],
+        });
+        expect(JSON.stringify(result)).not.toMatch(/stack|\bat \S+ \(|127\.0\.0\.1|originalError/);
+      }
+    } finally {
+      await switchboard.clearFaults();
+    }
+  });
+
   it.each(TRANSPORTS)('a %s subscriber that reconnects with `after` gets what it missed, then live events, nothing twice', async (transport) => {
     const sender = paymentsSender();
     const ids = Array.from({ length: 9 }, () => `evt_${randomUUID()}`);
@@ -231,3 +307,35 @@ describe('delivery guarantees', () => {
     });
   });
 });
+
+describe('bad subscriptions', () => {
+  const refused: [string, string, Result['errors']][] = [
+    ['a syntax error', 'subscription {', [{ message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 15 }], extensions: { code: 'GRAPHQL_PARSE_FAILED' } }]],
+    ['an unknown field', 'subscription { nope }', [{ message: 'Cannot query field "nope" on type "Subscription".', locations: [{ line: 1, column: 16 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]],
+    ['an event id not held', 'subscription { paymentEvents(after: "evt_never") { id } }', [{
+      message: 'The event evt_never is not among the events Switchboard still holds; subscribe without `after` and reload what you show.',
+      locations: [{ line: 1, column: 16 }],
+      path: ['paymentEvents'],
+      extensions: { code: 'EVENT_NOT_HELD' },
+    }]],
+  ];
+  it.each(TRANSPORTS.flatMap((transport) => refused.map(([name, query, errors]) => [transport, name, query, errors] as const)))(
+    'over %s, %s gets its GraphQL error and code, nothing internal',
+    async (transport, _, query, errors) => {
+      const subscriber = subscribe(transport, switchboard.url, query);
+      open.push(subscriber);
+      expect(await subscriber.next()).toEqual({ errors });
+    },
+  );
+
+  it('a WebSocket message that is not the protocol closes that socket with 4400, and the gateway serves on', async () => {
+    const socket = new WebSocket(switchboard.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send('{"type":"connection_init"');
+    const [code, reason] = await new Promise<[number, string]>((resolve) => socket.once('close', (closeCode, closeReason) => resolve([closeCode, closeReason.toString()])));
+    expect(code).toBe(4400);
+    expect(reason).not.toMatch(/ at |\/work\//);
+    expect((await switchboard.query('{ product(id: "prod-0001") { id } }')).body).toEqual({ data: { product: { id: 'prod-0001' } } });
+  });
+});
+

@@ -16,7 +16,7 @@ export const TRANSPORTS: readonly Transport[] = ['graphql-ws', 'graphql-sse', 'y
 
 export interface Result {
   data?: Record<string, any> | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  errors?: { message: string; locations?: { line: number; column: number }[]; path?: (string | number)[]; extensions?: Record<string, any> }[];
 }
 
 export interface Subscriber {
@@ -31,7 +31,12 @@ export interface Subscriber {
 export function subscribe(transport: Transport, url: string, query: string, variables: Record<string, unknown> = {}): Subscriber {
   const queue = createQueue();
   if (transport === 'yoga-sse') return yogaSse(url, query, variables, queue);
-  const sink = { next: (result: unknown) => queue.push(result as Result), error: (error: unknown) => queue.fail(error), complete: () => queue.end() };
+  const sink = {
+    next: (result: unknown) => queue.push(result as Result),
+    // graphql-ws reports a refused operation (a parse or validation error) as its errors: a result too.
+    error: (error: unknown) => (Array.isArray(error) ? (queue.push({ errors: error }), queue.end()) : queue.fail(error)),
+    complete: () => queue.end(),
+  };
   if (transport === 'graphql-ws') {
     const client = createWsClient({
       url: url.replace(/^http/, 'ws'),
