@@ -58,6 +58,11 @@ export interface GatewayConfig {
     toleranceSeconds: number;
     maxBytes: number;
   };
+  /**
+   * Where replicas share their state (the webhook event log, for now): `REDIS_URL`, and
+   * `REDIS_KEY_PREFIX` before every key. Unset, each gateway keeps it in memory.
+   */
+  redis?: { url: string; keyPrefix: string };
   sources: {
     catalog: SourceConfig & { apiKey: string };
     payments: SourceConfig & { tokenUrl: string; clientId: string; clientSecret: string };
@@ -122,6 +127,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
       maxBytes: read.integer('WEBHOOK_MAX_BYTES', 262_144, 1024, 10_485_760),
     },
+    ...(env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {}),
     sources: {
       catalog: { ...source('catalog', read.url('CATALOG_URL')), apiKey: read.secret('CATALOG_API_KEY') },
       payments: {
@@ -183,6 +189,15 @@ function reader(env: Env) {
         throw new ConfigError(`${name} must be an http(s) URL, but got: ${JSON.stringify(value)}.`);
       }
       return value.replace(/\/+$/, '');
+    },
+    /** A redis:// or rediss:// URL; the message never repeats the value, which may hold a password. */
+    redisUrl(name: string): string {
+      const value = required(name, 'a redis:// URL');
+      const protocol = URL.canParse(value) ? new URL(value).protocol : '';
+      if (protocol !== 'redis:' && protocol !== 'rediss:') {
+        throw new ConfigError(`${name} must be a redis:// or rediss:// URL (redis://[:password@]host:port[/db]); the value set is not one.`);
+      }
+      return value;
     },
     port(name: string, fallback: number): number {
       const value = env[name];

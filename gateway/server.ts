@@ -23,7 +23,9 @@ import { useGraphQLSse } from './use-graphql-sse.js';
 import { useHealth } from './use-health.js';
 import { useUpstreamScope } from './use-upstream-scope.js';
 import { useWebhooks } from './use-webhooks.js';
-import { createEventLog, type EventLog } from './webhooks/event-log.js';
+import { createMemoryEventLog, type EventLog } from './webhooks/event-log.js';
+import { createRedisEventLog } from './webhooks/redis-event-log.js';
+import { WEBHOOK_TOPICS } from './webhooks/deliveries.js';
 import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Invalidations } from './invalidation.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -62,9 +64,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const mesh = await loadBuiltMesh();
   const batching = options.batching ?? true;
   const upstreams = createUpstreams(config);
-  const events = createEventLog({ capacity: 1000 });
+  // Replicas share the event log through Redis; one gateway alone keeps it in memory.
+  const events = config.redis
+    ? await createRedisEventLog({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, topics: WEBHOOK_TOPICS })
+    : createMemoryEventLog();
   const invalidations = createInvalidations();
   forgetInFlightReads(invalidations, upstreams);
+  // Every replica hears every event, so each one forgets what the event made stale.
+  events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event)));
   const orders = createOrderDesk({ upstreams, urls: { catalog: config.sources.catalog.url, payments: config.sources.payments.url } });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const yoga = createYoga({
@@ -87,7 +94,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),
       useHealth(),
-      useWebhooks({ log: events, onRecorded: (event) => invalidations.invalidate(entitiesChangedBy(event)), ...config.webhooks }),
+      useWebhooks({ log: events, ...config.webhooks }),
       useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) }),
     ],
   });
@@ -99,6 +106,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     invalidations,
     async close() {
       orders.close();
+      await events.close();
       mesh.destroy();
     },
   };

@@ -3,23 +3,19 @@
  * acknowledged. In order: the source takes webhooks (its secret is set), the body is under the size
  * limit, the signature matches and is recent (webhooks/signature.ts), the body reads as that source's
  * event (webhooks/deliveries.ts). A refused delivery gets a 4xx naming why, and one log line; it never
- * gets a 5xx. An accepted one is answered 200 only once it is in the event log and delivered to the
+ * gets a 5xx. The one 5xx is the gateway's own: 503 when the event log (Redis) cannot take a good
+ * delivery, so that the provider sends it again. An accepted one is answered 200 only once it is in the event log and delivered to the
  * subscribers; an event id seen before is acknowledged again and not delivered twice.
  *
  *   plugins: [useWebhooks({ log, secrets: { payments: 'whsec_…' }, toleranceSeconds: 300, maxBytes: 262144 })]
  */
 import type { Plugin } from 'graphql-yoga';
-import type { EventLog, WebhookEvent } from './webhooks/event-log.js';
+import type { EventLog } from './webhooks/event-log.js';
 import { DeliveryError, readDelivery, WEBHOOK_SOURCES, type WebhookSource } from './webhooks/deliveries.js';
 import { SIGNATURE_HEADER, verifySignature } from './webhooks/signature.js';
 
 export interface WebhookOptions {
   log: EventLog;
-  /**
-   * Called with each event recorded for the first time, before any subscriber's query runs on it
-   * (subscribers resolve asynchronously): where what the event made stale is invalidated.
-   */
-  onRecorded?: (event: WebhookEvent) => void;
   /** Each source's signing secret; a source without one takes no webhooks. */
   secrets: Partial<Record<WebhookSource, string>>;
   toleranceSeconds: number;
@@ -47,13 +43,16 @@ export function useWebhooks(options: WebhookOptions): Plugin {
         const verdict = verifySignature(request.headers.get(SIGNATURE_HEADER), body, secret, { toleranceSeconds: options.toleranceSeconds });
         if (!verdict.ok) throw new DeliveryError(401, `The delivery is refused: ${verdict.reason}.`);
         const event = readDelivery(source, request.headers.get('content-type'), body);
-        const recorded = options.log.record(event);
-        if (recorded) options.onRecorded?.(event);
+        const recorded = await options.log.record(event).catch((error: unknown) => {
+          // The delivery is good; the gateway could not keep it. 503 makes the provider send it again.
+          throw new DeliveryError(503, `Switchboard could not record the event (${(error as Error).message}); deliver it again later.`);
+        });
         answer(200, { received: true, id: event.id, duplicate: !recorded });
       } catch (error) {
         if (!(error instanceof DeliveryError)) throw error;
         warn(`webhook ${request.method} ${url.pathname} refused with ${error.status}: ${error.message}`);
-        answer(error.status, { error: errorName(error.status), message: error.message }, error.status === 405 ? { allow: 'POST' } : {});
+        const headers: Record<string, string> = error.status === 405 ? { allow: 'POST' } : error.status === 503 ? { 'retry-after': '5' } : {};
+        answer(error.status, { error: errorName(error.status), message: error.status === 503 ? 'Switchboard could not record the event; deliver it again later.' : error.message }, headers);
       }
     },
   };
@@ -75,5 +74,5 @@ async function readLimited(request: Request, maxBytes: number): Promise<Buffer> 
 }
 
 function errorName(status: number): string {
-  return { 400: 'malformed_delivery', 401: 'invalid_signature', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type' }[status] ?? 'refused';
+  return { 400: 'malformed_delivery', 401: 'invalid_signature', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type', 503: 'unavailable' }[status] ?? 'refused';
 }

@@ -7,7 +7,7 @@
  * from the log.
  */
 import { GraphQLError } from 'graphql';
-import type { EventLog, WebhookEvent } from '../gateway/webhooks/event-log.js';
+import type { EventLog, LoggedEvent, WebhookEvent } from '../gateway/webhooks/event-log.js';
 import type { SourcesContext } from './loaders.js';
 
 export interface EventsContext extends SourcesContext {
@@ -19,20 +19,25 @@ export const MAX_QUEUED_EVENTS = 5000;
 
 /**
  * The topic's events that `matches`, from after `after` (the live ones only when it is undefined),
- * for as long as the subscriber listens. An `after` the log does not hold is refused at once, as the
- * subscription's error, rather than in the middle of its stream.
+ * for as long as the subscriber listens. An `after` the log does not hold is refused before the
+ * stream starts, as the subscription's error.
+ *
+ * It listens before reading the backlog, and sends an event only if its position (`seq`) is past
+ * the last one sent: an event both in the backlog and heard live goes once, and one the log heard
+ * before `after` (a replica reading behind) not at all.
  *
  * A hand-written iterator rather than an async generator: a generator waiting for the next event
  * cannot be returned until that event comes, so a subscriber who left would stay registered (and
  * its queue would grow) until then. Here `return()` unregisters at once.
  */
-export function eventStream(log: EventLog, topic: string, after: string | null | undefined, matches: (event: WebhookEvent) => boolean): AsyncIterableIterator<WebhookEvent> {
-  const queue: WebhookEvent[] = [];
-  let waiting: ((result: IteratorResult<WebhookEvent>) => void) | undefined;
+export async function eventStream(log: EventLog, topic: string, after: string | null | undefined, matches: (event: WebhookEvent) => boolean): Promise<AsyncIterableIterator<LoggedEvent>> {
+  const queue: LoggedEvent[] = [];
+  let waiting: ((result: IteratorResult<LoggedEvent>) => void) | undefined;
   let failure: GraphQLError | undefined;
   let finished = false;
-  let sent: Set<string> | undefined;
-  const early: WebhookEvent[] = [];
+  // Undefined while the backlog is being read: live events wait in `early` until then.
+  let lastSeq: number | undefined = after === undefined || after === null ? 0 : undefined;
+  const early: LoggedEvent[] = [];
 
   const finish = () => {
     if (finished) return;
@@ -42,8 +47,10 @@ export function eventStream(log: EventLog, topic: string, after: string | null |
     waiting?.({ value: undefined, done: true });
     waiting = undefined;
   };
-  const deliver = (event: WebhookEvent) => {
-    if (finished || sent?.has(event.id) || !matches(event)) return;
+  const deliver = (event: LoggedEvent) => {
+    if (finished || event.seq <= lastSeq!) return;
+    lastSeq = event.seq;
+    if (!matches(event)) return;
     if (waiting) {
       const resolve = waiting;
       waiting = undefined;
@@ -58,24 +65,24 @@ export function eventStream(log: EventLog, topic: string, after: string | null |
       queue.length = 0;
     }
   };
-  // Listen before reading the log: an event recorded in between is in both, and sent once.
-  const stop = log.listen(topic, (event) => (sent ? deliver(event) : early.push(event)));
-  const backlog = after === undefined || after === null ? [] : log.since(topic, after);
-  if (backlog === undefined) {
-    stop();
-    throw new GraphQLError(`The event ${after} is not among the events Switchboard still holds; subscribe without \`after\` and reload what you show.`, {
-      extensions: { code: 'EVENT_NOT_HELD' },
+  const stop = log.listen(topic, (event) => (lastSeq === undefined ? early.push(event) : deliver(event)));
+  if (lastSeq === undefined) {
+    const backlog = await log.since(topic, after!).catch((error: unknown) => {
+      stop();
+      throw error;
     });
+    if (backlog === undefined) {
+      stop();
+      throw new GraphQLError(`The event ${after} is not among the events Switchboard still holds; subscribe without \`after\` and reload what you show.`, {
+        extensions: { code: 'EVENT_NOT_HELD' },
+      });
+    }
+    lastSeq = backlog.afterSeq;
+    for (const event of [...backlog.events, ...early]) deliver(event);
   }
-  sent = new Set();
-  for (const event of backlog) deliver(event);
-  sent = new Set(backlog.map((event) => event.id));
-  for (const event of early) deliver(event);
 
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
+  const iterator: AsyncIterableIterator<LoggedEvent> = {
+    [Symbol.asyncIterator]: () => iterator,
     next() {
       if (failure) {
         const error = failure;
@@ -95,6 +102,7 @@ export function eventStream(log: EventLog, topic: string, after: string | null |
       return Promise.reject(error);
     },
   };
+  return iterator;
 }
 
 const paymentOf = (event: WebhookEvent) => event.data.payment as { orderId: string };

@@ -147,7 +147,7 @@ describe('delivery guarantees', () => {
     sender.close();
     expect([report.deliveries.length, report.delivered, report.attempts]).toEqual([1100, 1100, 1100]);
     // Recorded once each: the log's last 1,000 payment events are exactly these.
-    expect(switchboard.gateway.events.since('payments')!.map((event) => event.id)).toEqual(ids);
+    expect((await switchboard.gateway.events.since('payments'))!.events.map((event) => event.id)).toEqual(ids);
 
     for (const subscriber of subscribers) {
       const received: string[] = [];
@@ -303,7 +303,7 @@ describe('delivery guarantees', () => {
       expect((await payments.next()).data!.paymentEvents).toMatchObject({ id: record.id, payment: { orderId: body.data!.placeOrder.id } });
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(payments.buffered()).toEqual([]);
-      expect(switchboard.gateway.events.since('payments')!.filter((event) => event.id === record.id)).toHaveLength(1);
+      expect((await switchboard.gateway.events.since('payments'))!.events.filter((event) => event.id === record.id)).toHaveLength(1);
     });
   });
 });

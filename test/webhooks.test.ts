@@ -4,10 +4,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_CREDENTIALS } from '../sources/world/index.js';
 import { signPayload } from '../gateway/webhooks/signature.js';
-import { createEventLog } from '../gateway/webhooks/event-log.js';
+import { randomUUID } from 'node:crypto';
+import { createMemoryEventLog, type EventLog } from '../gateway/webhooks/event-log.js';
+import { createRedisEventLog } from '../gateway/webhooks/redis-event-log.js';
+import { REDIS_URL, removeKeys } from './helpers/redis.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 
 let switchboard: TestSwitchboard;
+/** The events the gateway holds for a topic, oldest first. */
+const held = async (topic: string) => (await switchboard.gateway.events.since(topic))!.events;
 beforeAll(async () => {
   switchboard = await startTestSwitchboard();
 });
@@ -44,24 +49,24 @@ describe('deliveries', () => {
   it('accepts a signed payments event with a charset parameter, records it and answers once it is recorded', async () => {
     const body = paymentEvent('evt_accept_1');
     expect(await deliver('payments', body)).toEqual({ status: 200, body: { received: true, id: 'evt_accept_1', duplicate: false } });
-    expect(switchboard.gateway.events.since('payments')!.at(-1)).toEqual({
-      id: 'evt_accept_1', topic: 'payments', type: 'payment.succeeded', occurredAt: '2026-11-24T10:00:00.000Z', data: JSON.parse(body).data,
+    expect((await held('payments')).at(-1)).toEqual({
+      seq: expect.any(Number), id: 'evt_accept_1', topic: 'payments', type: 'payment.succeeded', occurredAt: '2026-11-24T10:00:00.000Z', data: JSON.parse(body).data,
     });
   });
 
   it('acknowledges a redelivered event id without recording it again', async () => {
     const body = paymentEvent('evt_twice');
     await deliver('payments', body);
-    const held = switchboard.gateway.events.since('payments')!.length;
+    const before = (await held('payments')).length;
     expect(await deliver('payments', body)).toEqual({ status: 200, body: { received: true, id: 'evt_twice', duplicate: true } });
-    expect(switchboard.gateway.events.since('payments')).toHaveLength(held);
+    expect(await held('payments')).toHaveLength(before);
   });
 
   it('accepts the ERP\'s XML stock change', async () => {
     expect(await deliver('inventory', stockEvent('stk_1'), { secret: INVENTORY_SECRET, contentType: 'text/xml; charset=utf-8' }))
       .toEqual({ status: 200, body: { received: true, id: 'stk_1', duplicate: false } });
-    expect(switchboard.gateway.events.since('stock')!.at(-1)).toEqual({
-      id: 'stk_1', topic: 'stock', type: 'stock.changed', occurredAt: '2026-11-24T10:00:00.000Z',
+    expect((await held('stock')).at(-1)).toEqual({
+      seq: expect.any(Number), id: 'stk_1', topic: 'stock', type: 'stock.changed', occurredAt: '2026-11-24T10:00:00.000Z',
       data: { sku: 'SKU-0001', total: 7, warehouses: [{ warehouse: 'AMS', quantity: 5 }, { warehouse: 'DUB', quantity: 2 }] },
     });
   });
@@ -80,7 +85,7 @@ describe('deliveries', () => {
     ['oversized (300 KB)', 'payments', JSON.stringify({ pad: 'x'.repeat(300_000) }), {}, 413, 'payload_too_large', 'The body must be at most 262144 bytes.'],
     ['for no such source', 'billing', paymentEvent(), {}, 404, 'not_found', 'There is no webhook route for "billing"; the sources are payments, inventory.'],
   ])('refuses a delivery %s with a 4xx and one log line', async (_, source, body, options, status, error, message) => {
-    const held = switchboard.gateway.events.since('payments')!.length;
+    const before = (await held('payments')).length;
     const answer = await deliver(source, body, options as Parameters<typeof deliver>[2]);
     expect(answer.status).toBe(status);
     expect(answer.body.error).toBe(error);
@@ -88,7 +93,7 @@ describe('deliveries', () => {
     else expect(answer.body.message).toMatch(/^The delivery is refused: the signature's timestamp is 30\d s away from now, more than the 300 s allowed\.$/);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toContain(`refused with ${status}`);
-    expect(switchboard.gateway.events.since('payments')).toHaveLength(held);
+    expect(await held('payments')).toHaveLength(before);
   });
 
   it('answers GET with 405 and Allow: POST', async () => {
@@ -97,20 +102,47 @@ describe('deliveries', () => {
   });
 });
 
-describe('the event log', () => {
-  it('keeps the last events of each topic, reads from any id it holds, and forgets an id only long after', () => {
-    const log = createEventLog({ capacity: 3 });
-    const event = (id: string) => ({ id, topic: 't', type: 'x', occurredAt: '2026-01-01T00:00:00.000Z', data: {} });
-    const heard: string[] = [];
-    const stop = log.listen('t', (e) => heard.push(e.id));
-    for (const id of ['a', 'b', 'c', 'd']) expect(log.record(event(id))).toBe(true);
-    expect(log.record(event('a'))).toBe(false);
+// The same contract for both implementations: in memory, and in Redis as replicas share it.
+const REDIS_PREFIX = `switchboard-test:${randomUUID()}:`;
+describe.each([
+  ['in memory', async () => createMemoryEventLog({ capacity: 3 })],
+  ['in Redis', async () => createRedisEventLog({ url: REDIS_URL, keyPrefix: REDIS_PREFIX, topics: ['t', 'other'], capacity: 3 })],
+])('the event log %s', (_, create) => {
+  let log: EventLog;
+  beforeAll(async () => {
+    log = await create();
+  });
+  afterAll(async () => {
+    await log?.close();
+    await removeKeys(REDIS_PREFIX);
+  });
+
+  it('keeps the last events of each topic, reads from any id it holds, and knows an id it dropped', async () => {
+    const event = (id: string) => ({ id, topic: 't', type: 'x', occurredAt: '2026-01-01T00:00:00.000Z', data: { id } });
+    const heard: [string, number][] = [];
+    const everywhere: string[] = [];
+    const stop = log.listen('t', (e) => heard.push([e.id, e.seq]));
+    const stopAll = log.onEvent((e) => everywhere.push(e.id));
+    for (const id of ['a', 'b', 'c', 'd']) expect(await log.record(event(id))).toBe(true);
+    expect(await log.record(event('a'))).toBe(false);
+    await until(() => heard.length === 4);
     stop();
-    log.record(event('e'));
-    expect(heard).toEqual(['a', 'b', 'c', 'd']);
-    expect(log.since('t')!.map((e) => e.id)).toEqual(['c', 'd', 'e']);
-    expect(log.since('t', 'c')!.map((e) => e.id)).toEqual(['d', 'e']);
-    expect(log.since('t', 'a')).toBeUndefined();
-    expect(log.since('other')).toEqual([]);
+    stopAll();
+    await log.record(event('e'));
+    expect(heard).toEqual([['a', 1], ['b', 2], ['c', 3], ['d', 4]]);
+    expect(everywhere).toEqual(['a', 'b', 'c', 'd']);
+    expect(await log.since('t')).toEqual({ afterSeq: 2, events: [{ ...event('c'), seq: 3 }, { ...event('d'), seq: 4 }, { ...event('e'), seq: 5 }] });
+    expect(await log.since('t', 'c')).toEqual({ afterSeq: 3, events: [{ ...event('d'), seq: 4 }, { ...event('e'), seq: 5 }] });
+    expect(await log.since('t', 'a')).toBeUndefined();
+    expect(await log.since('other')).toEqual({ afterSeq: 0, events: [] });
+    expect(log.listenerCount('t')).toBe(0);
   });
 });
+
+async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Not true within ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -19,6 +19,9 @@ export type WebhookSource = 'payments' | 'inventory';
 
 export const WEBHOOK_SOURCES: readonly WebhookSource[] = ['payments', 'inventory'];
 
+/** The topics the sources' events are published to: payments' events, and the ERP's stock changes. */
+export const WEBHOOK_TOPICS: readonly string[] = ['payments', 'stock'];
+
 const PAYMENT_TYPES = new Set(['payment.succeeded', 'payment.failed', 'payment.refunded']);
 
 export function readDelivery(source: WebhookSource, contentType: string | null, body: Buffer): WebhookEvent {
