@@ -59,6 +59,13 @@ describe('loadConfig', () => {
     expect(config.sources.catalog.forwardHeaders).toEqual([]);
   });
 
+  it('shares state through Redis only when REDIS_URL is set', () => {
+    expect(loadConfig(VALID).redis).toBeUndefined();
+    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379/2' }).redis).toEqual({ url: 'redis://127.0.0.1:6379/2', keyPrefix: 'switchboard:' });
+    expect(loadConfig({ ...VALID, REDIS_URL: 'rediss://cache.internal:6380', REDIS_KEY_PREFIX: 'shop-eu:' }).redis)
+      .toEqual({ url: 'rediss://cache.internal:6380', keyPrefix: 'shop-eu:' });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT must be a port number from 0 to 65535, but got: "eighty".'],
     [{ PORT: '70000' }, 'PORT must be a port number from 0 to 65535, but got: "70000".'],
@@ -75,6 +82,7 @@ describe('loadConfig', () => {
     [{ REVIEWS_BREAKER_FAILURES: 'five' }, 'REVIEWS_BREAKER_FAILURES must be an integer from 1 to 1000000, but got: "five".'],
     [{ WEBHOOK_TOLERANCE_SECONDS: '0' }, 'WEBHOOK_TOLERANCE_SECONDS must be an integer from 1 to 86400, but got: "0".'],
     [{ WEBHOOK_MAX_BYTES: '10' }, 'WEBHOOK_MAX_BYTES must be an integer from 1024 to 10485760, but got: "10".'],
+    [{ REDIS_URL: 'http://:hunter2@127.0.0.1:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL (redis://[:password@]host:port[/db]); the value set is not one.'],
     [{ CATALOG_FORWARD_HEADERS: 'accept-language, bad header' }, 'CATALOG_FORWARD_HEADERS must be a comma-separated list of HTTP header names, but got: "bad header".'],
   ])('refuses %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);
@@ -105,6 +113,13 @@ describe('npm start', () => {
     const run = start({ PORT: 'eighty' });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe('Switchboard did not start: PORT must be a port number from 0 to 65535, but got: "eighty".');
+  });
+
+  it('stops with one line when Redis cannot be reached, without its password', () => {
+    const run = start({ PORT: '0', REDIS_URL: 'redis://:hunter2@127.0.0.1:9' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^Switchboard did not start: REDIS_URL: cannot connect to redis:\/\/:\*\*\*@127\.0\.0\.1:9: connect ECONNREFUSED 127\.0\.0\.1:9$/);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('hunter2');
   });
 
   it('names an unreachable upstream in one line, and serves anyway', () => {

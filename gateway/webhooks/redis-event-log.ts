@@ -47,15 +47,18 @@ export async function createRedisEventLog(options: RedisEventLogOptions): Promis
     // Commands fail at once while Redis is away (a webhook is then answered 503 and sent again), and
     // the connection comes back by itself.
     const client = new Redis(options.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    let warned = false;
+    // One line per outage once running; failing to connect at start is the start's own error.
+    let quiet = true;
+    let lastError: Error | undefined;
     client.on('error', (error: Error) => {
-      if (!warned) warn(`Redis at ${redactedUrl(options.url)} failed: ${error.message}`);
-      warned = true;
+      lastError = error;
+      if (!quiet) warn(`Redis at ${redactedUrl(options.url)} failed: ${error.message}`);
+      quiet = true;
     });
-    client.on('ready', () => (warned = false));
+    client.on('ready', () => (quiet = false));
     await client.connect().catch((error: Error) => {
       client.disconnect();
-      throw new Error(`REDIS_URL: cannot connect to ${redactedUrl(options.url)}: ${error.message}`);
+      throw new Error(`REDIS_URL: cannot connect to ${redactedUrl(options.url)}: ${(lastError ?? error).message}`);
     });
     return client;
   };
