@@ -1,6 +1,7 @@
 /**
- * A TCP proxy in front of the gateway that fails the way networks and restarts do, for the webhook
- * delivery tests: `down` resets every connection at once (the gateway is unreachable); `dropReplies(n)`
+ * A TCP proxy in front of a server (the gateway, Redis) that fails the way networks and restarts do:
+ * `down` resets every new connection at once (the server is unreachable), `cutConnections` drops
+ * the open ones; `dropReplies(n)`
  * lets the next `n` requests through to the gateway and cuts the connection as its answer comes back
  * (the gateway did the work, the sender never learns it); `up` passes everything.
  *
@@ -16,11 +17,13 @@ export interface FlakyProxy {
   mode: 'up' | 'down';
   /** Cuts the next `count` answers on their way back. */
   dropReplies(count: number): void;
+  /** Cuts every open connection (with `mode = 'down'`, the target has gone away). */
+  cutConnections(): void;
   close(): Promise<void>;
 }
 
 export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
-  const { hostname, port } = new URL(target);
+  const { hostname, port } = new URL(target.replace(/^redis/, 'http'));
   const sockets = new Set<Socket>();
   let dropping = 0;
   const proxy: FlakyProxy = {
@@ -28,6 +31,9 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
     mode: 'up',
     dropReplies(count) {
       dropping = count;
+    },
+    cutConnections() {
+      for (const socket of sockets) socket.destroy();
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -1,0 +1,207 @@
+// Two Switchboard replicas sharing a real Redis (REDIS_URL), as they run behind a load balancer: a
+// webhook taken by either reaches the subscribers of both, once, in one order; a redelivery to the
+// other replica is still known; a subscriber moving between replicas resumes with `after`; and
+// every replica hears what each event invalidates.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { loadConfig } from '../gateway/config.js';
+import { serveGateway, type ServedGateway } from '../gateway/http-server.js';
+import { createGateway, type Gateway } from '../gateway/server.js';
+import { signPayload } from '../gateway/webhooks/signature.js';
+import { DEMO_CREDENTIALS } from '../sources/world/index.js';
+import { createWebhookSender } from '../sources/world/webhook-sender.js';
+import { world } from './helpers/expected.js';
+import { startFlakyProxy } from './helpers/flaky-proxy.js';
+import { REDIS_URL, removeKeys } from './helpers/redis.js';
+import { subscribe, type Subscriber, type Transport } from './helpers/subscribers.js';
+import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+
+const PREFIX = `switchboard-test:${randomUUID()}:`;
+let a: TestSwitchboard;
+let b: { gateway: Gateway; served: ServedGateway };
+const replicas = () => [
+  { name: 'A', gateway: a.gateway, url: a.url, origin: a.origin },
+  { name: 'B', gateway: b.gateway, url: b.served.url, origin: b.served.origin },
+];
+const open: Subscriber[] = [];
+
+beforeAll(async () => {
+  a = await startTestSwitchboard({ REDIS_URL, REDIS_KEY_PREFIX: PREFIX });
+  // The second replica: the same configuration (the environment A was started with), its own process state.
+  const gateway = await createGateway(loadConfig(process.env));
+  b = { gateway, served: await serveGateway(gateway, { port: 0, host: '127.0.0.1' }) };
+});
+afterAll(async () => {
+  await b?.served.close();
+  await b?.gateway.close();
+  await a?.close();
+  await removeKeys(PREFIX);
+  delete process.env.REDIS_URL;
+  delete process.env.REDIS_KEY_PREFIX;
+});
+afterEach(async () => {
+  for (const subscriber of open.splice(0)) subscriber.close();
+  await until(() => replicas().every((replica) => replica.gateway.events.listenerCount('payments') === 0));
+});
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Not true within ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Subscribes to payment event ids on one replica, once that replica counts the subscription. */
+async function subscribedOn(replica: ReturnType<typeof replicas>[number], transport: Transport, after?: string) {
+  const listening = replica.gateway.events.listenerCount('payments');
+  const subscriber = after === undefined
+    ? subscribe(transport, replica.url, 'subscription { paymentEvents { id } }')
+    : subscribe(transport, replica.url, 'subscription($after: ID) { paymentEvents(after: $after) { id } }', { after });
+  open.push(subscriber);
+  await until(() => replica.gateway.events.listenerCount('payments') > listening);
+  return subscriber;
+}
+
+const payment = world.payments[1]!;
+const eventBody = (id: string) => JSON.stringify({ id, type: 'payment.succeeded', occurredAt: '2026-11-24T10:00:00Z', data: { payment } });
+
+/** Delivers one event to one replica, as payments would; answers the gateway's acknowledgement. */
+async function post(origin: string, id: string) {
+  const body = eventBody(id);
+  const response = await fetch(`${origin}/webhooks/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'switchboard-signature': signPayload(DEMO_CREDENTIALS.paymentsWebhookSecret, body) },
+    body,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+async function take(subscriber: Subscriber, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push((await subscriber.next(10_000)).data!.paymentEvents.id);
+  return ids;
+}
+
+it('a webhook taken by one replica reaches the subscribers of both; a redelivery to the other is known', async () => {
+  const [A, B] = replicas();
+  const onA = await subscribedOn(A!, 'graphql-sse');
+  const onB = await subscribedOn(B!, 'graphql-ws');
+  const [x, y] = [`evt_${randomUUID()}`, `evt_${randomUUID()}`];
+  expect(await post(A!.origin, x)).toEqual({ status: 200, body: { received: true, id: x, duplicate: false } });
+  expect(await post(B!.origin, x)).toEqual({ status: 200, body: { received: true, id: x, duplicate: true } });
+  expect(await post(B!.origin, y)).toEqual({ status: 200, body: { received: true, id: y, duplicate: false } });
+  expect(await take(onA, 2)).toEqual([x, y]);
+  expect(await take(onB, 2)).toEqual([x, y]);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect([onA.buffered(), onB.buffered()]).toEqual([[], []]);
+});
+
+it('300 webhooks over both replicas at once, 30 redelivered to the other one: every subscriber gets the 300 once, in one order', async () => {
+  const [A, B] = replicas();
+  const subscribers = [await subscribedOn(A!, 'graphql-ws'), await subscribedOn(B!, 'yoga-sse'), await subscribedOn(B!, 'graphql-sse')];
+  const ids = Array.from({ length: 300 }, (_, index) => `evt_spread_${String(index).padStart(3, '0')}`);
+  const senders = [A!, B!].map((replica) => createWebhookSender({
+    secret: DEMO_CREDENTIALS.paymentsWebhookSecret,
+    contentType: 'application/json; charset=utf-8',
+    target: `${replica.origin}/webhooks/payments`,
+  }));
+  const event = (id: string) => ({ id, type: 'payment.succeeded', body: eventBody(id) });
+  // Replica A takes the first half, B the second, both at once; every tenth event of each half comes
+  // again through the other replica, as a provider whose load balancer picked another replica.
+  ids.forEach((id, index) => {
+    const own = index < 150 ? 0 : 1;
+    senders[own]!.send(event(id));
+    if (index % 10 === 9) senders[1 - own]!.send(event(id));
+  });
+  await Promise.all(senders.map((sender) => sender.settled()));
+  for (const sender of senders) sender.close();
+  expect(senders.map((sender) => sender.report().delivered)).toEqual([165, 165]);
+
+  const orders = [];
+  for (const subscriber of subscribers) orders.push(await take(subscriber, 300));
+  // One order for everyone: the order the shared log recorded them in.
+  const logged = (await B!.gateway.events.since('payments'))!.events.map((logged) => logged.id).filter((id) => id.startsWith('evt_spread_'));
+  expect(logged).toHaveLength(300);
+  for (const order of orders) expect(order).toEqual(logged);
+  expect(new Set(logged)).toEqual(new Set(ids));
+  // What only one replica was sent kept that replica's order.
+  for (const half of [ids.slice(0, 150), ids.slice(150)]) {
+    const once = half.filter((_, index) => index % 10 !== 9);
+    expect(logged.filter((id) => once.includes(id))).toEqual(once);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  for (const subscriber of subscribers) expect(subscriber.buffered()).toEqual([]);
+}, 60_000);
+
+it('a subscriber that reconnects to the other replica with `after` gets what it missed, then live events', async () => {
+  const [A, B] = replicas();
+  const ids = Array.from({ length: 8 }, () => `evt_${randomUUID()}`);
+  const first = await subscribedOn(A!, 'graphql-ws');
+  for (const id of ids.slice(0, 3)) await post(A!.origin, id);
+  const seen = await take(first, 3);
+  first.close();
+  for (const id of ids.slice(3, 7)) await post(B!.origin, id);
+  const resumed = await subscribedOn(B!, 'graphql-sse', seen.at(-1));
+  await post(A!.origin, ids[7]!);
+  await post(B!.origin, ids[4]!);
+  seen.push(...await take(resumed, 5));
+  expect(seen).toEqual(ids);
+});
+
+it('every replica hears what an event invalidates, whichever replica took it', async () => {
+  const [A, B] = replicas();
+  const heard: { replica: string; entities: unknown }[] = [];
+  const stops = [A!, B!].map((replica) => replica.gateway.invalidations.onInvalidate((entities) => heard.push({ replica: replica.name, entities })));
+  await post(A!.origin, `evt_${randomUUID()}`);
+  await until(() => heard.length === 2);
+  for (const stop of stops) stop();
+  const entities = [{ typename: 'Payment', id: payment.id }, { typename: 'Order', id: payment.orderId }];
+  expect(heard.sort((left, right) => left.replica.localeCompare(right.replica))).toEqual([{ replica: 'A', entities }, { replica: 'B', entities }]);
+});
+
+it('while Redis is away a replica answers a good delivery 503, and the provider\'s retry gets it through once', async () => {
+  const [A] = replicas();
+  const proxy = await startFlakyProxy(REDIS_URL);
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const gateway = await createGateway(loadConfig({ ...process.env, REDIS_URL: proxy.url.replace(/^http/, 'redis') }));
+  const c = await serveGateway(gateway, { port: 0, host: '127.0.0.1' });
+  try {
+    const onA = await subscribedOn(A!, 'graphql-ws');
+    proxy.mode = 'down';
+    proxy.cutConnections();
+    const id = `evt_${randomUUID()}`;
+    const refused = await fetch(`${c.origin}/webhooks/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'switchboard-signature': signPayload(DEMO_CREDENTIALS.paymentsWebhookSecret, eventBody(id)) },
+      body: eventBody(id),
+    });
+    expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([503, '5', {
+      error: 'unavailable', message: 'Switchboard could not record the event; deliver it again later.',
+    }]);
+    const sender = createWebhookSender({
+      secret: DEMO_CREDENTIALS.paymentsWebhookSecret,
+      contentType: 'application/json',
+      target: `${c.origin}/webhooks/payments`,
+      retry: { baseDelayMs: 50, maxDelayMs: 200 },
+    });
+    sender.send({ id, type: 'payment.succeeded', body: eventBody(id) });
+    await until(() => sender.report().attempts >= 2);
+    proxy.mode = 'up';
+    await sender.settled();
+    sender.close();
+    const attempts = sender.report().deliveries[0]!.attempts;
+    expect(attempts.at(-1)).toBe(200);
+    expect(new Set(attempts.slice(0, -1))).toEqual(new Set([503]));
+    expect(await take(onA, 1)).toEqual([id]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(onA.buffered()).toEqual([]);
+    expect(warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('refused with 503')).length).toBe(attempts.length);
+  } finally {
+    warn.mockRestore();
+    await c.close();
+    await gateway.close();
+    await proxy.close();
+  }
+});
+
