@@ -58,6 +58,8 @@ export interface GatewayConfig {
     toleranceSeconds: number;
     maxBytes: number;
   };
+  /** How clients prove who they are (gateway/auth/): JWT bearer tokens. */
+  auth: AuthConfig;
   /**
    * Where replicas share their state (the webhook event log, for now): `REDIS_URL`, and
    * `REDIS_KEY_PREFIX` before every key. Unset, each gateway keeps it in memory.
@@ -70,6 +72,22 @@ export interface GatewayConfig {
     reviews: SourceConfig & { token: string };
   };
 }
+
+export interface AuthConfig {
+  /** A shared secret the tokens are signed with (HS256/384/512). `AUTH_JWT_SECRET` */
+  secret?: string;
+  /** Where the issuer publishes its signing keys (RS256, ES256, …). `AUTH_JWKS_URL` */
+  jwksUrl?: string;
+  /** The `iss` every token must carry. `AUTH_ISSUER` */
+  issuer: string;
+  /** The `aud` every token must carry. `AUTH_AUDIENCE` */
+  audience: string;
+  /** The scope that lets a token read and act for every customer (support, back office). `AUTH_STAFF_SCOPE` */
+  staffScope: string;
+}
+
+/** Shorter HS256 secrets can be guessed offline from one token. */
+const MIN_SECRET_LENGTH = 32;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -127,6 +145,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
       maxBytes: read.integer('WEBHOOK_MAX_BYTES', 262_144, 1024, 10_485_760),
     },
+    auth: loadAuthConfig(env),
     ...(env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {}),
     sources: {
       catalog: { ...source('catalog', read.url('CATALOG_URL')), apiKey: read.secret('CATALOG_API_KEY') },
@@ -162,6 +181,27 @@ function readPolicy(read: ReturnType<typeof reader>, name: SourceName): Upstream
     rateMaxWaitMs: int('RATE_MAX_WAIT_MS', fallback.rateMaxWaitMs, 0, 600_000),
     breakerFailures: int('BREAKER_FAILURES', fallback.breakerFailures, 1, 1_000_000),
     breakerCooldownMs: int('BREAKER_COOLDOWN_MS', fallback.breakerCooldownMs, 1, 3_600_000),
+  };
+}
+
+/** The client-token settings alone (`npm run token` needs no more); production refuses to start without a way to check tokens. */
+export function loadAuthConfig(env: Env = process.env): AuthConfig {
+  const read = reader(env);
+  const secret = env.AUTH_JWT_SECRET?.trim() || undefined;
+  const jwksUrl = env.AUTH_JWKS_URL?.trim() ? read.url('AUTH_JWKS_URL') : undefined;
+  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`AUTH_JWT_SECRET must hold at least ${MIN_SECRET_LENGTH} characters; the value set holds ${secret.length}.`);
+  }
+  if (secret && jwksUrl) throw new ConfigError('Set one of AUTH_JWT_SECRET and AUTH_JWKS_URL, not both.');
+  if (!secret && !jwksUrl && env.NODE_ENV === 'production') {
+    throw new ConfigError('AUTH_JWT_SECRET or AUTH_JWKS_URL must be set in production: without one no client token can be checked.');
+  }
+  return {
+    ...(secret ? { secret } : {}),
+    ...(jwksUrl ? { jwksUrl } : {}),
+    issuer: read.string('AUTH_ISSUER', 'switchboard'),
+    audience: read.string('AUTH_AUDIENCE', 'switchboard-api'),
+    staffScope: read.string('AUTH_STAFF_SCOPE', 'staff'),
   };
 }
 

@@ -40,7 +40,7 @@ export async function serveGateway(gateway: Gateway, { port, host }: { port: num
     execute: (args) => (args.rootValue as Runner).run(),
     subscribe: (args) => (args.rootValue as Runner).run(),
     onSubscribe: async (context, _id, payload) => {
-      const prepared = await prepareStreamOperation(gateway.yoga, { request: context.extra.request, socket: context.extra.socket }, payload);
+      const prepared = await prepareStreamOperation(gateway.yoga, { request: context.extra.request, socket: context.extra.socket, connectionParams: context.connectionParams }, payload);
       if ('errors' in prepared) return prepared.errors;
       return { ...prepared.args, rootValue: { run: prepared.run } satisfies Runner };
     },

@@ -20,6 +20,8 @@ import { createMaskError, useErrorShape } from './use-error-shape.js';
 import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-graphiql.js';
 import { useConcurrencyLimit } from './use-concurrency-limit.js';
 import { useGraphQLSse } from './use-graphql-sse.js';
+import { useAuth } from './auth/use-auth.js';
+import { withAccessRules } from './auth/rules.js';
 import { useHealth } from './use-health.js';
 import { useUpstreamScope } from './use-upstream-scope.js';
 import { useWebhooks } from './use-webhooks.js';
@@ -90,7 +92,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       // Not subscriptions: graphql-jit 0.8.7 hands a subscribe resolver the operation's variables
       // instead of the field's arguments, so `paymentEvents(after: "evt_1")` would lose its `after`.
       useGraphQlJit({}, { enableIf: ({ document }) => !isSubscription(document) }),
-      useSchema(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers)),
+      useAuth(config.auth),
+      useSchema(withAccessRules(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers))),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),
       useHealth(),

@@ -17,8 +17,15 @@ export interface RunningSwitchboard {
   close(): Promise<void>;
 }
 
+/**
+ * What the demo's client tokens are signed with (`npm run token` mints one). A demo value: a real
+ * deployment sets its own AUTH_JWT_SECRET, or AUTH_JWKS_URL.
+ */
+export const DEMO_TOKEN_SECRET = 'demo-switchboard-token-secret-0123456789';
+
 /** The demo credentials, as the variables the gateway reads them from. */
 export const DEMO_VARIABLES: Record<string, string> = {
+  AUTH_JWT_SECRET: DEMO_TOKEN_SECRET,
   CATALOG_API_KEY: DEMO_CREDENTIALS.catalogApiKey,
   PAYMENTS_CLIENT_ID: DEMO_CREDENTIALS.paymentsClientId,
   PAYMENTS_CLIENT_SECRET: DEMO_CREDENTIALS.paymentsClientSecret,

@@ -44,12 +44,20 @@ export async function prepareStreamOperation(yoga: Yoga, initialContext: Record<
   if (!operation) {
     return { errors: [new GraphQLError('The document must hold one operation, or name the one to run with `operationName`.', { extensions: { code: 'BAD_REQUEST' } })] };
   }
+  let contextValue;
+  try {
+    contextValue = await enveloped.contextFactory();
+  } catch (error) {
+    // A refused token, say: the operation's error, not the connection's.
+    if (error instanceof GraphQLError) return { errors: [withoutExtension(error, 'http')] };
+    throw error;
+  }
   const args: ExecutionArgs = {
     schema: enveloped.schema,
     document,
     operationName: payload.operationName,
     variableValues: payload.variables,
-    contextValue: await enveloped.contextFactory(),
+    contextValue,
   };
   const perform: Enveloped['execute'] | Enveloped['subscribe'] = operation.operation === 'subscription' ? enveloped.subscribe : enveloped.execute;
   return { args, run: async () => (await perform(args)) as ExecutionResult | AsyncIterable<ExecutionResult> };

@@ -19,6 +19,7 @@ const VALID = {
   INVENTORY_USERNAME: 'u',
   INVENTORY_PASSWORD: 'p',
   REVIEWS_TOKEN: 't',
+  AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-chars',
 };
 
 describe('loadConfig', () => {
@@ -59,6 +60,12 @@ describe('loadConfig', () => {
     expect(config.sources.catalog.forwardHeaders).toEqual([]);
   });
 
+  it('checks client tokens with a shared secret or an issuer\'s keys, for one issuer and audience', () => {
+    expect(loadConfig(VALID).auth).toEqual({ secret: VALID.AUTH_JWT_SECRET, issuer: 'switchboard', audience: 'switchboard-api', staffScope: 'staff' });
+    expect(loadConfig({ ...VALID, AUTH_JWT_SECRET: '', AUTH_JWKS_URL: 'https://id.example/jwks', AUTH_ISSUER: 'https://id.example/', AUTH_AUDIENCE: 'shop', AUTH_STAFF_SCOPE: 'support' }).auth)
+      .toEqual({ jwksUrl: 'https://id.example/jwks', issuer: 'https://id.example/', audience: 'shop', staffScope: 'support' });
+  });
+
   it('shares state through Redis only when REDIS_URL is set', () => {
     expect(loadConfig(VALID).redis).toBeUndefined();
     expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379/2' }).redis).toEqual({ url: 'redis://127.0.0.1:6379/2', keyPrefix: 'switchboard:' });
@@ -83,6 +90,10 @@ describe('loadConfig', () => {
     [{ WEBHOOK_TOLERANCE_SECONDS: '0' }, 'WEBHOOK_TOLERANCE_SECONDS must be an integer from 1 to 86400, but got: "0".'],
     [{ WEBHOOK_MAX_BYTES: '10' }, 'WEBHOOK_MAX_BYTES must be an integer from 1024 to 10485760, but got: "10".'],
     [{ REDIS_URL: 'http://:hunter2@127.0.0.1:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL (redis://[:password@]host:port[/db]); the value set is not one.'],
+    [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must hold at least 32 characters; the value set holds 5.'],
+    [{ AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json' }, 'Set one of AUTH_JWT_SECRET and AUTH_JWKS_URL, not both.'],
+    [{ AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'jwks.json' }, 'AUTH_JWKS_URL must be an http(s) URL, but got: "jwks.json".'],
+    [{ AUTH_JWT_SECRET: '', NODE_ENV: 'production' }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set in production: without one no client token can be checked.'],
     [{ CATALOG_FORWARD_HEADERS: 'accept-language, bad header' }, 'CATALOG_FORWARD_HEADERS must be a comma-separated list of HTTP header names, but got: "bad header".'],
   ])('refuses %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);

@@ -56,8 +56,8 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
 async function subscribedOn(replica: ReturnType<typeof replicas>[number], transport: Transport, after?: string) {
   const listening = replica.gateway.events.listenerCount('payments');
   const subscriber = after === undefined
-    ? subscribe(transport, replica.url, 'subscription { paymentEvents { id } }')
-    : subscribe(transport, replica.url, 'subscription($after: ID) { paymentEvents(after: $after) { id } }', { after });
+    ? subscribe(transport, replica.url, 'subscription { paymentEvents { id } }', {}, a.staffToken)
+    : subscribe(transport, replica.url, 'subscription($after: ID) { paymentEvents(after: $after) { id } }', { after }, a.staffToken);
   open.push(subscriber);
   await until(() => replica.gateway.events.listenerCount('payments') > listening);
   return subscriber;
@@ -188,7 +188,7 @@ it('while Redis is away a replica answers a good delivery 503, and the provider\
     sender.send({ id, type: 'payment.succeeded', body: eventBody(id) });
     await until(() => sender.report().attempts >= 2);
     proxy.mode = 'up';
-    await sender.settled();
+    await Promise.race([sender.settled(), new Promise((_, reject) => setTimeout(() => reject(new Error(`Not delivered within 20 s: ${JSON.stringify(sender.report().deliveries)}`)), 20_000))]);
     sender.close();
     const attempts = sender.report().deliveries[0]!.attempts;
     expect(attempts.at(-1)).toBe(200);

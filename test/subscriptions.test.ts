@@ -30,7 +30,7 @@ async function subscribe(query: string, variables: Record<string, unknown> = {})
   const controller = new AbortController();
   const response = await switchboard.gateway.yoga.fetch('http://switchboard/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${switchboard.staffToken}` },
     body: JSON.stringify({ query, variables }),
     signal: controller.signal,
   });

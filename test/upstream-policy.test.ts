@@ -129,10 +129,11 @@ describe('the circuit breaker', () => {
 
 describe('client headers', () => {
   it('reach an upstream only through its allowlist; a client\'s Authorization never does', async () => {
+    const clientToken = await switchboard.tokenFor(world.orders.find((order) => order.id === 'ord-00001')!.customerId);
     const { body } = await switchboard.query(
       '{ product(id: "prod-0001") { stock { total } rating } order(id: "ord-00001") { payment { id } } }',
       undefined,
-      { authorization: 'Bearer client-token', 'accept-language': 'nl-NL', 'x-tenant': 'acme' },
+      { authorization: `Bearer ${clientToken}`, 'accept-language': 'nl-NL', 'x-tenant': 'acme' },
     );
     expect(body.errors).toBeUndefined();
     const requests = await switchboard.requests();
@@ -143,12 +144,12 @@ describe('client headers', () => {
       for (const headers of headersOf(source)) {
         expect(headers['accept-language']).toBeUndefined();
         expect(headers['x-tenant']).toBeUndefined();
-        expect(headers.authorization ?? '').not.toContain('client-token');
+        expect(headers.authorization ?? '').not.toContain(clientToken);
       }
     }
     expect(headersOf('catalog')[0]!['x-api-key']).toBe('demo-catalog-key');
-    expect(headersOf('payments')[0]!.authorization).toMatch(/^Bearer (?!client-token)\S+$/);
-    expect(JSON.stringify(requests)).not.toContain('client-token');
+    expect(headersOf('payments')[0]!.authorization).toMatch(/^Bearer \S+$/);
+    expect(JSON.stringify(requests)).not.toContain(clientToken);
     expect(paymentOfOrder.get('ord-00001')).toBeDefined();
   });
 });

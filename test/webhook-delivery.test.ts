@@ -34,7 +34,7 @@ afterEach(async () => {
 /** Subscribes and waits until the gateway counts the subscription among the topic's listeners. */
 async function subscribed(transport: (typeof TRANSPORTS)[number], topic: string, query: string, variables: Record<string, unknown> = {}) {
   const listening = switchboard.gateway.events.listenerCount(topic);
-  const subscriber = subscribe(transport, switchboard.url, query, variables);
+  const subscriber = subscribe(transport, switchboard.url, query, variables, switchboard.staffToken);
   open.push(subscriber);
   await until(() => switchboard.gateway.events.listenerCount(topic) > listening);
   return subscriber;
@@ -322,7 +322,7 @@ describe('bad subscriptions', () => {
   it.each(TRANSPORTS.flatMap((transport) => refused.map(([name, query, errors]) => [transport, name, query, errors] as const)))(
     'over %s, %s gets its GraphQL error and code, nothing internal',
     async (transport, _, query, errors) => {
-      const subscriber = subscribe(transport, switchboard.url, query);
+      const subscriber = subscribe(transport, switchboard.url, query, {}, switchboard.staffToken);
       open.push(subscriber);
       expect(await subscriber.next()).toEqual({ errors });
     },

@@ -27,10 +27,14 @@ export interface Subscriber {
   close(): void;
 }
 
-/** Subscribes to `query` over `transport` against the gateway's GraphQL `url`. */
-export function subscribe(transport: Transport, url: string, query: string, variables: Record<string, unknown> = {}): Subscriber {
+/**
+ * Subscribes to `query` over `transport` against the gateway's GraphQL `url`, with `token` the way
+ * each client sends one: an Authorization header over SSE, the connection payload over graphql-ws.
+ */
+export function subscribe(transport: Transport, url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Subscriber {
   const queue = createQueue();
-  if (transport === 'yoga-sse') return yogaSse(url, query, variables, queue);
+  const authorization = token ? { authorization: `Bearer ${token}` } : undefined;
+  if (transport === 'yoga-sse') return yogaSse(url, query, variables, queue, authorization);
   const sink = {
     next: (result: unknown) => queue.push(result as Result),
     // graphql-ws reports a refused operation (a parse or validation error) as its errors: a result too.
@@ -41,28 +45,30 @@ export function subscribe(transport: Transport, url: string, query: string, vari
     const client = createWsClient({
       url: url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
+      connectionParams: authorization,
       retryAttempts: 0,
       lazy: true,
     });
     const stop = client.subscribe({ query, variables }, sink);
     return { next: queue.next, buffered: queue.buffered, close: () => { stop(); void client.dispose(); } };
   }
-  const client = createSseClient({ url: `${url}/stream`, retryAttempts: 0 });
+  const client = createSseClient({ url: `${url}/stream`, retryAttempts: 0, headers: authorization });
   const stop = client.subscribe({ query, variables }, sink);
   return { next: queue.next, buffered: queue.buffered, close: () => { stop(); client.dispose(); } };
 }
 
 /** Private: yoga's own SSE, read line by line from a streaming fetch. */
-function yogaSse(url: string, query: string, variables: Record<string, unknown>, queue: Queue): Subscriber {
+function yogaSse(url: string, query: string, variables: Record<string, unknown>, queue: Queue, headers: Record<string, string> = {}): Subscriber {
   const controller = new AbortController();
   const opening = (async () => {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { ...headers, 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ query, variables }),
       signal: controller.signal,
     });
-    if (response.status !== 200) throw new Error(`SSE answered ${response.status}: ${await response.text()}`);
+    // A refused subscription still answers its errors on the stream (with its status, 401 say).
+    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) throw new Error(`SSE answered ${response.status}: ${await response.text()}`);
     void (async () => {
       let buffer = '';
       try {

@@ -8,6 +8,7 @@ import { loadConfig, SOURCE_URL_VARIABLES } from '../../gateway/config.js';
 import { DEMO_VARIABLES, demoEndpoint } from '../../gateway/start.js';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server.js';
 import { serveGateway } from '../../gateway/http-server.js';
+import { mintToken, type TokenClaims } from '../../gateway/auth/tokens.js';
 import { startDemoWorld, type ServingOptions } from '../../sources/world/index.js';
 
 export type DemoWorld = Awaited<ReturnType<typeof startDemoWorld>>;
@@ -36,7 +37,15 @@ export interface TestSwitchboard {
   url: string;
   /** `http://127.0.0.1:<port>`: the webhooks are under `/webhooks/<source>`. */
   origin: string;
-  /** `headers` are the client's own, added to the request. */
+  /** A valid token with the staff scope (every customer's data). */
+  staffToken: string;
+  /** A valid token for one customer. */
+  tokenFor(customerId: string, claims?: Partial<TokenClaims>): Promise<string>;
+  /**
+   * `headers` are the client's own, added to the request. Without an `authorization` among them the
+   * query carries a staff token (`staffToken`), as the tests of other concerns need; an empty one
+   * sends no token.
+   */
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
   /** What each upstream received since the last `resetLogs`. */
   requests(): Promise<Record<Source, LoggedRequest[]>>;
@@ -61,7 +70,11 @@ export async function startTestSwitchboard(
   const world = await startDemoWorld({ serving: options.serving });
   const urls = Object.fromEntries(SOURCES.map((name) => [SOURCE_URL_VARIABLES[name], demoEndpoint(name, world[name].url)]));
   Object.assign(process.env, urls, DEMO_VARIABLES, variables);
-  const gateway = await createGateway(loadConfig(process.env));
+  const config = loadConfig(process.env);
+  const gateway = await createGateway(config);
+  const tokenFor = (subject: string, claims: Partial<TokenClaims> = {}) => mintToken(config.auth, { subject, ...claims });
+  // A gateway that checks tokens against an issuer's keys (AUTH_JWKS_URL) has no secret to mint with.
+  const staffToken = config.auth.secret ? await tokenFor('staff-tests', { scope: 'staff' }) : '';
   const served = await serveGateway(gateway, { port: 0, host: '127.0.0.1' });
   for (const name of ['payments', 'inventory'] as const) world[name].webhooks!.point(`${served.origin}/webhooks/${name}`);
   const services = { catalog: world.catalog, payments: world.payments, inventory: world.inventory, reviews: world.reviews };
@@ -70,10 +83,13 @@ export async function startTestSwitchboard(
     gateway,
     url: served.url,
     origin: served.origin,
+    staffToken,
+    tokenFor,
     async query(query, variables, headers = {}) {
+      const { authorization = `Bearer ${staffToken}`, ...others } = headers;
       const response = await gateway.yoga.fetch(`http://switchboard${GRAPHQL_PATH}`, {
         method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        headers: { ...others, ...(authorization ? { authorization } : {}), 'content-type': 'application/json', accept: 'application/graphql-response+json' },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: await response.json() };
