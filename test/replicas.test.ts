@@ -175,6 +175,7 @@ it('while Redis is away a replica answers a good delivery 503, and the provider\
       method: 'POST',
       headers: { 'content-type': 'application/json', 'switchboard-signature': signPayload(DEMO_CREDENTIALS.paymentsWebhookSecret, eventBody(id)) },
       body: eventBody(id),
+      signal: AbortSignal.timeout(5000),
     });
     expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([503, '5', {
       error: 'unavailable', message: 'Switchboard could not record the event; deliver it again later.',
@@ -184,6 +185,7 @@ it('while Redis is away a replica answers a good delivery 503, and the provider\
       contentType: 'application/json',
       target: `${c.origin}/webhooks/payments`,
       retry: { baseDelayMs: 50, maxDelayMs: 200 },
+      timeoutMs: 3000,
     });
     sender.send({ id, type: 'payment.succeeded', body: eventBody(id) });
     await until(() => sender.report().attempts >= 2);

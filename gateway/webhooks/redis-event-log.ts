@@ -27,6 +27,9 @@ export interface RedisEventLogOptions {
   warn?: (message: string) => void;
 }
 
+/** How long a command may take before the caller gets an error; the reader's blocking read has none. */
+const COMMAND_TIMEOUT_MS = 2000;
+
 /** A week: longer than payment providers keep retrying a delivery. */
 export const DEFAULT_DEDUP_SECONDS = 7 * 24 * 3600;
 
@@ -43,10 +46,10 @@ export async function createRedisEventLog(options: RedisEventLogOptions): Promis
   const warn = options.warn ?? ((message: string) => console.warn(`[switchboard] ${message}`));
   const streamOf = (topic: string) => `${prefix}events:${topic}`;
   const listeners = createListeners();
-  const connect = async () => {
-    // Commands fail at once while Redis is away (a webhook is then answered 503 and sent again), and
-    // the connection comes back by itself.
-    const client = new Redis(options.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const connect = async (commandTimeout?: number) => {
+    // Commands fail at once while Redis is away, and within `commandTimeout` when it stops answering
+    // (a webhook is then answered 503 and sent again); the connection comes back by itself.
+    const client = new Redis(options.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout });
     // One line per outage once running; failing to connect at start is the start's own error.
     let quiet = true;
     let lastError: Error | undefined;
@@ -62,7 +65,7 @@ export async function createRedisEventLog(options: RedisEventLogOptions): Promis
     });
     return client;
   };
-  const commands = await connect();
+  const commands = await connect(COMMAND_TIMEOUT_MS);
   const reader = await connect().catch(async (error: unknown) => {
     commands.disconnect();
     throw error;
