@@ -5,6 +5,7 @@
  *   const config = loadConfig(process.env);
  *   config.sources.catalog.url; // 'http://127.0.0.1:4101'
  */
+import type { FieldRateLimit } from './rate-limits.js';
 import { intFromEnv } from '../sources/world/config.js';
 
 export const SOURCE_NAMES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
@@ -60,6 +61,8 @@ export interface GatewayConfig {
   };
   /** How clients prove who they are (gateway/auth/): JWT bearer tokens. */
   auth: AuthConfig;
+  /** Calls per client per window on the expensive fields (gateway/rate-limits.ts). `RATE_LIMITS` */
+  rateLimits: FieldRateLimit[];
   /**
    * Where replicas share their state (the webhook event log, for now): `REDIS_URL`, and
    * `REDIS_KEY_PREFIX` before every key. Unset, each gateway keeps it in memory.
@@ -146,6 +149,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxBytes: read.integer('WEBHOOK_MAX_BYTES', 262_144, 1024, 10_485_760),
     },
     auth: loadAuthConfig(env),
+    rateLimits: readRateLimits(env.RATE_LIMITS),
     ...(env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {}),
     sources: {
       catalog: { ...source('catalog', read.url('CATALOG_URL')), apiKey: read.secret('CATALOG_API_KEY') },
@@ -182,6 +186,26 @@ function readPolicy(read: ReturnType<typeof reader>, name: SourceName): Upstream
     breakerFailures: int('BREAKER_FAILURES', fallback.breakerFailures, 1, 1_000_000),
     breakerCooldownMs: int('BREAKER_COOLDOWN_MS', fallback.breakerCooldownMs, 1, 3_600_000),
   };
+}
+
+/** What RATE_LIMITS is when unset: the product list and search, and placing orders. */
+export const DEFAULT_RATE_LIMITS = 'Query.products=120/60s,Mutation.placeOrder=20/60s';
+
+/**
+ * Private: `Type.field=<max>/<window>` entries, comma-separated (`Query.products=120/60s`; the window
+ * in ms, s or m), or `none`.
+ */
+function readRateLimits(raw: string | undefined): FieldRateLimit[] {
+  const value = raw === undefined || raw.trim() === '' ? DEFAULT_RATE_LIMITS : raw.trim();
+  if (value === 'none') return [];
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+  return value.split(',').map((entry) => {
+    const match = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)=(\d+)\/(\d+)(ms|s|m)$/.exec(entry.trim());
+    if (!match || Number(match[3]) < 1 || Number(match[4]) < 1) {
+      throw new ConfigError(`RATE_LIMITS must be entries like Query.products=120/60s (the window in ms, s or m) separated by commas, or none, but got: ${JSON.stringify(entry.trim())}.`);
+    }
+    return { type: match[1]!, field: match[2]!, max: Number(match[3]), windowMs: Number(match[4]) * units[match[5]!]! };
+  });
 }
 
 /** The client-token settings alone (`npm run token` needs no more); production refuses to start without a way to check tokens. */

@@ -23,7 +23,6 @@ declare module 'graphql' {
   interface GraphQLErrorExtensions {
     code?: string;
     source?: string;
-    http?: { status?: number; headers?: Record<string, string> };
   }
 }
 

@@ -6,9 +6,10 @@
  *   http.createServer(gateway.yoga).listen(4000);
  */
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { Kind, type DocumentNode } from 'graphql';
+import { isObjectType, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createYoga, useSchema, type YogaServerInstance } from 'graphql-yoga';
-import type { GatewayConfig } from './config.js';
+import { ConfigError, type GatewayConfig } from './config.js';
+import { useRateLimits, type FieldRateLimit } from './rate-limits.js';
 import { resolvers } from '../resolvers/index.js';
 import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
 import type { EventsContext } from '../resolvers/subscriptions.js';
@@ -76,6 +77,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event)));
   const orders = createOrderDesk({ upstreams, urls: { catalog: config.sources.catalog.url, payments: config.sources.payments.url } });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
+  const schema = withAccessRules(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers));
+  checkRateLimits(schema, config.rateLimits);
   const yoga = createYoga({
     graphqlEndpoint: GRAPHQL_PATH,
     // GraphiQL is served by useGraphiQL (offline, compressed); yoga's own page needs a CDN.
@@ -93,7 +96,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       // instead of the field's arguments, so `paymentEvents(after: "evt_1")` would lose its `after`.
       useGraphQlJit({}, { enableIf: ({ document }) => !isSubscription(document) }),
       useAuth(config.auth),
-      useSchema(withAccessRules(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers))),
+      useSchema(schema),
+      useRateLimits({ limits: config.rateLimits }),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),
       useHealth(),
@@ -113,6 +117,16 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       mesh.destroy();
     },
   };
+}
+
+/** Private: every rate limit names a field of the public schema, or the start stops saying which does not. */
+function checkRateLimits(schema: GraphQLSchema, limits: readonly FieldRateLimit[]): void {
+  for (const { type, field } of limits) {
+    const owner = schema.getType(type);
+    if (!isObjectType(owner) || !owner.getFields()[field]) {
+      throw new ConfigError(`RATE_LIMITS names ${type}.${field}, which is not a field of the schema.`);
+    }
+  }
 }
 
 /** Private: whether a document's operation is a subscription (a document holds one operation here). */

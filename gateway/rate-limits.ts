@@ -1,0 +1,115 @@
+/**
+ * Rate limits per client on the expensive fields, with `@envelop/rate-limiter`: a client is its
+ * token's subject, or its IP address without a token; each limited field allows `max` calls per
+ * sliding `window`. Out of the box the library answers a refusal with HTTP 200, an error without a
+ * code and `Retry-After: <the window as configured>` ("1m", not a number of seconds). Its shape is
+ * fixed here, once: the operation is refused with HTTP 429, `extensions.code: "RATE_LIMITED"`,
+ * `extensions.retryAfter` and a `Retry-After` in whole seconds, computed from when the oldest call
+ * in the window leaves it (refused calls do not count, so that is exactly when the next one passes).
+ *
+ * Counters live behind the library's `Store` interface: in memory here (createMemoryStore), Redis
+ * when replicas should share them.
+ *
+ *   plugins: [useRateLimits({ limits: [{ type: 'Mutation', field: 'placeOrder', max: 20, windowMs: 60_000 }] })]
+ */
+import { Store, useRateLimiter, type Identity } from '@envelop/rate-limiter';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Viewer } from './auth/tokens.js';
+
+export interface FieldRateLimit {
+  type: string;
+  field: string;
+  max: number;
+  windowMs: number;
+}
+
+export interface RateLimitOptions {
+  limits: readonly FieldRateLimit[];
+  store?: Store;
+}
+
+export function useRateLimits(options: RateLimitOptions): Plugin {
+  const store = withRetryAfter(options.store ?? createMemoryStore());
+  // The refusal being shaped: the library calls onRateLimitError, then transformError, in one go.
+  let refused: { key: string; windowMs: number; field: string } | undefined;
+  const windowOf = new Map(options.limits.map((limit) => [`${limit.type}.${limit.field}`, limit.windowMs]));
+  return useRateLimiter({
+    identifyFn: (context) => clientOf(context as Record<string, any>),
+    store,
+    configByField: options.limits.map((limit) => ({
+      type: limit.type,
+      field: limit.field,
+      max: limit.max,
+      window: `${limit.windowMs}ms`,
+      uncountRejected: true,
+    })),
+    onRateLimitError: ({ identifier, type, field }) => {
+      refused = { key: `${identifier}\n${field.name}`, windowMs: windowOf.get(`${type.name}.${field.name}`) ?? 60_000, field: `${type.name}.${field.name}` };
+    },
+    transformError: (message) => {
+      const retryAfter = String(Math.max(1, Math.ceil(store.retryAfterMs(refused?.key ?? '', refused?.windowMs ?? 60_000) / 1000)));
+      const field = refused?.field;
+      refused = undefined;
+      // The whole operation is refused: the error names the limited field rather than a path.
+      return new GraphQLError(message, {
+        extensions: { code: 'RATE_LIMITED', field, retryAfter, http: { status: 429, headers: { 'retry-after': retryAfter } } },
+      });
+    },
+    formatError: ({ fieldName, max, window }) =>
+      `Too many requests for ${fieldName}: at most ${max} in ${Math.round(window / 1000)} s per client. Try again after Retry-After seconds.`,
+  }) as Plugin;
+}
+
+/** Private: who a request counts against: the token's subject, else the client's address. */
+function clientOf(context: Record<string, any>): string {
+  const viewer = context.viewer as Viewer | null | undefined;
+  if (viewer) return `sub:${viewer.subject}`;
+  const socket = context.req?.socket ?? context.request?.socket;
+  return `ip:${socket?.remoteAddress ?? 'unknown'}`;
+}
+
+/** The library's store, in memory, forgetting a client once its calls have left every window. */
+export function createMemoryStore(): Store {
+  const calls = new Map<string, { timestamps: readonly number[]; until: number }>();
+  let sweptAt = Date.now();
+  return new (class extends Store {
+    setForIdentity(identity: Identity, timestamps: readonly number[], windowMs = 60_000) {
+      const now = Date.now();
+      calls.set(keyOf(identity), { timestamps: [...timestamps], until: (timestamps.at(-1) ?? now) + windowMs });
+      if (now - sweptAt > 60_000) {
+        sweptAt = now;
+        for (const [key, entry] of calls) if (entry.until < now) calls.delete(key);
+      }
+    }
+    getForIdentity(identity: Identity) {
+      return calls.get(keyOf(identity))?.timestamps ?? [];
+    }
+  })();
+}
+
+/**
+ * Private: a store that also knows when the oldest call in the window of the client and field it
+ * last wrote leaves that window: the wait a refused client is told. The library writes a refused
+ * call's counters just before it reports the refusal, so the last write is the refused one; should
+ * another write come between (a store that answers asynchronously), the whole window is told.
+ */
+function withRetryAfter(backing: Store): Store & { retryAfterMs(key: string, windowMs: number): number } {
+  let last: { key: string; leavesAt: number } | undefined;
+  return new (class extends Store {
+    setForIdentity(identity: Identity, timestamps: readonly number[], windowMs = 60_000) {
+      last = { key: keyOf(identity), leavesAt: (timestamps[0] ?? Date.now()) + windowMs };
+      return backing.setForIdentity(identity, timestamps, windowMs);
+    }
+    getForIdentity(identity: Identity) {
+      return backing.getForIdentity(identity);
+    }
+    retryAfterMs(key: string, windowMs: number) {
+      return last?.key === key ? last.leavesAt - Date.now() : windowMs;
+    }
+  })();
+}
+
+function keyOf(identity: Identity): string {
+  return `${identity.contextIdentity}\n${identity.fieldIdentity}`;
+}
