@@ -6,6 +6,7 @@
  *   config.sources.catalog.url; // 'http://127.0.0.1:4101'
  */
 import type { FieldRateLimit } from './rate-limits.js';
+import type { QueryLimits } from './use-query-limits.js';
 import { intFromEnv } from '../sources/world/config.js';
 
 export const SOURCE_NAMES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
@@ -63,6 +64,18 @@ export interface GatewayConfig {
   auth: AuthConfig;
   /** Calls per client per window on the expensive fields (gateway/rate-limits.ts). `RATE_LIMITS` */
   rateLimits: FieldRateLimit[];
+  /** What one operation may ask (gateway/use-query-limits.ts): `MAX_DEPTH`, `MAX_ALIASES`, … */
+  queryLimits: QueryLimits;
+  /** The largest request body, in bytes. `MAX_BODY_BYTES` */
+  maxBodyBytes: number;
+  /** The most operations one batched HTTP request may hold (0: no batching). `MAX_BATCH_SIZE` */
+  maxBatchSize: number;
+  /** Whether the schema can be introspected; on in development, off in production unless set (or GraphiQL is). `INTROSPECTION` */
+  introspection: boolean;
+  /** Whether GraphiQL is served at the endpoint; like introspection. `GRAPHIQL` */
+  graphiql: boolean;
+  /** Origins whose browser pages may call the gateway (CORS); `*` for any. `CORS_ORIGINS` */
+  corsOrigins: string[];
   /**
    * Where replicas share their state (the webhook event log, for now): `REDIS_URL`, and
    * `REDIS_KEY_PREFIX` before every key. Unset, each gateway keeps it in memory.
@@ -134,10 +147,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   const read = reader(env);
   const source = (name: SourceName, url: string) => ({ name, url, policy: readPolicy(read, name), forwardHeaders: read.headerList(`${name.toUpperCase()}_FORWARD_HEADERS`) });
   const paymentsUrl = read.url('PAYMENTS_URL');
+  const production = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
   return {
     port: read.port('PORT', 4000),
     host: read.string('HOST', '127.0.0.1'),
-    production: read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production',
+    production,
     maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 64, 1, 10_000),
     maxQueuedRequests: read.integer('MAX_QUEUED_REQUESTS', 1000, 0, 1_000_000),
     webhooks: {
@@ -150,6 +164,21 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     },
     auth: loadAuthConfig(env),
     rateLimits: readRateLimits(env.RATE_LIMITS),
+    queryLimits: {
+      maxPageSize: read.integer('MAX_PAGE_SIZE', 1000, 1, 100_000),
+      maxDepth: read.integer('MAX_DEPTH', 10, 1, 100),
+      maxAliases: read.integer('MAX_ALIASES', 15, 0, 1000),
+      maxDirectives: read.integer('MAX_DIRECTIVES', 20, 0, 1000),
+      maxTokens: read.integer('MAX_TOKENS', 1000, 10, 100_000),
+      maxRootFields: read.integer('MAX_ROOT_FIELDS', 10, 1, 1000),
+      maxCost: read.integer('MAX_COST', 50_000, 1, 100_000_000),
+    },
+    maxBodyBytes: read.integer('MAX_BODY_BYTES', 102_400, 1024, 10_485_760),
+    maxBatchSize: read.integer('MAX_BATCH_SIZE', 10, 0, 100),
+    // GraphiQL needs introspection: enabling it in production enables introspection unless that is set apart.
+    introspection: read.boolean('INTROSPECTION', read.boolean('GRAPHIQL', !production)),
+    graphiql: read.boolean('GRAPHIQL', !production),
+    corsOrigins: read.list('CORS_ORIGINS', production ? [] : ['*']),
     ...(env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {}),
     sources: {
       catalog: { ...source('catalog', read.url('CATALOG_URL')), apiKey: read.secret('CATALOG_API_KEY') },
@@ -287,6 +316,21 @@ function reader(env: Env) {
         throw new ConfigError(`${name} must be a comma-separated list of HTTP header names, but got: ${JSON.stringify(bad)}.`);
       }
       return names;
+    },
+    boolean(name: string, fallback: boolean): boolean {
+      const value = env[name]?.trim();
+      if (value === undefined || value === '') return fallback;
+      if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be true or false, but got: ${JSON.stringify(value)}.`);
+      return value === 'true';
+    },
+    /** A comma-separated list of origins (`https://shop.example`), or `*`. */
+    list(name: string, fallback: string[]): string[] {
+      const value = env[name]?.trim();
+      if (value === undefined || value === '') return fallback;
+      const origins = value.split(',').map((item) => item.trim()).filter(Boolean);
+      const bad = origins.find((origin) => origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin));
+      if (bad !== undefined) throw new ConfigError(`${name} must be * or a comma-separated list of origins such as https://shop.example, but got: ${JSON.stringify(bad)}.`);
+      return origins;
     },
     oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
       const value = env[name];

@@ -7,7 +7,11 @@
  */
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { isObjectType, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { createYoga, useSchema, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useSchema, type CORSOptions, type YogaServerInstance } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { useQueryLimits } from './use-query-limits.js';
+import { useRequestLimits } from './use-request-limits.js';
 import { ConfigError, type GatewayConfig } from './config.js';
 import { useRateLimits, type FieldRateLimit } from './rate-limits.js';
 import { resolvers } from '../resolvers/index.js';
@@ -86,9 +90,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     landingPage: false,
     maskedErrors: { maskError: createMaskError(log) },
     logging: config.production ? 'warn' : 'info',
+    batching: config.maxBatchSize > 0 ? { limit: config.maxBatchSize } : false,
+    cors: corsOptions(config.corsOrigins),
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
     context: { batching, orders, events, sources: createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env }) } satisfies EventsContext,
     plugins: [
+      useRequestLimits({ maxBytes: config.maxBodyBytes }),
+      // A browser page of another origin cannot send a request that runs without a preflight.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),
       useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests }),
       useUpstreamScope(upstreams),
       // Each distinct document is compiled to JavaScript once (yoga caches the parsed document).
@@ -97,12 +106,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useGraphQlJit({}, { enableIf: ({ document }) => !isSubscription(document) }),
       useAuth(config.auth),
       useSchema(schema),
+      useQueryLimits(config.queryLimits),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
       useRateLimits({ limits: config.rateLimits }),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),
       useHealth(),
       useWebhooks({ log: events, ...config.webhooks }),
-      useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) }),
+      ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) })] : []),
     ],
   });
   return {
@@ -117,6 +128,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       mesh.destroy();
     },
   };
+}
+
+/** Private: CORS as configured: any origin, the listed ones, or none (no CORS headers at all). */
+function corsOptions(origins: readonly string[]): CORSOptions | false {
+  if (origins.length === 0) return false;
+  if (origins.includes('*')) return { origin: '*', methods: ['GET', 'POST'] };
+  return { origin: [...origins], methods: ['GET', 'POST'], credentials: true };
 }
 
 /** Private: every rate limit names a field of the public schema, or the start stops saying which does not. */

@@ -13,6 +13,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { EventLog } from './webhooks/event-log.js';
 import { DeliveryError, readDelivery, WEBHOOK_SOURCES, type WebhookSource } from './webhooks/deliveries.js';
 import { SIGNATURE_HEADER, verifySignature } from './webhooks/signature.js';
+import { readLimited } from './read-limited.js';
 
 export interface WebhookOptions {
   log: EventLog;
@@ -39,7 +40,7 @@ export function useWebhooks(options: WebhookOptions): Plugin {
         if (request.method !== 'POST') throw new DeliveryError(405, 'Webhooks are delivered with POST.');
         const secret = options.secrets[source];
         if (!secret) throw new DeliveryError(404, `Switchboard takes no webhooks from ${source}: ${source.toUpperCase()}_WEBHOOK_SECRET is not set.`);
-        const body = await readLimited(request, options.maxBytes);
+        const body = await readLimited(request, options.maxBytes, () => new DeliveryError(413, `The body must be at most ${options.maxBytes} bytes.`));
         const verdict = verifySignature(request.headers.get(SIGNATURE_HEADER), body, secret, { toleranceSeconds: options.toleranceSeconds });
         if (!verdict.ok) throw new DeliveryError(401, `The delivery is refused: ${verdict.reason}.`);
         const event = readDelivery(source, request.headers.get('content-type'), body);
@@ -56,21 +57,6 @@ export function useWebhooks(options: WebhookOptions): Plugin {
       }
     },
   };
-}
-
-/** Private: the body, refused with 413 as soon as it passes `maxBytes`, whatever Content-Length said. */
-async function readLimited(request: Request, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () => new DeliveryError(413, `The body must be at most ${maxBytes} bytes.`);
-  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  if (!request.body) return Buffer.alloc(0);
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
 }
 
 function errorName(status: number): string {

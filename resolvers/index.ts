@@ -2,23 +2,15 @@
  * The resolvers of the stitched graph (resolvers/schema.graphql). Each one reads its parent's key and
  * asks a per-request loader, which batches the whole level into one upstream call.
  */
-import { GraphQLError } from 'graphql';
 import { loadersFor, type Customer, type Order, type Product, type Review, type SourcesContext } from './loaders.js';
 import type { PlaceOrderInput } from './place-order.js';
 import { subscriptionResolvers } from './subscriptions.js';
 
-const MAX_PAGE = 1000;
-
 export const resolvers = {
   Query: {
-    products: (_: unknown, args: { first: number; after?: string | null; search?: string | null }, context: SourcesContext) => {
-      if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
-        throw new GraphQLError(`first must be between 1 and ${MAX_PAGE}, but got: ${args.first}.`, {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
-      }
-      return loadersFor(context).productPage(args);
-    },
+    // `first` is checked with the other query limits (gateway/use-query-limits.ts, MAX_PAGE_SIZE).
+    products: (_: unknown, args: { first: number; after?: string | null; search?: string | null }, context: SourcesContext) =>
+      loadersFor(context).productPage(args),
     product: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).products.load(id),
     customer: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).customers.load(id),
     order: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).orders.load(id),

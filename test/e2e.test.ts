@@ -17,7 +17,8 @@ let startedIn: number;
 const output: string[] = [];
 
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', NODE_ENV: 'production' };
+  // Production, with GraphiQL enabled as an operator would for this test (it is off by default there).
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', NODE_ENV: 'production', GRAPHIQL: 'true' };
   for (const name of ['CATALOG_URL', 'PAYMENTS_URL', 'INVENTORY_URL', 'REVIEWS_URL']) delete env[name];
   const spawnedAt = Date.now();
   child = spawn(process.execPath, [GATEWAY_BUNDLE], { env });
@@ -90,7 +91,11 @@ describe('npm start', () => {
   });
 
   it('passes every MUST of the GraphQL-over-HTTP audit', async () => {
-    const audits = serverAudits({ url: gatewayUrl });
+    // GET requests must carry Switchboard's CSRF header (a browser page elsewhere cannot send it).
+    const audits = serverAudits({
+      url: gatewayUrl,
+      fetchFn: (input: RequestInfo | URL, init: RequestInit = {}) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), 'x-graphql-csrf': '1' } }),
+    });
     const results = await Promise.all(audits.map(async (audit) => ({ ...(await audit.fn()), name: audit.name })));
     const failedMusts = results.filter((r) => r.status === 'error' && r.name.startsWith('MUST'));
     const tally: Record<string, number> = { ok: 0, warn: 0, notice: 0, error: 0 };

@@ -133,8 +133,9 @@ describe('the unified graph', () => {
       data: null,
       errors: [{
         message: 'first must be between 1 and 1000, but got: 1000000.',
+        locations: [{ line: 1, column: 3 }],
         path: ['products'],
-        extensions: { code: 'BAD_USER_INPUT' },
+        extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
       }],
     });
   });
