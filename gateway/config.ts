@@ -7,6 +7,7 @@
  */
 import type { FieldRateLimit } from './rate-limits.js';
 import type { QueryLimits } from './use-query-limits.js';
+import type { TrustedDocumentsMode } from './use-trusted-documents.js';
 import { intFromEnv } from '../sources/world/config.js';
 
 export const SOURCE_NAMES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
@@ -76,6 +77,8 @@ export interface GatewayConfig {
   graphiql: boolean;
   /** Origins whose browser pages may call the gateway (CORS); `*` for any. `CORS_ORIGINS` */
   corsOrigins: string[];
+  /** Whether documents are taken by hash from the manifest, and whether only those (gateway/use-trusted-documents.ts). `TRUSTED_DOCUMENTS` */
+  trustedDocuments: TrustedDocumentsMode;
   /**
    * Where replicas share their state (the webhook event log, for now): `REDIS_URL`, and
    * `REDIS_KEY_PREFIX` before every key. Unset, each gateway keeps it in memory.
@@ -179,6 +182,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     introspection: read.boolean('INTROSPECTION', read.boolean('GRAPHIQL', !production)),
     graphiql: read.boolean('GRAPHIQL', !production),
     corsOrigins: read.list('CORS_ORIGINS', production ? [] : ['*']),
+    trustedDocuments: read.oneOf('TRUSTED_DOCUMENTS', ['accept', 'only', 'off'], 'accept'),
     ...(env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {}),
     sources: {
       catalog: { ...source('catalog', read.url('CATALOG_URL')), apiKey: read.secret('CATALOG_API_KEY') },

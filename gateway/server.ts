@@ -7,11 +7,11 @@
  */
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { isObjectType, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { createYoga, useSchema, type CORSOptions, type YogaServerInstance } from 'graphql-yoga';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { createYoga, useSchema, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRequestLimits } from './use-request-limits.js';
+import { MANIFEST_PATH, readManifest, useTrustedDocuments } from './use-trusted-documents.js';
 import { ConfigError, type GatewayConfig } from './config.js';
 import { useRateLimits, type FieldRateLimit } from './rate-limits.js';
 import { resolvers } from '../resolvers/index.js';
@@ -65,6 +65,8 @@ export interface GatewayOptions {
    * own call, as Mesh does out of the box: the benchmarks' baseline (a), never a production setting.
    */
   batching?: boolean;
+  /** More yoga plugins, after Switchboard's own (the tests' response audit). */
+  plugins?: Plugin[];
 }
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
@@ -96,8 +98,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     context: { batching, orders, events, sources: createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env }) } satisfies EventsContext,
     plugins: [
       useRequestLimits({ maxBytes: config.maxBodyBytes }),
-      // A browser page of another origin cannot send a request that runs without a preflight.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),
+      ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments) })),
       useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests }),
       useUpstreamScope(upstreams),
       // Each distinct document is compiled to JavaScript once (yoga caches the parsed document).
@@ -113,6 +114,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useErrorShape(),
       useHealth(),
       useWebhooks({ log: events, ...config.webhooks }),
+      ...(options.plugins ?? []),
       ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) })] : []),
     ],
   });
@@ -128,6 +130,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       mesh.destroy();
     },
   };
+}
+
+function optional<T>(plugin: T | undefined): T[] {
+  return plugin ? [plugin] : [];
 }
 
 /** Private: CORS as configured: any origin, the listed ones, or none (no CORS headers at all). */

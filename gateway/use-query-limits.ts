@@ -55,7 +55,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
     propagateOnRejection: false,
     onReject: [(context: ValidationContext | null, error: GraphQLError) => {
       const found = Number(/found (\d+)/.exec(error.message)?.[1]);
-      const refusal = tooComplex(limit, max, Number.isNaN(found) ? undefined : found, `The operation has ${Number.isNaN(found) ? 'more' : found} ${what}; at most ${max} are allowed.`);
+      const refusal = tooComplex(limit, max, Number.isNaN(found) ? undefined : found, `The operation has ${Number.isNaN(found) ? `more than ${max}` : found} ${what}; at most ${max} are allowed.`);
       if (context) context.reportError(refusal);
       else throw refusal;
     }],
@@ -157,7 +157,7 @@ function listSize(field: GraphQLField<unknown, unknown>, selection: FieldNode, v
     throw new GraphQLError(`first must be between 1 and ${maxPageSize}, but got: ${value}.`, {
       nodes: [selection],
       path,
-      extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
+      extensions: { code: 'BAD_USER_INPUT', argument: 'first', http: { status: 400 } },
     });
   }
   return value;

@@ -1,21 +1,41 @@
 /**
- * The size of a GraphQL request body: at most `maxBytes`, refused with HTTP 413 and
- * `extensions.code: "PAYLOAD_TOO_LARGE"` as soon as it passes the limit, before yoga parses it. The
- * body is then handed to yoga's own parser unchanged (JSON, GraphQL, forms, batches).
+ * What a GraphQL request must be before yoga parses it:
+ * - not a "simple" request a page of another origin could send without a CORS preflight (a GET, or a
+ *   POST of a form or text/plain), unless it carries the `x-graphql-csrf` header: yoga's CSRF
+ *   prevention plugin, its refusal given a code (`CSRF_HEADER_REQUIRED`, HTTP 403);
+ * - a body of at most `maxBytes`, refused with HTTP 413 and `PAYLOAD_TOO_LARGE` as soon as it passes
+ *   the limit. The body is then handed to yoga's own parser unchanged (JSON, GraphQL, forms, batches).
  *
  *   plugins: [useRequestLimits({ maxBytes: 102_400 })]
  */
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { readLimited } from './read-limited.js';
+
+export const CSRF_HEADER = 'x-graphql-csrf';
 
 export function useRequestLimits({ maxBytes }: { maxBytes: number }): Plugin {
   const tooLarge = () => new GraphQLError(`The request body must be at most ${maxBytes} bytes.`, {
     extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
   });
+  const csrf = useCSRFPrevention({ requestHeaders: [CSRF_HEADER] });
   return {
-    onRequestParse({ request, requestParser, setRequestParser }) {
-      if (request.method !== 'POST' || !requestParser) return;
+    onRequestParse(payload) {
+      try {
+        csrf.onRequestParse!(payload as never);
+      } catch {
+        throw new GraphQLError(`A GET request, or a POST that is not JSON, must carry the ${CSRF_HEADER} header (any value): a page of another site cannot send it.`, {
+          extensions: { code: 'CSRF_HEADER_REQUIRED', http: { status: 403 } },
+        });
+      }
+      const { request, requestParser, setRequestParser } = payload;
+      if (request.method !== 'POST') return;
+      if (!requestParser) {
+        throw new GraphQLError(`A GraphQL request is sent as application/json (or application/graphql+json, multipart/form-data, application/x-www-form-urlencoded), but got: ${JSON.stringify(request.headers.get('content-type') ?? '')}.`, {
+          extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', http: { status: 415 } },
+        });
+      }
       setRequestParser(async (incoming) => {
         const body = await readLimited(incoming, maxBytes, tooLarge);
         return requestParser(new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: new Uint8Array(body) }));

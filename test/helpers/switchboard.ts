@@ -3,13 +3,16 @@
  * process, listening on 127.0.0.1:0 (the demo upstreams deliver their webhooks there, and WebSocket
  * and SSE clients connect there). `query` goes through yoga's fetch (HTTP semantics, no socket). The
  * upstreams' request logs are read over HTTP, as `GET /_admin/requests`, the way an operator would.
+ * Every JSON answer is audited for stacks, upstream addresses and secrets (response-audit.ts):
+ * `close()` fails the test file if one leaked.
  */
 import { loadConfig, SOURCE_URL_VARIABLES } from '../../gateway/config.js';
 import { DEMO_VARIABLES, demoEndpoint } from '../../gateway/start.js';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server.js';
 import { serveGateway } from '../../gateway/http-server.js';
 import { mintToken, type TokenClaims } from '../../gateway/auth/tokens.js';
-import { startDemoWorld, type ServingOptions } from '../../sources/world/index.js';
+import { DEMO_CREDENTIALS, startDemoWorld, type ServingOptions } from '../../sources/world/index.js';
+import { createResponseAudit } from './response-audit.js';
 
 export type DemoWorld = Awaited<ReturnType<typeof startDemoWorld>>;
 export const SOURCES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
@@ -72,7 +75,14 @@ export async function startTestSwitchboard(
   // Client rate limits are tested on their own (test/rate-limits.test.ts); the other tests are one busy client.
   Object.assign(process.env, urls, DEMO_VARIABLES, { RATE_LIMITS: 'none' }, variables);
   const config = loadConfig(process.env);
-  const gateway = await createGateway(config);
+  const audit = createResponseAudit(() => [
+    ...Object.values(world).flatMap((service) => (typeof service === 'object' && service && 'url' in service ? [String(service.url)] : [])),
+    // The secrets (client ids and user names are not).
+    DEMO_CREDENTIALS.catalogApiKey, DEMO_CREDENTIALS.paymentsClientSecret, DEMO_CREDENTIALS.inventoryPassword,
+    DEMO_CREDENTIALS.reviewsToken, DEMO_CREDENTIALS.paymentsWebhookSecret, DEMO_CREDENTIALS.inventoryWebhookSecret,
+    config.auth.secret ?? '',
+  ]);
+  const gateway = await createGateway(config, { plugins: [audit.plugin] });
   const tokenFor = (subject: string, claims: Partial<TokenClaims> = {}) => mintToken(config.auth, { subject, ...claims });
   // A gateway that checks tokens against an issuer's keys (AUTH_JWKS_URL) has no secret to mint with.
   const staffToken = config.auth.secret ? await tokenFor('staff-tests', { scope: 'staff' }) : '';
@@ -120,6 +130,7 @@ export async function startTestSwitchboard(
       await served.close();
       await gateway.close();
       await world.close();
+      if (audit.findings.length > 0) throw new Error(`Answers leaked what a client must never see:\n${audit.findings.join('\n')}`);
     },
   };
 }
