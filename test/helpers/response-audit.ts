@@ -13,14 +13,16 @@ export function findLeak(body: string, forbidden: readonly string[]): string | u
 
 export function createResponseAudit(forbidden: () => readonly string[]) {
   const findings: string[] = [];
+  let checked = 0;
   const plugin: Plugin = {
     onResponse({ request, response }) {
       if (!/json/.test(response.headers.get('content-type') ?? '')) return;
+      checked++;
       return response.clone().text().then((body) => {
         const leak = findLeak(body, forbidden());
         if (leak) findings.push(`${request.method} ${new URL(request.url).pathname} answered ${leak}: ${body.slice(0, 300)}`);
       }, () => undefined);
     },
   };
-  return { plugin, findings };
+  return { plugin, findings, checked: () => checked };
 }

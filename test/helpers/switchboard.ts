@@ -40,6 +40,8 @@ export interface TestSwitchboard {
   url: string;
   /** `http://127.0.0.1:<port>`: the webhooks are under `/webhooks/<source>`. */
   origin: string;
+  /** How many JSON answers the leak audit has read so far. */
+  auditedAnswers(): number;
   /** A valid token with the staff scope (every customer's data). */
   staffToken: string;
   /** A valid token for one customer. */
@@ -96,6 +98,7 @@ export async function startTestSwitchboard(
     origin: served.origin,
     staffToken,
     tokenFor,
+    auditedAnswers: audit.checked,
     async query(query, variables, headers = {}) {
       const { authorization = `Bearer ${staffToken}`, ...others } = headers;
       const response = await gateway.yoga.fetch(`http://switchboard${GRAPHQL_PATH}`, {
