@@ -66,6 +66,17 @@ describe('loadConfig', () => {
       .toEqual({ jwksUrl: 'https://id.example/jwks', issuer: 'https://id.example/', audience: 'shop', staffScope: 'support' });
   });
 
+  it('turns introspection, GraphiQL and open CORS off in production unless they are set', () => {
+    const pick = (env: Record<string, string>) => {
+      const config = loadConfig({ ...VALID, ...env });
+      return [config.introspection, config.graphiql, config.corsOrigins];
+    };
+    expect(pick({})).toEqual([true, true, ['*']]);
+    expect(pick({ NODE_ENV: 'production' })).toEqual([false, false, []]);
+    expect(pick({ NODE_ENV: 'production', GRAPHIQL: 'true', CORS_ORIGINS: 'https://shop.example' })).toEqual([true, true, ['https://shop.example']]);
+    expect(pick({ NODE_ENV: 'production', GRAPHIQL: 'true', INTROSPECTION: 'false' })).toEqual([false, true, []]);
+  });
+
   it('shares state through Redis only when REDIS_URL is set', () => {
     expect(loadConfig(VALID).redis).toBeUndefined();
     expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379/2' }).redis).toEqual({ url: 'redis://127.0.0.1:6379/2', keyPrefix: 'switchboard:' });
@@ -89,6 +100,11 @@ describe('loadConfig', () => {
     [{ REVIEWS_BREAKER_FAILURES: 'five' }, 'REVIEWS_BREAKER_FAILURES must be an integer from 1 to 1000000, but got: "five".'],
     [{ WEBHOOK_TOLERANCE_SECONDS: '0' }, 'WEBHOOK_TOLERANCE_SECONDS must be an integer from 1 to 86400, but got: "0".'],
     [{ WEBHOOK_MAX_BYTES: '10' }, 'WEBHOOK_MAX_BYTES must be an integer from 1024 to 10485760, but got: "10".'],
+    [{ MAX_DEPTH: '0' }, 'MAX_DEPTH must be an integer from 1 to 100, but got: "0".'],
+    [{ MAX_BODY_BYTES: '1kb' }, 'MAX_BODY_BYTES must be an integer from 1024 to 10485760, but got: "1kb".'],
+    [{ INTROSPECTION: 'yes' }, 'INTROSPECTION must be true or false, but got: "yes".'],
+    [{ CORS_ORIGINS: 'https://shop.example, shop.example' }, 'CORS_ORIGINS must be * or a comma-separated list of origins such as https://shop.example, but got: "shop.example".'],
+    [{ TRUSTED_DOCUMENTS: 'strict' }, 'TRUSTED_DOCUMENTS must be one of accept, only, off, but got: "strict".'],
     [{ REDIS_URL: 'http://:hunter2@127.0.0.1:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL (redis://[:password@]host:port[/db]); the value set is not one.'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must hold at least 32 characters; the value set holds 5.'],
     [{ AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json' }, 'Set one of AUTH_JWT_SECRET and AUTH_JWKS_URL, not both.'],
