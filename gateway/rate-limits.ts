@@ -7,12 +7,15 @@
  * `extensions.retryAfter` and a `Retry-After` in whole seconds, computed from when the oldest call
  * in the window leaves it (refused calls do not count, so that is exactly when the next one passes).
  *
- * Counters live behind the library's `Store` interface: in memory here (createMemoryStore), Redis
- * when replicas should share them.
+ * Counters live behind the library's `Store` interface: in memory (createMemoryStore), or in Redis
+ * when replicas share it (createRedisStore, the library's RedisStore over ioredis), so that a client
+ * has one allowance however many replicas it reaches. Should Redis fail, the limits fail open: a
+ * gateway that cannot count still answers.
  *
  *   plugins: [useRateLimits({ limits: [{ type: 'Mutation', field: 'placeOrder', max: 20, windowMs: 60_000 }] })]
  */
-import { Store, useRateLimiter, type Identity } from '@envelop/rate-limiter';
+import { RedisStore, Store, useRateLimiter, type Identity } from '@envelop/rate-limiter';
+import { Redis } from 'ioredis';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Viewer } from './auth/tokens.js';
@@ -86,6 +89,29 @@ export function createMemoryStore(): Store {
       return calls.get(keyOf(identity))?.timestamps ?? [];
     }
   })();
+}
+
+/** The library's Redis store, under `<keyPrefix>rate:`; counting fails open while Redis is away. */
+export function createRedisStore({ url, keyPrefix }: { url: string; keyPrefix: string }, warn = (message: string) => console.warn(`[switchboard] ${message}`)) {
+  const client = new Redis(url, { keyPrefix: `${keyPrefix}rate:`, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 1000 });
+  let warned = false;
+  const failOpen = <T>(fallback: T) => (error: Error): T => {
+    if (!warned) warn(`rate limits are not counted while Redis fails: ${error.message}`);
+    warned = true;
+    return fallback;
+  };
+  client.on('error', () => undefined);
+  client.on('ready', () => (warned = false));
+  const redis = new RedisStore(client);
+  const store = new (class extends Store {
+    setForIdentity(identity: Identity, timestamps: readonly number[], windowMs?: number) {
+      return redis.setForIdentity(identity, timestamps, windowMs).catch(failOpen(undefined));
+    }
+    getForIdentity(identity: Identity) {
+      return redis.getForIdentity(identity).catch(failOpen<readonly number[]>([]));
+    }
+  })();
+  return { store, close: () => client.quit().then(() => undefined, () => client.disconnect()) };
 }
 
 /**

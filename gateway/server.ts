@@ -13,7 +13,7 @@ import { useQueryLimits } from './use-query-limits.js';
 import { useRequestLimits } from './use-request-limits.js';
 import { MANIFEST_PATH, readManifest, useTrustedDocuments } from './use-trusted-documents.js';
 import { ConfigError, type GatewayConfig } from './config.js';
-import { useRateLimits, type FieldRateLimit } from './rate-limits.js';
+import { createRedisStore, useRateLimits, type FieldRateLimit } from './rate-limits.js';
 import { resolvers } from '../resolvers/index.js';
 import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
 import type { EventsContext } from '../resolvers/subscriptions.js';
@@ -77,6 +77,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const events = config.redis
     ? await createRedisEventLog({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, topics: WEBHOOK_TOPICS })
     : createMemoryEventLog();
+  const rateCounters = config.redis ? createRedisStore(config.redis) : undefined;
   const invalidations = createInvalidations();
   forgetInFlightReads(invalidations, upstreams);
   // Every replica hears every event, so each one forgets what the event made stale.
@@ -109,7 +110,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useSchema(schema),
       useQueryLimits(config.queryLimits),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
-      useRateLimits({ limits: config.rateLimits }),
+      useRateLimits({ limits: config.rateLimits, store: rateCounters?.store }),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),
       useHealth(),
@@ -127,6 +128,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     async close() {
       orders.close();
       await events.close();
+      await rateCounters?.close();
       mesh.destroy();
     },
   };

@@ -12,7 +12,7 @@ import { DEMO_CREDENTIALS } from '../sources/world/index.js';
 import { createWebhookSender } from '../sources/world/webhook-sender.js';
 import { world } from './helpers/expected.js';
 import { startFlakyProxy } from './helpers/flaky-proxy.js';
-import { REDIS_URL, removeKeys } from './helpers/redis.js';
+import { REDIS_URL, redisKeys, removeKeys } from './helpers/redis.js';
 import { subscribe, type Subscriber, type Transport } from './helpers/subscribers.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 
@@ -26,7 +26,7 @@ const replicas = () => [
 const open: Subscriber[] = [];
 
 beforeAll(async () => {
-  a = await startTestSwitchboard({ REDIS_URL, REDIS_KEY_PREFIX: PREFIX });
+  a = await startTestSwitchboard({ REDIS_URL, REDIS_KEY_PREFIX: PREFIX, RATE_LIMITS: 'Query.products=3/10s' });
   // The second replica: the same configuration (the environment A was started with), its own process state.
   const gateway = await createGateway(loadConfig(process.env));
   b = { gateway, served: await serveGateway(gateway, { port: 0, host: '127.0.0.1' }) };
@@ -38,6 +38,7 @@ afterAll(async () => {
   await removeKeys(PREFIX);
   delete process.env.REDIS_URL;
   delete process.env.REDIS_KEY_PREFIX;
+  delete process.env.RATE_LIMITS;
 });
 afterEach(async () => {
   for (const subscriber of open.splice(0)) subscriber.close();
@@ -147,6 +148,18 @@ it('a subscriber that reconnects to the other replica with `after` gets what it 
   await post(B!.origin, ids[4]!);
   seen.push(...await take(resumed, 5));
   expect(seen).toEqual(ids);
+});
+
+it('a client has one rate-limit allowance across replicas', async () => {
+  const [A, B] = replicas();
+  const token = await a.tokenFor(`cust-rl-${randomUUID()}`);
+  const ask = async (replica: typeof A) => (await fetch(replica!.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ products(first: 1) { id } }' }),
+  })).status;
+  expect([await ask(A), await ask(B), await ask(A), await ask(B), await ask(A)]).toEqual([200, 200, 200, 429, 429]);
+  expect((await redisKeys(`${PREFIX}rate:*`)).length).toBeGreaterThan(0);
 });
 
 it('every replica hears what an event invalidates, whichever replica took it', async () => {

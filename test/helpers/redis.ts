@@ -6,12 +6,23 @@ import { Redis } from 'ioredis';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
-/** Deletes every key under `prefix`. */
-export async function removeKeys(prefix: string): Promise<void> {
+/** The keys matching `pattern`. */
+export async function redisKeys(pattern: string): Promise<string[]> {
   const redis = new Redis(REDIS_URL);
   try {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    return await redis.keys(pattern);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Deletes every key under `prefix`. */
+export async function removeKeys(prefix: string): Promise<void> {
+  const keys = await redisKeys(`${prefix}*`);
+  if (keys.length === 0) return;
+  const redis = new Redis(REDIS_URL);
+  try {
+    await redis.del(...keys);
   } finally {
     redis.disconnect();
   }
