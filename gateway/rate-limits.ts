@@ -37,7 +37,7 @@ export function useRateLimits(options: RateLimitOptions): Plugin {
   // The refusal being shaped: the library calls onRateLimitError, then transformError, in one go.
   let refused: { key: string; windowMs: number; field: string } | undefined;
   const windowOf = new Map(options.limits.map((limit) => [`${limit.type}.${limit.field}`, limit.windowMs]));
-  return useRateLimiter({
+  const limiter = useRateLimiter({
     identifyFn: (context) => clientOf(context as Record<string, any>),
     store,
     configByField: options.limits.map((limit) => ({
@@ -62,6 +62,18 @@ export function useRateLimits(options: RateLimitOptions): Plugin {
     formatError: ({ fieldName, max, window }) =>
       `Too many requests for ${fieldName}: at most ${max} in ${Math.round(window / 1000)} s per client. Try again after Retry-After seconds.`,
   }) as Plugin;
+  return {
+    ...limiter,
+    onExecute(payload) {
+      // The library rebuilds the document as it visits it, so every request would carry a new one and
+      // graphql-jit would compile it again (measured: W2 0.45x -> 0.28x of the aggregator). Refusals
+      // are thrown here (transformError), so the visit removes nothing: the original document stays.
+      const original = payload.args.document;
+      const result = limiter.onExecute!(payload);
+      payload.args.document = original;
+      return result;
+    },
+  };
 }
 
 /** Private: who a request counts against: the token's subject, else the client's address. */

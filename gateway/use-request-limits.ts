@@ -36,6 +36,13 @@ export function useRequestLimits({ maxBytes }: { maxBytes: number }): Plugin {
           extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', http: { status: 415 } },
         });
       }
+      // With a Content-Length within the limit the body cannot be longer (Node's parser holds it to
+      // that length): yoga reads it as it is. Without one (chunked), it is read here, up to the limit.
+      const declared = request.headers.get('content-length');
+      if (declared !== null) {
+        if (Number(declared) > maxBytes) throw tooLarge();
+        return;
+      }
       setRequestParser(async (incoming) => {
         const body = await readLimited(incoming, maxBytes, tooLarge);
         return requestParser(new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: new Uint8Array(body) }));

@@ -63,6 +63,22 @@ describe('the bad-input battery', () => {
     expect(findLeak(text, SECRETS())).toBeUndefined();
   });
 
+  it('refuses a body sent without Content-Length (chunked) as soon as it passes the limit', async () => {
+    const { request } = await import('node:http');
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(switchboard.url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.write(`{"query":"{ __typename }","pad":"`);
+      // 40 chunks of 4 KB: 160 KB in all, over the 100 KB limit; the gateway answers without waiting for the end.
+      for (let i = 0; i < 40; i++) req.write('x'.repeat(4096));
+      req.end('"}');
+    });
+    expect([answer.status, JSON.parse(answer.body).errors[0].extensions.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
   it('leaves the gateway healthy: /health answers and a normal query is whole', async () => {
     const health = await fetch(`${switchboard.origin}/health`);
     expect(health.status).toBe(200);
