@@ -9,6 +9,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { isObjectType, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createYoga, useSchema, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRequestLimits } from './use-request-limits.js';
 import { MANIFEST_PATH, readManifest, useTrustedDocuments } from './use-trusted-documents.js';
@@ -109,7 +110,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useAuth(config.auth),
       useSchema(schema),
       useQueryLimits(config.queryLimits),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      // Without introspection, "Did you mean …?" in validation errors would still spell the schema out.
+      ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),
       useRateLimits({ limits: config.rateLimits, store: rateCounters?.store }),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),

@@ -162,6 +162,11 @@ describe('in production (NODE_ENV=production, CORS_ORIGINS=https://shop.example)
     const refused = await introspection.json();
     expect([introspection.status, refused.errors?.[0]?.extensions?.code, refused.data]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED', undefined]);
     expect(refused.errors[0].message).toMatch(/introspection/i);
+    // Nor do validation errors spell the schema out.
+    const misspelt = await production.query('{ prodct(id: "prod-0001") { name } }');
+    expect(misspelt.body.errors?.[0]?.message).toBe('Cannot query field "prodct" on type "Query". [Suggestion hidden]');
+    const development = await switchboard.query('{ prodct(id: "prod-0001") { name } }');
+    expect(development.body.errors?.[0]?.message).toBe('Cannot query field "prodct" on type "Query". Did you mean "product" or "products"?');
   });
 
   it('lets the listed origin call from a browser, and no other', async () => {
