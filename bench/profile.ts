@@ -19,7 +19,7 @@ interface CpuProfile {
 const args = process.argv.slice(2);
 const topIndex = args.indexOf('--top');
 const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 25;
-const files = args.filter((arg, index) => arg.endsWith('.cpuprofile') && index !== topIndex + 1);
+const files = args.filter((arg, index) => arg.endsWith('.cpuprofile') && !(topIndex >= 0 && index === topIndex + 1));
 
 for (const file of files) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;

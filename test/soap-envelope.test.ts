@@ -88,3 +88,15 @@ describe('readEnvelope', () => {
     expect(() => readEnvelope('not xml at all')).toThrow('The answer holds no XML element.');
   });
 });
+
+describe('remembering envelopes', () => {
+  it('reads an envelope once for every request that got the same text, and never remembers a Fault', () => {
+    const xml = ENVELOPE('<GetStockLevelsResponse xmlns="http://switchboard.example/inventory"><StockLevel><Sku>SKU-1</Sku></StockLevel></GetStockLevelsResponse>');
+    // Two texts equal in content but separate strings, as two requests sharing one upstream call get them.
+    const first = readEnvelope(xml.slice(0));
+    expect(readEnvelope(`${xml}`.slice(0))).toBe(first);
+    const fault = ENVELOPE('<soap:Fault><faultcode>soap:Server</faultcode><faultstring>Stock record locked</faultstring></soap:Fault>');
+    expect(() => readEnvelope(fault)).toThrow('soap:Server: Stock record locked');
+    expect(() => readEnvelope(fault)).toThrow('soap:Server: Stock record locked');
+  });
+});
