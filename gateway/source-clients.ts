@@ -15,6 +15,7 @@
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { SourceName } from './config.js';
+import { rememberByText } from './remember-by-text.js';
 import { planRestRead, type RestRead } from './rest-operation.js';
 
 /** What Mesh's runtime keeps of each source (`getBuiltMesh().rawSources`). */
@@ -52,6 +53,8 @@ type Run = (variables: Record<string, unknown>, context: object) => Promise<Exec
 function createSourceClient(source: RawSource, options: SourceClientOptions): SourceClient {
   const runs = new Map<string, Run>();
   const restReads = new Map<string, RestRead | undefined>();
+  // Read-only downstream: the stitched resolvers and loaders build new objects, never change these.
+  const readJson = rememberByText((text) => JSON.parse(text) as unknown, 16);
   const restReadFor = (field: string) => {
     if (!restReads.has(field)) restReads.set(field, planRestRead(source.schema, field, options.env));
     return restReads.get(field);
@@ -87,7 +90,7 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
       const rest = restReadFor(field);
       if (rest) {
         const response = await options.request(source.name as SourceName, rest.url(args), { headers: rest.headers });
-        return rest.shape(JSON.parse(await response.text()));
+        return rest.shape(readJson(await response.text()));
       }
       return execute('query', field, args, selectionSet, context);
     },

@@ -6,29 +6,19 @@
  * and was the largest single cost of a request; this takes about 0.2 ms (bench/results.md). node-soap
  * still reads the WSDL and writes the requests.
  *
- * The last few envelopes read are remembered by their text: requests that shared one upstream call
- * in flight (or got the same answer again) each hand node-soap the same text, and read it once. The
- * result is read-only for everyone who gets it.
+ * The last envelopes read are remembered by their text (remember-by-text.ts): requests that shared
+ * one upstream call read its answer once.
  *
  *   client.wsdl.xmlToObject = readEnvelope;
  */
 import { parse, type TNode } from 'txml/txml';
+import { rememberByText } from '../remember-by-text.js';
 
 type Node = Record<string, unknown>;
 
-const REMEMBERED = 16;
-const recent = new Map<string, unknown>();
+export const readEnvelope = rememberByText(readNew, 16);
 
-export function readEnvelope(xml: string): unknown {
-  const known = recent.get(xml);
-  if (known !== undefined) return known;
-  const envelope = readNew(xml);
-  recent.set(xml, envelope);
-  if (recent.size > REMEMBERED) recent.delete(recent.keys().next().value!);
-  return envelope;
-}
-
-/** Private: an envelope read for the first time; a Fault or a broken envelope throws (and is not remembered). */
+/** Private: an envelope read for the first time; a Fault or a broken envelope throws. */
 function readNew(xml: string): unknown {
   // txml reads a document cut short as far as it goes; an envelope must end with its own closing tag.
   if (/<([\w.-]+:)?Envelope[\s>]/.test(xml.slice(0, 512)) && !xml.trimEnd().endsWith('Envelope>')) {
