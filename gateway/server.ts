@@ -13,7 +13,7 @@ import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-fi
 import { useQueryLimits } from './use-query-limits.js';
 import { useRequestLimits } from './use-request-limits.js';
 import { MANIFEST_PATH, readManifest, useTrustedDocuments } from './use-trusted-documents.js';
-import { ConfigError, type GatewayConfig } from './config.js';
+import { ConfigError, SOURCE_NAMES, type GatewayConfig } from './config.js';
 import { createRedisStore, useRateLimits, type FieldRateLimit } from './rate-limits.js';
 import { resolvers } from '../resolvers/index.js';
 import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
@@ -97,7 +97,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     batching: config.maxBatchSize > 0 ? { limit: config.maxBatchSize } : false,
     cors: corsOptions(config.corsOrigins),
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
-    context: { batching, orders, events, sources: createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env }) } satisfies EventsContext,
+    context: { batching, orders, events, sources: createSourceClients(mesh.rawSources, {
+      request: upstreams.request,
+      env: process.env,
+      endpoints: Object.fromEntries(SOURCE_NAMES.map((name) => [name, config.sources[name].url])),
+    }) } satisfies EventsContext,
     plugins: [
       useRequestLimits({ maxBytes: config.maxBodyBytes }),
       ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments) })),

@@ -42,6 +42,11 @@ export interface SourceClientOptions {
   request: (source: SourceName, url: string, init: RequestInit) => Promise<Response>;
   /** What `{env.X}` in the composition's annotations reads. */
   env: Record<string, string | undefined>;
+  /**
+   * Each source's endpoint, as configured. A remote GraphQL source with one is asked directly (a POST
+   * of the operation, its answer read once per text) rather than through its Mesh executor.
+   */
+  endpoints?: Partial<Record<string, string>>;
 }
 
 export function createSourceClients(rawSources: readonly RawSource[], options: SourceClientOptions): SourceClients {
@@ -59,6 +64,15 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
     if (!restReads.has(field)) restReads.set(field, planRestRead(source.schema, field, options.env));
     return restReads.get(field);
   };
+  const endpoint = source.executor ? options.endpoints?.[source.name] : undefined;
+  const readGraphQLAnswer = rememberByText(readAnswer, 16);
+  const post: Post | undefined = endpoint
+    ? async (body) => readGraphQLAnswer(await (await options.request(source.name as SourceName, endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      body,
+    })).text())
+    : undefined;
   const runFor = (operation: 'query' | 'mutation', field: string, argNames: string[], selectionSet: string): Run => {
     const key = `${operation} ${field}(${argNames.join(',')})${selectionSet}`;
     let run = runs.get(key);
@@ -72,8 +86,9 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
         return `$${name}: ${arg.type.toString()}`;
       });
       const call = argNames.length ? `${field}(${argNames.map((name) => `${name}: $${name}`).join(', ')})` : field;
-      const document = parse(`${operation}${variables.length ? `(${variables.join(', ')})` : ''} { ${call} ${selectionSet} }`, { noLocation: true });
-      run = compile(source, document);
+      const text = `${operation}${variables.length ? `(${variables.join(', ')})` : ''} { ${call} ${selectionSet} }`;
+      const document = parse(text, { noLocation: true });
+      run = post ? (values) => post(JSON.stringify({ query: text, variables: values })) : compile(source, document);
       runs.set(key, run);
     }
     return run;
@@ -108,6 +123,20 @@ function compile(source: RawSource, document: DocumentNode): Run {
   const compiled = compileQuery(source.schema, document);
   if (!isCompiledQuery(compiled)) throw new Error(`${source.name}: ${compiled.errors?.map((error) => error.message).join('; ')}`);
   return (variables, context) => compiled.query(undefined, context, variables) as Promise<ExecutionResult> | ExecutionResult;
+}
+
+type Post = (body: string) => Promise<ExecutionResult>;
+
+/** Private: a remote GraphQL source's answer: `{ data, errors }`, its errors as GraphQL errors; anything else throws. */
+function readAnswer(text: string): ExecutionResult {
+  const answer = JSON.parse(text) as { data?: unknown; errors?: unknown } | null;
+  if (!answer || typeof answer !== 'object' || (!('data' in answer) && !Array.isArray(answer.errors))) {
+    throw new Error('The answer is not a GraphQL response.');
+  }
+  const errors = Array.isArray(answer.errors)
+    ? answer.errors.map((error: { message?: unknown; extensions?: Record<string, unknown> }) => new GraphQLError(String(error?.message ?? 'Unknown error'), { extensions: error?.extensions }))
+    : undefined;
+  return { data: answer.data as ExecutionResult['data'], ...(errors ? { errors } : {}) };
 }
 
 /** Private: the error a failed call reports, with its cause's typed extensions where it has them. */
