@@ -15,6 +15,7 @@
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { SourceName } from './config.js';
+import { scopeOf, type CallOptions } from './upstream/index.js';
 import { rememberByText } from './remember-by-text.js';
 import { planRestRead, type RestRead } from './rest-operation.js';
 
@@ -39,7 +40,7 @@ export type SourceClients = Record<SourceName, SourceClient>;
 
 export interface SourceClientOptions {
   /** The upstream transport (credentials, timeout, typed errors), for plain REST reads. */
-  request: (source: SourceName, url: string, init: RequestInit) => Promise<Response>;
+  request: (source: SourceName, url: string, init: RequestInit, options?: CallOptions) => Promise<Response>;
   /** What `{env.X}` in the composition's annotations reads. */
   env: Record<string, string | undefined>;
   /**
@@ -67,11 +68,11 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
   const endpoint = source.executor ? options.endpoints?.[source.name] : undefined;
   const readGraphQLAnswer = rememberByText(readAnswer, 16);
   const post: Post | undefined = endpoint
-    ? async (body) => readGraphQLAnswer(await (await options.request(source.name as SourceName, endpoint, {
+    ? async (body, context) => readGraphQLAnswer(await (await options.request(source.name as SourceName, endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
       body,
-    })).text())
+    }, { clientHeaders: scopeOf(context).clientHeaders })).text())
     : undefined;
   const runFor = (operation: 'query' | 'mutation', field: string, argNames: string[], selectionSet: string): Run => {
     const key = `${operation} ${field}(${argNames.join(',')})${selectionSet}`;
@@ -88,7 +89,7 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
       const call = argNames.length ? `${field}(${argNames.map((name) => `${name}: $${name}`).join(', ')})` : field;
       const text = `${operation}${variables.length ? `(${variables.join(', ')})` : ''} { ${call} ${selectionSet} }`;
       const document = parse(text, { noLocation: true });
-      run = post ? (values) => post(JSON.stringify({ query: text, variables: values })) : compile(source, document);
+      run = post ? (values, context) => post(JSON.stringify({ query: text, variables: values }), context) : compile(source, document);
       runs.set(key, run);
     }
     return run;
@@ -104,7 +105,7 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
     async query(field, args, selectionSet, context) {
       const rest = restReadFor(field);
       if (rest) {
-        const response = await options.request(source.name as SourceName, rest.url(args), { headers: rest.headers });
+        const response = await options.request(source.name as SourceName, rest.url(args), { headers: rest.headers }, { clientHeaders: scopeOf(context).clientHeaders });
         return rest.shape(readJson(await response.text()));
       }
       return execute('query', field, args, selectionSet, context);
@@ -125,7 +126,7 @@ function compile(source: RawSource, document: DocumentNode): Run {
   return (variables, context) => compiled.query(undefined, context, variables) as Promise<ExecutionResult> | ExecutionResult;
 }
 
-type Post = (body: string) => Promise<ExecutionResult>;
+type Post = (body: string, context: object) => Promise<ExecutionResult>;
 
 /** Private: a remote GraphQL source's answer: `{ data, errors }`, its errors as GraphQL errors; anything else throws. */
 function readAnswer(text: string): ExecutionResult {

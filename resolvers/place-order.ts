@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { SourceName } from '../gateway/config.js';
 import { createRetryQueue, type RetryQueue } from '../gateway/retry-queue.js';
-import type { Upstreams } from '../gateway/upstream/index.js';
+import { scopeOf, type Upstreams } from '../gateway/upstream/index.js';
 import { asUpstreamError, loadersFor, type Order, type Product, type SourcesContext } from './loaders.js';
 
 export interface PlaceOrderInput {
@@ -54,7 +54,6 @@ export function createOrderDesk(options: OrderDeskOptions): OrderDesk {
   const outcomes = new Map<string, { fingerprint: string; order: Promise<Order> }>();
   const remembered = options.rememberedKeys ?? 100_000;
   const queue = createRetryQueue();
-  const steps = createSteps(options);
 
   return {
     place(input, context) {
@@ -70,6 +69,8 @@ export function createOrderDesk(options: OrderDeskOptions): OrderDesk {
         }
         return known.order;
       }
+      // The saga's calls carry the client headers their sources allow, as every upstream call does.
+      const steps = createSteps(options, scopeOf(context).clientHeaders);
       const order = runSaga(scope, { ...input, lines }, context, steps, queue);
       // Nobody else may be waiting on it: a rejection is the first caller's to see, not unhandled.
       order.catch(() => undefined);
@@ -127,13 +128,13 @@ async function runSaga(scope: string, input: PlaceOrderInput, context: SourcesCo
 type Steps = ReturnType<typeof createSteps>;
 
 /** Private: each call of the saga, safe to send again. */
-function createSteps({ upstreams, urls }: OrderDeskOptions) {
+function createSteps({ upstreams, urls }: OrderDeskOptions, clientHeaders: Headers | undefined) {
   const json = async (source: SourceName, url: string, init: RequestInit & { idempotent?: boolean }) => {
     const { idempotent, ...rest } = init;
     const response = await upstreams.request(source, url, {
       ...rest,
       headers: { 'content-type': 'application/json', accept: 'application/json', ...rest.headers },
-    }, idempotent === undefined ? {} : { idempotent });
+    }, idempotent === undefined ? { clientHeaders } : { idempotent, clientHeaders });
     const text = await response.text();
     return text ? JSON.parse(text) : undefined;
   };

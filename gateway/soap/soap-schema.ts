@@ -54,19 +54,19 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
   (client.wsdl as unknown as { xmlToObject: (xml: string) => unknown }).xmlToObject = readEnvelope;
   let connected = false;
   const isQuery = options.isQuery ?? ((name: string) => READ_OPERATION.test(name));
-  const invoke = (operation: string, args: unknown) => {
+  const invoke = (operation: string, args: unknown, context: unknown) => {
     if (!connected) {
       client.setEndpoint(options.connection().endpoint ?? model.endpoint);
       connected = true;
     }
     const read = isQuery(operation);
-    const callOptions: CallOptions = { read, idempotent: read || (options.isIdempotent?.(operation) ?? false) };
+    const callOptions: CallOptions = { read, idempotent: read || (options.isIdempotent?.(operation) ?? false), context };
     return (client as unknown as Record<string, (args: unknown, options: CallOptions) => Promise<[unknown]>>)[`${operation}Async`]!(args, callOptions);
   };
   return buildSchema(model, isQuery, options, invoke);
 }
 
-type Invoke = (operation: string, args: unknown) => Promise<[unknown]>;
+type Invoke = (operation: string, args: unknown, context: unknown) => Promise<[unknown]>;
 
 /** Private: the GraphQL types, created once each from the model. */
 function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolean, options: SoapSchemaOptions, invoke: Invoke): GraphQLSchema {
@@ -119,8 +119,8 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
     return {
       type,
       args: Object.fromEntries(operation.input.map((field) => [camel(field.xmlName), { type: inputType(field) }])),
-      resolve: async (_root, args) => {
-        const [result] = await invoke(operation.name, toXml(model, operation.input, args)).catch((error: unknown) => {
+      resolve: async (_root, args, context) => {
+        const [result] = await invoke(operation.name, toXml(model, operation.input, args), context).catch((error: unknown) => {
           throw error instanceof GraphQLError ? error : faultToError(options.source, error);
         });
         if (result === null || typeof result !== 'object') {

@@ -12,6 +12,8 @@ import { badResponse, errorForStatus, upstreamError } from '../errors.js';
 export interface CallOptions {
   read: boolean;
   idempotent: boolean;
+  /** The GraphQL context of the request the call is made for. */
+  context: unknown;
 }
 
 /** Sends an envelope. */
@@ -23,7 +25,7 @@ type Callback = (error: unknown, response?: unknown, body?: string) => void;
 export function createSoapTransport(source: string, send: Send) {
   return {
     request(url: string, data: string, callback: Callback, headers: Record<string, string>, options?: Partial<CallOptions>) {
-      send(url, { method: 'POST', headers, body: data }, { read: options?.read === true, idempotent: options?.idempotent === true })
+      send(url, { method: 'POST', headers, body: data }, { read: options?.read === true, idempotent: options?.idempotent === true, context: options?.context })
         .then(async (response) => {
           const body = await response.text();
           // SOAP 1.1 and 1.2 report a Fault with HTTP 500 (1.2 also 400): node-soap reads the Fault.

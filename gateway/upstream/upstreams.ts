@@ -15,7 +15,6 @@ import { withUsernameToken } from '../soap/ws-security.js';
 import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
 import { createClientCredentials } from './oauth2.js';
 import { createUpstreamPolicy, transportError, type UpstreamPolicy } from './policy.js';
-import { clientHeaders } from './scope.js';
 
 export interface CallOptions {
   /**
@@ -25,6 +24,8 @@ export interface CallOptions {
   read?: boolean;
   /** Safe to send again (retried), as reads and calls with an `Idempotency-Key` header are by default. */
   idempotent?: boolean;
+  /** The headers of the client request the call is made for: the source gets those it allows. */
+  clientHeaders?: Headers;
 }
 
 export interface Upstreams {
@@ -95,7 +96,7 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
   const send = async (source: SourceName, url: string, init: RequestInit = {}, options: CallOptions = {}): Promise<Response> => {
     const method = (init.method ?? 'GET').toUpperCase();
     const base = new Headers(init.headers);
-    const forwarded = forwardedHeaders(config.sources[source].forwardHeaders);
+    const forwarded = forwardedHeaders(config.sources[source].forwardHeaders, options.clientHeaders);
     for (const [name, value] of forwarded) base.set(name, value);
     const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
     const reply = await policies[source].run({
@@ -127,10 +128,8 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
  * `Authorization` is never among them unless an operator lists it, and a source's own credentials
  * are set after these, so they win.
  */
-function forwardedHeaders(allowed: readonly string[]): [string, string][] {
-  if (allowed.length === 0) return [];
-  const client = clientHeaders();
-  if (!client) return [];
+function forwardedHeaders(allowed: readonly string[], client: Headers | undefined): [string, string][] {
+  if (allowed.length === 0 || !client) return [];
   return allowed.flatMap((name) => {
     const value = client.get(name);
     return value === null ? [] : [[name, value] as [string, string]];
