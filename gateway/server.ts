@@ -98,7 +98,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     cors: corsOptions(config.corsOrigins),
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
     context: { batching, orders, events, sources: createSourceClients(mesh.rawSources, {
-      request: upstreams.request,
+      requestText: upstreams.requestText,
       env: process.env,
       endpoints: Object.fromEntries(SOURCE_NAMES.map((name) => [name, config.sources[name].url])),
     }) } satisfies EventsContext,

@@ -9,7 +9,7 @@
  * call anew and wraps every field of the result; on this graph that cost most of a request's CPU
  * (bench/results.md). Every path ends in the same upstream transport (the source's policy, credentials, typed errors).
  *
- *   const clients = createSourceClients(mesh.rawSources, { request: upstreams.request, env: process.env });
+ *   const clients = createSourceClients(mesh.rawSources, { requestText: upstreams.requestText, env: process.env });
  *   await clients.catalog.query('listProducts', { ids: ['prod-0001'] }, '{ id name }', context);
  */
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
@@ -39,8 +39,8 @@ export interface SourceClient {
 export type SourceClients = Record<SourceName, SourceClient>;
 
 export interface SourceClientOptions {
-  /** The upstream transport (credentials, timeout, typed errors), for plain REST reads. */
-  request: (source: SourceName, url: string, init: RequestInit, options?: CallOptions) => Promise<Response>;
+  /** The upstream transport (credentials, timeout, typed errors), for plain REST reads and remote GraphQL sources. */
+  requestText: (source: SourceName, url: string, init: RequestInit, options?: CallOptions) => Promise<string>;
   /** What `{env.X}` in the composition's annotations reads. */
   env: Record<string, string | undefined>;
   /**
@@ -68,11 +68,11 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
   const endpoint = source.executor ? options.endpoints?.[source.name] : undefined;
   const readGraphQLAnswer = rememberByText(readAnswer, 16);
   const post: Post | undefined = endpoint
-    ? async (body, context) => readGraphQLAnswer(await (await options.request(source.name as SourceName, endpoint, {
+    ? async (body, context) => readGraphQLAnswer(await options.requestText(source.name as SourceName, endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
       body,
-    }, { clientHeaders: scopeOf(context).clientHeaders })).text())
+    }, { clientHeaders: scopeOf(context).clientHeaders }))
     : undefined;
   const runFor = (operation: 'query' | 'mutation', field: string, argNames: string[], selectionSet: string): Run => {
     const key = `${operation} ${field}(${argNames.join(',')})${selectionSet}`;
@@ -105,8 +105,8 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
     async query(field, args, selectionSet, context) {
       const rest = restReadFor(field);
       if (rest) {
-        const response = await options.request(source.name as SourceName, rest.url(args), { headers: rest.headers }, { clientHeaders: scopeOf(context).clientHeaders });
-        return rest.shape(readJson(await response.text()));
+        const text = await options.requestText(source.name as SourceName, rest.url(args), { headers: rest.headers }, { clientHeaders: scopeOf(context).clientHeaders });
+        return rest.shape(readJson(text));
       }
       return execute('query', field, args, selectionSet, context);
     },

@@ -35,6 +35,11 @@ export interface Upstreams {
   send(source: SourceName, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
   /** Like `send`, but a non-2xx answer becomes the typed error the affected fields get. */
   request(source: SourceName, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
+  /**
+   * Like `request`, answered with the body's text: one string for all callers that shared the call,
+   * decoded once, with no `Response` made for each (the stitched graph's reads, gateway/source-clients.ts).
+   */
+  requestText(source: SourceName, url: string, init?: RequestInit, options?: CallOptions): Promise<string>;
   /** Each source's policy, for health reports and tests. */
   readonly policies: Readonly<Record<SourceName, UpstreamPolicy>>;
 }
@@ -93,20 +98,20 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     }
   };
 
-  const send = async (source: SourceName, url: string, init: RequestInit = {}, options: CallOptions = {}): Promise<Response> => {
+  const call = (source: SourceName, url: string, init: RequestInit = {}, options: CallOptions = {}): Promise<UpstreamReply> => {
     const method = (init.method ?? 'GET').toUpperCase();
     const base = new Headers(init.headers);
     const forwarded = forwardedHeaders(config.sources[source].forwardHeaders, options.clientHeaders);
     for (const [name, value] of forwarded) base.set(name, value);
     const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
-    const reply = await policies[source].run({
+    return policies[source].run({
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
       shareKey: read ? `${method} ${url}\n${forwarded.map(([name, value]) => `${name}: ${value}`).join('\n')}\n${String(init.body ?? '')}` : undefined,
       // Each attempt gets its own copy: credentials are set on it.
       attempt: () => attempt(source, url, init, new Headers(base)),
     });
-    return toResponse(reply);
   };
+  const send: Upstreams['send'] = async (source, url, init, options) => toResponse(await call(source, url, init, options));
 
   return {
     sourceFor(url) {
@@ -119,8 +124,26 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
       await response.body?.cancel();
       throw errorForStatus(source, response.status, response.headers);
     },
+    async requestText(source, url, init, options) {
+      const reply = await call(source, url, init, options);
+      if (reply.status < 200 || reply.status > 299) throw errorForStatus(source, reply.status, reply.headers);
+      return textOf(reply);
+    },
     policies,
   };
+}
+
+const texts = new WeakMap<UpstreamReply, string>();
+
+/** Private: a reply's body as text (UTF-8, without a byte order mark, as `Response.text()` reads it), decoded once. */
+function textOf(reply: UpstreamReply): string {
+  let text = texts.get(reply);
+  if (text === undefined) {
+    text = reply.body.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    texts.set(reply, text);
+  }
+  return text;
 }
 
 /**
