@@ -8,6 +8,7 @@
  *   npm run bench -- --quick                       # one short run, to check a change
  *   npm run bench -- --workloads W1 --targets switchboard,aggregator --latency 0
  *   npm run bench -- --quick --targets switchboard --profile /tmp/prof   # then: npx tsx bench/profile.ts /tmp/prof/switchboard-0ms/<file>
+ *   npm run bench -- --quick --targets switchboard --node-options "--max-old-space-size=160"
  */
 import { deepStrictEqual } from 'node:assert';
 import { writeFileSync } from 'node:fs';
@@ -28,6 +29,8 @@ interface Options {
   seconds: number;
   warmupSeconds: number;
   connections: number;
+  /** Node.js options for every server under test (`--node-options "--max-old-space-size=160"`). */
+  nodeOptions: string[];
   /** Folder for V8 CPU profiles of the servers under test (`--profile <dir>`), written when they stop. */
   profileDir?: string;
 }
@@ -59,6 +62,7 @@ function parseOptions(argv: string[]): Options {
     warmupSeconds: Number(value('--warmup') ?? (quick ? 2 : 3)),
     connections: Number(value('--connections') ?? 50),
     profileDir: value('--profile'),
+    nodeOptions: value('--node-options')?.split(/\s+/).filter(Boolean) ?? [],
   };
 }
 
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
         console.log(`  cold start: ${coldStart.runs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
       }
       for (const target of options.targets) {
-        const nodeOptions = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${target.name}-${latencyMs}ms`] : [];
+        const nodeOptions = [...options.nodeOptions, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${target.name}-${latencyMs}ms`] : [])];
         const process = await target.start({ ...DEMO_VARIABLES, ...upstreams.ready }, SERVER_CPU, nodeOptions);
         running.push({ target, process });
       }
