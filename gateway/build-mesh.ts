@@ -9,7 +9,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
-import { ConfigError } from './config.js';
+import { ConfigError, SOURCE_NAMES } from './config.js';
+import { MANIFEST } from './added-sources.js';
 import { PROJECT_ROOT } from './project.js';
 
 const ROOT = PROJECT_ROOT;
@@ -34,6 +35,10 @@ export function checkContracts(root = ROOT): { name: string; path: string }[] {
     if (!existsSync(path)) {
       throw new ConfigError(`${name}: the contract file ${contract} is missing: restore it, or fix the source's path in .meshrc.yaml.`);
     }
+    // A source beyond Switchboard's own comes with its manifest: where it answers, its prefixes.
+    if (!(SOURCE_NAMES as readonly string[]).includes(name) && !existsSync(join(root, 'sources', name, MANIFEST))) {
+      throw new ConfigError(`${name}: .meshrc.yaml has this source but sources/${name}/${MANIFEST} is missing: add sources with npm run source:add, which writes both.`);
+    }
     return { name, path };
   });
 }
@@ -45,8 +50,7 @@ export function ensureMeshBuilt(options: { force?: boolean; root?: string } = {}
   if (!options.force && existsSync(built) && newestInput(root, INPUTS) <= statSync(built).mtimeMs) return 'fresh';
   const result = spawnSync(join(root, 'node_modules', '.bin', 'mesh'), ['build'], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
-    const reason = `${result.stderr}\n${result.stdout}`.split('\n').find((line) => /error/i.test(line))?.trim();
-    throw new ConfigError(`The composition in .meshrc.yaml does not build: ${reason ?? 'see `npx mesh build`'}`);
+    throw new ConfigError(`The composition in .meshrc.yaml does not build: ${buildFailure(`${result.stderr}\n${result.stdout}`) ?? 'see `npx mesh build`'}`);
   }
   return 'built';
 }
@@ -81,4 +85,18 @@ function newestInput(root: string, inputs: string[]): number {
   };
   for (const input of inputs) visit(join(root, input));
   return newest;
+}
+
+/**
+ * Private: what `mesh build`'s output says about why it failed, without colours, times and levels:
+ * the first error and the cause Mesh prints on the line after it (not the warnings about the config
+ * file it prints on every build).
+ */
+function buildFailure(output: string): string | undefined {
+  const lines = output.replace(/\x1b\[[0-9;:]*m/g, '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const at = lines.findIndex((line) => !/\bWARN\b/.test(line) && /\b(ERR|ERROR|Error)\b/.test(line));
+  if (at < 0) return undefined;
+  const message = lines[at]!.replace(/^\[[^\]]+\]\s+(ERR|ERROR)\s+(\[[^\]]*\]\s+)?/, '').trim();
+  const cause = lines[at + 1];
+  return cause && !cause.startsWith('[') && !cause.startsWith('at ') ? `${message}: ${cause}` : message;
 }

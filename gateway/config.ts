@@ -9,12 +9,13 @@ import type { FieldRateLimit } from './rate-limits.js';
 import type { QueryLimits } from './use-query-limits.js';
 import type { TrustedDocumentsMode } from './use-trusted-documents.js';
 import { intFromEnv } from '../sources/world/config.js';
+import { readAddedSources, sourceUrlVariable, type AddedSource } from './added-sources.js';
 
 export const SOURCE_NAMES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
-export interface SourceConfig {
-  name: SourceName;
+export interface SourceConfig<Name extends string = SourceName> {
+  name: Name;
   /** Where the upstream answers: a REST base URL, the SOAP endpoint, or the GraphQL endpoint. */
   url: string;
   /** How calls to this source are made (gateway/upstream/policy.ts). */
@@ -90,6 +91,15 @@ export interface GatewayConfig {
     inventory: SourceConfig & { username: string; password: string };
     reviews: SourceConfig & { token: string };
   };
+  /** The sources brought with `npm run source:add` (gateway/added-sources.ts), in name order. */
+  added: AddedSourceConfig[];
+}
+
+/** An added source: its manifest, where it answers, its policy, and the credential it is sent, if any. */
+export interface AddedSourceConfig extends SourceConfig<string> {
+  manifest: AddedSource;
+  /** The `Authorization` header value sent with every call, from `<NAME>_AUTHORIZATION`. */
+  authorization?: string;
 }
 
 export interface AuthConfig {
@@ -146,9 +156,9 @@ const SOURCE_POLICY_DEFAULTS: Record<SourceName, Partial<UpstreamPolicySettings>
   reviews: {},
 };
 
-export function loadConfig(env: Env = process.env): GatewayConfig {
+export function loadConfig(env: Env = process.env, addedSources: AddedSource[] = readAddedSources()): GatewayConfig {
   const read = reader(env);
-  const source = (name: SourceName, url: string) => ({ name, url, policy: readPolicy(read, name), forwardHeaders: read.headerList(`${name.toUpperCase()}_FORWARD_HEADERS`) });
+  const source = <Name extends string>(name: Name, url: string) => ({ name, url, policy: readPolicy(read, name), forwardHeaders: read.headerList(`${name.toUpperCase()}_FORWARD_HEADERS`) });
   const paymentsUrl = read.url('PAYMENTS_URL');
   const production = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
   return {
@@ -199,12 +209,24 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       },
       reviews: { ...source('reviews', read.url('REVIEWS_URL')), token: read.secret('REVIEWS_TOKEN') },
     },
+    added: addedSources.map((manifest) => {
+      const variable = sourceUrlVariable(manifest.name);
+      if (!env[variable]?.trim() && !manifest.endpoint) {
+        throw new ConfigError(`${variable} must be set to the http(s) URL of the ${manifest.name} upstream: its contract names none (see README, "Bring your own API").`);
+      }
+      const authorization = env[`${manifest.name.toUpperCase()}_AUTHORIZATION`]?.trim();
+      return {
+        ...source(manifest.name, env[variable]?.trim() ? read.url(variable) : manifest.endpoint!.replace(/\/+$/, '')),
+        manifest,
+        ...(authorization ? { authorization } : {}),
+      };
+    }),
   };
 }
 
 /** Private: a source's policy, each setting from `<SOURCE>_<SETTING>` or its default. */
-function readPolicy(read: ReturnType<typeof reader>, name: SourceName): UpstreamPolicySettings {
-  const fallback = { ...POLICY_DEFAULTS, ...SOURCE_POLICY_DEFAULTS[name] };
+function readPolicy(read: ReturnType<typeof reader>, name: string): UpstreamPolicySettings {
+  const fallback = { ...POLICY_DEFAULTS, ...SOURCE_POLICY_DEFAULTS[name as SourceName] };
   const prefix = name.toUpperCase();
   const int = (setting: string, value: number, min: number, max: number) => read.integer(`${prefix}_${setting}`, value, min, max);
   return {

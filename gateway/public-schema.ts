@@ -5,15 +5,27 @@
  * Switchboard's API. Its fields also resolve through schema stitching, which wraps every field of
  * every result: here each field has the stitched graph's own resolver or the default one, and the
  * stitched graph reaches the sources through gateway/source-clients.ts.
+ *
+ * The sources added with `npm run source:add` are the exception: their root fields (named with
+ * their field prefixes) and every type reachable from them keep Mesh's own resolvers, which
+ * delegate to the source and read its answers.
  */
-import { GraphQLSchema, specifiedDirectives, type GraphQLFieldResolver } from 'graphql';
+import {
+  getNamedType, GraphQLInterfaceType, GraphQLSchema, GraphQLUnionType, isAbstractType, isInterfaceType, isObjectType, specifiedDirectives,
+  type GraphQLFieldResolver, type GraphQLInterfaceTypeConfig, type GraphQLNamedType, type GraphQLUnionTypeConfig,
+} from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 
 /** A field's resolver, or for a subscription field its `subscribe` and `resolve`. */
 export type FieldResolvers = GraphQLFieldResolver<unknown, unknown> | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve?: GraphQLFieldResolver<unknown, unknown> };
 export type Resolvers = Record<string, Record<string, FieldResolvers>>;
 
-export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {}): GraphQLSchema {
+export interface PublicSchemaOptions {
+  /** The root field prefixes of the added sources (`carrier_`), whose fields Mesh resolves. */
+  meshResolvedPrefixes?: readonly string[];
+}
+
+export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {}, options: PublicSchemaOptions = {}): GraphQLSchema {
   // A schema built from its root types alone holds exactly the types reachable from them.
   const reachable = new GraphQLSchema({
     query: schema.getQueryType(),
@@ -21,8 +33,19 @@ export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {})
     subscription: schema.getSubscriptionType(),
     directives: specifiedDirectives,
   });
+  const meshResolved = meshResolvedFields(reachable, options.meshResolvedPrefixes ?? []);
   return mapSchema(reachable, {
+    // Delegated results carry their `__typename` (renamed by the source's prefix). Mesh's bare
+    // `rename` transform wraps every abstract type's resolveType, and a source's own interfaces and
+    // unions have none, so the wrapped one throws: an added source's abstract types read `__typename`.
+    [MapperKind.ABSTRACT_TYPE]: (type) => {
+      if (!meshResolved.has(type.name)) return type;
+      const config = type.toConfig();
+      const resolveType = (value: { __typename?: unknown } | null) => (typeof value?.__typename === 'string' ? value.__typename : undefined);
+      return isInterfaceType(type) ? new GraphQLInterfaceType({ ...config, resolveType } as GraphQLInterfaceTypeConfig<unknown, unknown>) : new GraphQLUnionType({ ...(config as GraphQLUnionTypeConfig<unknown, unknown>), resolveType });
+    },
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      if (meshResolved.has(`${typeName}.${fieldName}`) || meshResolved.has(typeName)) return field;
       const given = resolvers[typeName]?.[fieldName];
       return {
         ...field,
@@ -32,4 +55,29 @@ export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {})
       };
     },
   });
+}
+
+/**
+ * Private: the root fields (`Query.carrier_shipment`) with one of the prefixes, and the types reachable
+ * from them. A source's names are prefixed, so none of these is shared with the stitched graph.
+ */
+function meshResolvedFields(schema: GraphQLSchema, prefixes: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  if (prefixes.length === 0) return found;
+  const visit = (type: GraphQLNamedType) => {
+    if (found.has(type.name) || !(isObjectType(type) || isAbstractType(type))) return;
+    found.add(type.name);
+    if (isAbstractType(type)) for (const possible of schema.getPossibleTypes(type)) visit(possible);
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) visit(getNamedType(field.type));
+    }
+  };
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    for (const field of Object.values(root?.getFields() ?? {})) {
+      if (!prefixes.some((prefix) => field.name.startsWith(prefix))) continue;
+      found.add(`${root!.name}.${field.name}`);
+      visit(getNamedType(field.type));
+    }
+  }
+  return found;
 }

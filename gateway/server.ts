@@ -20,6 +20,8 @@ import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
 import type { EventsContext } from '../resolvers/subscriptions.js';
 import { projectPath } from './project.js';
 import { toPublicSchema, type Resolvers } from './public-schema.js';
+import { sourceUrlVariable } from './added-sources.js';
+import { getInContextSDK } from '@graphql-mesh/utils';
 import { createSourceClients, type RawSource } from './source-clients.js';
 import { createUpstreams, type Upstreams } from './upstream/index.js';
 import { createMaskError, useErrorShape } from './use-error-shape.js';
@@ -71,6 +73,8 @@ export interface GatewayOptions {
 }
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  // The composition reads an added source's endpoint from `{env.<NAME>_URL}`: its manifest's default, unless set.
+  for (const source of config.added) process.env[sourceUrlVariable(source.name)] ??= source.url;
   const mesh = await loadBuiltMesh();
   const batching = options.batching ?? true;
   const upstreams = createUpstreams(config);
@@ -85,7 +89,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event)));
   const orders = createOrderDesk({ upstreams, urls: { catalog: config.sources.catalog.url, payments: config.sources.payments.url } });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
-  const schema = withAccessRules(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers));
+  const schema = withAccessRules(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers, {
+    meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
+  }));
   checkRateLimits(schema, config.rateLimits);
   const yoga = createYoga({
     graphqlEndpoint: GRAPHQL_PATH,
@@ -97,7 +103,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     batching: config.maxBatchSize > 0 ? { limit: config.maxBatchSize } : false,
     cors: corsOptions(config.corsOrigins),
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
-    context: { batching, orders, events, sources: createSourceClients(mesh.rawSources, {
+    context: { ...addedSourceSdk(mesh, config), batching, orders, events, sources: createSourceClients(mesh.rawSources, {
       requestText: upstreams.requestText,
       env: process.env,
       endpoints: Object.fromEntries(SOURCE_NAMES.map((name) => [name, config.sources[name].url])),
@@ -178,4 +184,16 @@ async function loadBuiltMesh(): Promise<BuiltMesh> {
     throw error;
   }
   return (await built.getBuiltMesh()) as BuiltMesh;
+}
+
+/**
+ * Private: what Mesh's own root resolvers of the added sources call, by source name
+ * (`context.carrier.Query.carrier_getParcel`): Mesh's in-context SDK for those sources alone, made
+ * once. The stitched graph reaches Switchboard's own sources through gateway/source-clients.ts.
+ */
+function addedSourceSdk(mesh: BuiltMesh, config: GatewayConfig): Record<string, unknown> {
+  const added = new Set(config.added.map((source) => source.name));
+  if (added.size === 0) return {};
+  const rawSources = mesh.rawSources.filter((source) => added.has(source.name));
+  return getInContextSDK(mesh.schema, rawSources as never, undefined as never, []) as Record<string, unknown>;
 }

@@ -6,6 +6,7 @@ import { DEMO_CREDENTIALS, DEMO_PORTS, startDemoServices, type DemoService } fro
 import { credentialsFromEnv } from '../sources/world/config.js';
 import { loadConfig, SOURCE_NAMES, SOURCE_URL_VARIABLES, type GatewayConfig, type SourceName } from './config.js';
 import { checkContracts } from './build-mesh.js';
+import { sourceUrlVariable } from './added-sources.js';
 import { serveGateway } from './http-server.js';
 import { createGateway } from './server.js';
 
@@ -56,7 +57,10 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
     const config = loadConfig(env);
     // `npm start` builds the composition first (scripts/build.ts --if-stale); here only its inputs are checked.
     checkContracts();
-    await warnAboutUnreachable(config, SOURCE_NAMES.filter((name) => !missing.includes(name)));
+    await warnAboutUnreachable([
+      ...SOURCE_NAMES.filter((name) => !missing.includes(name)).map((name) => ({ name, url: config.sources[name].url, variable: SOURCE_URL_VARIABLES[name] })),
+      ...config.added.map(({ name, url }) => ({ name, url, variable: sourceUrlVariable(name) })),
+    ]);
     const gateway = await createGateway(config);
     const served = await serveGateway(gateway, { port: config.port, host: config.host }).catch(async (error: unknown) => {
       await gateway.close();
@@ -85,13 +89,12 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
  * anyway (an upstream may come up later, and a failing source costs only its own fields), but the
  * operator learns it now rather than from the first failing query.
  */
-async function warnAboutUnreachable(config: GatewayConfig, names: readonly SourceName[]): Promise<void> {
-  await Promise.all(names.map(async (name) => {
+async function warnAboutUnreachable(sources: { name: string; url: string; variable: string }[]): Promise<void> {
+  await Promise.all(sources.map(async ({ name, url, variable }) => {
     try {
-      const response = await fetch(config.sources[name].url, { method: 'HEAD', signal: AbortSignal.timeout(3000) });
+      const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(3000) });
       await response.body?.cancel();
     } catch (error) {
-      const variable = SOURCE_URL_VARIABLES[name];
       const reason = (error as Error).name === 'TimeoutError' ? 'no answer within 3 s' : 'connection failed';
       console.warn(`${name}: ${variable} does not answer (${reason}): start that upstream or point ${variable} at it; its fields fail until it answers.`);
     }

@@ -7,6 +7,9 @@ import { startSwitchboard } from '../gateway/start.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
+// A promise a library lets fail unheard must not take every client's gateway down with it.
+process.on('unhandledRejection', (reason) => console.error('[switchboard] unexpected error (unhandled rejection):', reason));
+
 try {
   const switchboard = await startSwitchboard(process.env);
   // Since the process started (performance.now()'s origin), module loading included.

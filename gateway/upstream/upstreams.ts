@@ -8,8 +8,7 @@
  *   const upstreams = createUpstreams(config);
  *   const response = await upstreams.request('catalog', `${catalogUrl}/products?ids=prod-0001`);
  */
-import type { GatewayConfig, SourceName } from '../config.js';
-import { SOURCE_NAMES } from '../config.js';
+import type { GatewayConfig, SourceConfig, SourceName } from '../config.js';
 import { errorForStatus } from '../errors.js';
 import { withUsernameToken } from '../soap/ws-security.js';
 import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
@@ -28,20 +27,23 @@ export interface CallOptions {
   clientHeaders?: Headers;
 }
 
+/** One of Switchboard's own sources, or one added with `npm run source:add`. */
+type AnySource = SourceName | (string & {});
+
 export interface Upstreams {
   /** The source whose upstream serves `url`, if any. */
-  sourceFor(url: string): SourceName | undefined;
+  sourceFor(url: string): AnySource | undefined;
   /** Sends a request to a source's upstream under its policy; any HTTP status comes back as is. */
-  send(source: SourceName, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
+  send(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
   /** Like `send`, but a non-2xx answer becomes the typed error the affected fields get. */
-  request(source: SourceName, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
+  request(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
   /**
    * Like `request`, answered with the body's text: one string for all callers that shared the call,
    * decoded once, with no `Response` made for each (the stitched graph's reads, gateway/source-clients.ts).
    */
-  requestText(source: SourceName, url: string, init?: RequestInit, options?: CallOptions): Promise<string>;
+  requestText(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<string>;
   /** Each source's policy, for health reports and tests. */
-  readonly policies: Readonly<Record<SourceName, UpstreamPolicy>>;
+  readonly policies: Readonly<Record<SourceName, UpstreamPolicy>> & Readonly<Record<string, UpstreamPolicy>>;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -52,10 +54,12 @@ const GRAPHQL_QUERY = /^\s*\{\s*"query"\s*:\s*"\s*(query\b|\{)/;
 export function createUpstreams(config: GatewayConfig): Upstreams {
   const { catalog, payments, inventory, reviews } = config.sources;
   // Longest first, so that two sources on one host under different paths are told apart.
-  const prefixes = Object.values(config.sources)
+  const settings = new Map<string, SourceConfig<string>>([...Object.values(config.sources), ...config.added].map((source) => [source.name, source]));
+  const added = new Map(config.added.map((source) => [source.name, source]));
+  const prefixes = [...settings.values()]
     .map((source) => ({ source: source.name, prefix: source.url }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
-  const policies = Object.fromEntries(SOURCE_NAMES.map((name) => [name, createUpstreamPolicy(name, config.sources[name].policy)])) as Record<SourceName, UpstreamPolicy>;
+  const policies = Object.fromEntries([...settings.values()].map(({ name, policy }) => [name, createUpstreamPolicy(name, policy)])) as Upstreams['policies'];
   // The token call goes around the policy: it is made from inside an attempt, which holds a slot already.
   const paymentsTokens = createClientCredentials({
     source: 'payments',
@@ -73,8 +77,8 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
   });
 
   /** Private: one attempt, with the source's credentials on it. */
-  const attempt = async (source: SourceName, url: string, init: RequestInit, headers: Headers): Promise<UpstreamReply> => {
-    const timeoutMs = policies[source].timeoutMs;
+  const attempt = async (source: AnySource, url: string, init: RequestInit, headers: Headers): Promise<UpstreamReply> => {
+    const timeoutMs = policies[source]!.timeoutMs;
     switch (source) {
       case 'catalog':
         headers.set('x-api-key', catalog.apiKey);
@@ -95,16 +99,23 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
       case 'inventory':
         // WS-Security travels inside the SOAP envelope, new for every attempt.
         return exchange(url, { ...init, headers, body: withUsernameToken(String(init.body ?? ''), inventory.username, inventory.password) }, timeoutMs);
+      default: {
+        const authorization = added.get(source)?.authorization;
+        if (authorization) headers.set('authorization', authorization);
+        return exchange(url, { ...init, headers }, timeoutMs);
+      }
     }
   };
 
-  const call = (source: SourceName, url: string, init: RequestInit = {}, options: CallOptions = {}): Promise<UpstreamReply> => {
+  const call = (source: AnySource, url: string, init: RequestInit = {}, options: CallOptions = {}): Promise<UpstreamReply> => {
+    const policy = policies[source];
+    if (!policy) return Promise.reject(new Error(`Switchboard has no source named ${source}.`));
     const method = (init.method ?? 'GET').toUpperCase();
     const base = new Headers(init.headers);
-    const forwarded = forwardedHeaders(config.sources[source].forwardHeaders, options.clientHeaders);
+    const forwarded = forwardedHeaders(settings.get(source)!.forwardHeaders, options.clientHeaders);
     for (const [name, value] of forwarded) base.set(name, value);
     const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
-    return policies[source].run({
+    return policy.run({
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
       shareKey: read ? `${method} ${url}\n${forwarded.map(([name, value]) => `${name}: ${value}`).join('\n')}\n${String(init.body ?? '')}` : undefined,
       // Each attempt gets its own copy: credentials are set on it.
@@ -115,7 +126,8 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
 
   return {
     sourceFor(url) {
-      return prefixes.find(({ prefix }) => url.startsWith(prefix))?.source;
+      // A whole path segment: http://127.0.0.1:4101 is not http://127.0.0.1:41012.
+      return prefixes.find(({ prefix }) => url.startsWith(prefix) && (url.length === prefix.length || '/?#'.includes(url[prefix.length]!)))?.source;
     },
     send,
     async request(source, url, init, options) {

@@ -5,17 +5,14 @@
 import { loadConfig } from '../../gateway/config.js';
 import { projectPath } from '../../gateway/project.js';
 import { createSoapSchema } from '../../gateway/soap/soap-schema.js';
-import { scopeOf } from '../../gateway/upstream/index.js';
+import { sendThroughScope } from '../../gateway/soap/added-soap-source.js';
 
 export const schema = createSoapSchema({
   source: 'inventory',
   wsdlPath: projectPath('sources', 'inventory', 'inventory.wsdl'),
   connection: () => ({ endpoint: loadConfig(process.env).sources.inventory.url }),
   // The gateway's upstream policy adds the WS-Security UsernameToken to every attempt.
-  send: (url, init, { context, ...call }) => {
-    const { upstreams, clientHeaders } = scopeOf(context);
-    return upstreams.send('inventory', url, init, { ...call, clientHeaders });
-  },
+  send: sendThroughScope('inventory'),
   // The caller names each reservation, so sending one of these again changes nothing (inventory.wsdl).
   isIdempotent: (operation) => ['ReserveStock', 'ReleaseReservation', 'CommitReservation'].includes(operation),
 });

@@ -1,0 +1,30 @@
+/**
+ * A SOAP source added with `npm run source:add`: the schema of its pinned WSDL, sending each call
+ * through the gateway's upstreams under the source's own policy. `sources/<name>/source.ts` is one
+ * call of this.
+ *
+ *   export const schema = soapSourceSchema('carrier', 'carrier.wsdl');
+ */
+import { sourceUrlVariable } from '../added-sources.js';
+import { projectPath } from '../project.js';
+import { scopeOf } from '../upstream/index.js';
+import { createSoapSchema } from './soap-schema.js';
+import type { Send } from './soap-transport.js';
+
+export function soapSourceSchema(name: string, wsdlFile: string) {
+  return createSoapSchema({
+    source: name,
+    wsdlPath: projectPath('sources', name, wsdlFile),
+    // The manifest's endpoint unless <NAME>_URL is set (the gateway fills it in at start).
+    connection: () => ({ endpoint: process.env[sourceUrlVariable(name)] }),
+    send: sendThroughScope(name),
+  });
+}
+
+/** Sends a source's envelopes through the upstreams of the request the call is made for. */
+export function sendThroughScope(source: string): Send {
+  return (url, init, { context, ...call }) => {
+    const { upstreams, clientHeaders } = scopeOf(context);
+    return upstreams.send(source, url, init, { ...call, clientHeaders });
+  };
+}

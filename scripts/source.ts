@@ -1,0 +1,194 @@
+/**
+ * Bring your own API:
+ *
+ *   npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>]
+ *   npm run source:remove -- <name>
+ *
+ * `add` pins the contract (and the local files it refers to) under sources/<name>/, adds the source
+ * to .meshrc.yaml with prefixes so that its names cannot collide with anyone else's, rebuilds the
+ * composition and the gateway, and prints the new root fields. `remove` undoes it. Either one
+ * changes nothing when it fails: it says which source and why in one line, and exits with 1.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { buildSchema, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import { parseDocument, YAMLSeq } from 'yaml';
+import { defaultPrefixes, invalidSourceName, MANIFEST, readAddedSources, sourceUrlVariable, type AddedSource } from '../gateway/added-sources.js';
+import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/build-mesh.js';
+import { ContractError, readContract, type Contract } from '../gateway/contracts.js';
+import { PROJECT_ROOT } from '../gateway/project.js';
+
+class SourceError extends Error {}
+
+const MESHRC = join(PROJECT_ROOT, '.meshrc.yaml');
+const BUILT = join(PROJECT_ROOT, '.mesh');
+
+async function main(args: string[]): Promise<void> {
+  const [command, name, ...rest] = args;
+  if (command === 'add' && name && rest[0] && !rest[0].startsWith('--')) {
+    await add(name, rest[0], options(rest.slice(1)));
+  } else if (command === 'remove' && name && rest.length === 0) {
+    await remove(name);
+  } else {
+    throw new SourceError('usage: npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>], or npm run source:remove -- <name>');
+  }
+}
+
+/** Private: `--endpoint` and `--prefix`, each once. */
+function options(args: string[]): { endpoint?: string; prefix?: string } {
+  const found: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const flag = args[i]!;
+    const value = args[i + 1];
+    if (!['--endpoint', '--prefix'].includes(flag) || value === undefined || value.startsWith('--') || flag.slice(2) in found) {
+      throw new SourceError(`${flag} is not an option here (options: --endpoint <url>, --prefix <TypePrefix>, each once, with a value)`);
+    }
+    found[flag.slice(2)] = value;
+  }
+  return found;
+}
+
+async function add(name: string, contractPath: string, given: { endpoint?: string; prefix?: string }): Promise<void> {
+  const fail = (why: string): never => {
+    throw new SourceError(`source:add ${name}: ${why}`);
+  };
+  const invalid = invalidSourceName(name);
+  if (invalid) fail(invalid);
+  const folder = join(PROJECT_ROOT, 'sources', name);
+  const meshrcText = readFileSync(MESHRC, 'utf8');
+  const meshrc = parseDocument(meshrcText);
+  const entries = meshrc.get('sources') as YAMLSeq<{ get(key: string): unknown }>;
+  if (existsSync(folder) || entries.items.some((item) => item.get('name') === name)) fail(`there is a source named ${name} already (npm run source:remove -- ${name} first)`);
+  let contract: Contract;
+  try {
+    contract = readContract(resolve(contractPath));
+  } catch (error) {
+    if (error instanceof ContractError) fail(`${contractPath}: ${error.message}`);
+    throw error;
+  }
+  if (given.endpoint !== undefined && !/^https?:\/\/[^\s{}]+$/.test(given.endpoint)) fail(`--endpoint must be an http(s) URL, but got: ${JSON.stringify(given.endpoint)}`);
+  if (given.prefix !== undefined && !/^[A-Z][A-Za-z0-9]{0,29}$/.test(given.prefix)) fail(`--prefix must be a type name prefix such as Carrier (a capital letter, then letters and digits), but got: ${JSON.stringify(given.prefix)}`);
+  const prefixes = given.prefix
+    ? { typePrefix: given.prefix, fieldPrefix: `${given.prefix[0]!.toLowerCase()}${given.prefix.slice(1)}_` }
+    : defaultPrefixes(name);
+  let added: AddedSource[] = [];
+  try {
+    added = readAddedSources();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const taken = added.find((source) => source.typePrefix === prefixes.typePrefix || source.fieldPrefix === prefixes.fieldPrefix);
+  if (taken) fail(`the prefix ${prefixes.typePrefix} is ${taken.name}'s already: give another with --prefix`);
+  const endpoint = given.endpoint?.replace(/\/+$/, '') ?? contract.endpoint;
+  const manifest: AddedSource = { name, kind: contract.kind, contract: contract.main, ...(endpoint ? { endpoint } : {}), ...prefixes };
+
+  entries.add(meshrc.createNode(meshrcEntry(manifest)));
+  await changeProject(`source:add ${name}`, meshrcText, () => {
+    for (const pin of contract.pins) {
+      const target = join(folder, pin.to);
+      mkdirSync(dirname(target), { recursive: true });
+      if ('text' in pin) writeFileSync(target, pin.text);
+      else cpSync(pin.from, target);
+    }
+    if (contract.kind === 'soap') writeFileSync(join(folder, 'source.ts'), soapModule(manifest));
+    writeFileSync(join(folder, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(MESHRC, meshrc.toString({ lineWidth: 0 }));
+  }, () => rmSync(folder, { recursive: true, force: true }));
+
+  console.log(`Added ${name} (${contract.format}, ${contract.pins.length} file${contract.pins.length === 1 ? '' : 's'} pinned in sources/${name}/).`);
+  console.log(endpoint
+    ? `Its upstream: ${endpoint} (set ${sourceUrlVariable(name)} to point it elsewhere).`
+    : `Set ${sourceUrlVariable(name)} to its upstream's URL before starting the gateway: the contract names none.`);
+  const fields = newRootFields(manifest.fieldPrefix);
+  console.log(`New root fields (${fields.length}):`);
+  for (const field of fields) console.log(`  ${field}`);
+}
+
+async function remove(name: string): Promise<void> {
+  const folder = join(PROJECT_ROOT, 'sources', name);
+  if (!existsSync(join(folder, MANIFEST))) {
+    throw new SourceError(`source:remove ${name}: there is no added source named ${name}${invalidSourceName(name)?.includes('own sources') ? ' (Switchboard\'s own sources cannot be removed)' : ''}`);
+  }
+  const meshrcText = readFileSync(MESHRC, 'utf8');
+  const meshrc = parseDocument(meshrcText);
+  const entries = meshrc.get('sources') as YAMLSeq<{ get(key: string): unknown }>;
+  entries.items = entries.items.filter((item) => item.get('name') !== name);
+  const parked = join(PROJECT_ROOT, `.source-${name}.removed-${process.pid}`);
+  await changeProject(`source:remove ${name}`, meshrcText, () => {
+    renameSync(folder, parked);
+    writeFileSync(MESHRC, meshrc.toString({ lineWidth: 0 }));
+  }, () => {
+    if (existsSync(parked)) renameSync(parked, folder);
+  });
+  rmSync(parked, { recursive: true, force: true });
+  console.log(`Removed ${name}; the gateway is rebuilt without it.`);
+}
+
+/**
+ * Private: makes a change to the project and rebuilds; when the build fails, puts back .meshrc.yaml,
+ * the built composition and whatever `undo` restores, so that nothing is half done.
+ */
+async function changeProject(what: string, meshrcText: string, change: () => void, undo: () => void): Promise<void> {
+  const saved = `${BUILT}.before-${process.pid}`;
+  rmSync(saved, { recursive: true, force: true });
+  if (existsSync(BUILT)) cpSync(BUILT, saved, { recursive: true });
+  try {
+    change();
+    ensureMeshBuilt({ force: true });
+    await ensureGatewayBundled({ force: true });
+  } catch (error) {
+    writeFileSync(MESHRC, meshrcText);
+    undo();
+    rmSync(BUILT, { recursive: true, force: true });
+    if (existsSync(saved)) renameSync(saved, BUILT);
+    throw new SourceError(`${what}: ${(error as Error).message.split('\n')[0]} (nothing was changed)`);
+  }
+  rmSync(saved, { recursive: true, force: true });
+}
+
+/** Private: the source in .meshrc.yaml: its handler over the pinned contract, and its prefixes. */
+function meshrcEntry(source: AddedSource): Record<string, unknown> {
+  const contract = `./sources/${source.name}/${source.contract}`;
+  const endpoint = `{env.${sourceUrlVariable(source.name)}}`;
+  const handler = {
+    openapi: { openapi: { source: contract, endpoint, ignoreErrorResponses: true } },
+    graphql: { graphql: { source: contract, endpoint } },
+    soap: { graphql: { source: `./sources/${source.name}/source.ts` } },
+  }[source.kind];
+  return {
+    name: source.name,
+    handler,
+    transforms: [
+      { prefix: { mode: 'wrap', value: source.typePrefix, includeTypes: true } },
+      { prefix: { mode: 'wrap', value: source.fieldPrefix, includeTypes: false, includeRootOperations: true } },
+    ],
+  };
+}
+
+/** Private: the module that serves a WSDL's operations as a schema (gateway/soap/soap-schema.ts). */
+function soapModule(source: AddedSource): string {
+  return `// Written by npm run source:add: the ${source.name} SOAP service, as a schema built from its pinned WSDL.
+import { soapSourceSchema } from '../../gateway/soap/added-soap-source.js';
+
+export const schema = soapSourceSchema(${JSON.stringify(source.name)}, ${JSON.stringify(source.contract)});
+`;
+}
+
+/** Private: the root fields the built composition has with the prefix, as `Query.carrier_parcel(id: ID!): CarrierParcel`. */
+function newRootFields(prefix: string): string[] {
+  const schema = buildSchema(readFileSync(join(BUILT, 'schema.graphql'), 'utf8'), { assumeValidSDL: true });
+  const describe = (root: GraphQLObjectType | null | undefined) => Object.values(root?.getFields() ?? {})
+    .filter((field) => field.name.startsWith(prefix))
+    .map((field: GraphQLField<unknown, unknown>) => {
+      const args = field.args.length ? `(${field.args.map((arg) => `${arg.name}: ${arg.type.toString()}`).join(', ')})` : '';
+      return `${root!.name}.${field.name}${args}: ${field.type.toString()}`;
+    });
+  return [...describe(schema.getQueryType()), ...describe(schema.getMutationType()), ...describe(schema.getSubscriptionType())];
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  console.error(error instanceof SourceError ? error.message : `source: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,328 @@
+/**
+ * Bring your own API, as an integration engineer does it: in a copy of the project, each contract in
+ * test/fixtures/contracts is added with `npm run source:add`, the gateway is rebuilt and started as
+ * `npm start` runs it, and each new source is queried end to end against its own local upstream.
+ * Failures leave the project as it was; `npm run source:remove` undoes an addition.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, serveGraphQL, serveRest, serveSoap, type Upstream } from './helpers/contract-upstreams.js';
+import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
+
+const PARCEL = {
+  id: 'PCL-1001',
+  status: 'in_transit',
+  weightGrams: 2300,
+  declaredValue: 49.9,
+  destination: { line1: '1 Quay Street', city: 'Dublin', postcode: 'D02', country: 'IE' },
+  events: [
+    { at: '2026-11-20T08:00:00Z', description: 'Collected', location: 'Cork' },
+    { at: '2026-11-21T06:30:00Z', description: 'At hub', location: 'Dublin' },
+  ],
+};
+
+const CHARGES: Record<string, unknown> = {
+  ch_card: { id: 'ch_card', status: 'succeeded', amount: { value: 4990, currency: 'EUR' }, description: null, paymentMethod: { type: 'card', brand: 'visa', last4: '4242', expMonth: 12 } },
+  ch_bank: { id: 'ch_bank', status: 'pending', amount: { value: 120000, currency: 'EUR' }, description: 'Invoice 7', paymentMethod: { type: 'bank_transfer', iban: 'IE29AIBK93115212345678', bankName: 'AIB' } },
+};
+
+const SHIPMENT = { id: 'shp-1', state: 'IN_TRANSIT', updatedAt: '2026-11-23T10:00:00Z', carrier: { id: 'car-1', name: 'Green Post' }, attributes: { fragile: true, dims: [30, 20, 10] } };
+
+let project: ProjectCopy;
+let carrier: Upstream;
+let provider: Upstream;
+let warehouse: Upstream;
+let tracking: Upstream;
+let loyalty: Upstream;
+let tax: Upstream;
+let gateway: RunningCopy | undefined;
+
+const fixture = (file: string) => join(FIXTURES, file);
+
+function sourceAdd(...args: string[]) {
+  return project.run('npm', ['run', '-s', 'source:add', '--', ...args]);
+}
+
+async function query(document: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(gateway!.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: document, variables }),
+  }).catch((error: unknown) => {
+    throw new Error(`The gateway did not answer (${(error as Error).message}); it wrote:\n${gateway!.output().slice(-4000)}`);
+  });
+  return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] } };
+}
+
+/** The project's state that a failed command must leave as it was. */
+function snapshot() {
+  return {
+    meshrc: readFileSync(join(project.root, '.meshrc.yaml'), 'utf8'),
+    sources: readdirSync(join(project.root, 'sources')).sort(),
+    schema: readFileSync(join(project.root, '.mesh', 'schema.graphql'), 'utf8'),
+  };
+}
+
+beforeAll(async () => {
+  project = copyProject();
+  carrier = await serveRest({
+    'GET /v1/parcels/:id': ({ id }) => (id === PARCEL.id ? { body: PARCEL } : undefined),
+    'GET /v1/parcels': (_, query) => ({ body: [PARCEL].filter((parcel) => !query.get('status') || parcel.status === query.get('status')).slice(0, Number(query.get('limit') ?? 20)) }),
+    'POST /v1/parcels': (_, __, body) => ({ status: 201, body: { id: 'PCL-2002', status: 'created', ...(body as object), events: [] } }),
+  });
+  provider = await serveRest({
+    'GET /v2/charges/:id': ({ id }) => (CHARGES[id!] ? { body: CHARGES[id!] } : undefined),
+    'GET /v2/charges': () => ({ body: { data: Object.values(CHARGES), hasMore: false } }),
+    'GET /v2/disputes/:id': ({ id }) => ({ body: { id, reason: 'product_not_received', evidence: [{ kind: 'document', fileName: 'receipt.pdf', pages: 2 }, { kind: 'note', text: 'Signed for by a neighbour' }] } }),
+  });
+  warehouse = await serveRest({
+    'GET /api/bins/:code': ({ code }) => ({ body: { code, kind: 'storage-bin', capacity: 40, label: null, tags: ['cold'] } }),
+  });
+  tracking = await serveGraphQL('tracking.graphql', {
+    Query: {
+      shipment: (_: unknown, { id }: { id: string }) => (id === SHIPMENT.id ? SHIPMENT : null),
+      node: (_: unknown, { id }: { id: string }) => (id === SHIPMENT.id ? SHIPMENT : id === 'car-1' ? SHIPMENT.carrier : null),
+      search: () => [SHIPMENT, SHIPMENT.carrier],
+    },
+    Node: { __resolveType: (value: { state?: string }) => (value.state ? 'Shipment' : 'Carrier') },
+    SearchResult: { __resolveType: (value: { state?: string }) => (value.state ? 'Shipment' : 'Carrier') },
+  });
+  loyalty = await serveGraphQL('loyalty.introspection.json', {
+    Query: {
+      member: (_: unknown, { id }: { id: string }) => ({ id, name: 'Aoife Byrne', tier: 'GOLD', points: 1200, joinedOn: '2024-03-01' }),
+      shipment: (_: unknown, { id }: { id: string }) => ({ id, memberId: 'mem-7', reward: 'Espresso cups' }),
+    },
+    Mutation: {
+      addPoints: (_: unknown, { input }: { input: { memberId: string; points: number } }) => ({ id: input.memberId, name: 'Aoife Byrne', tier: 'GOLD', points: 1200 + input.points, joinedOn: '2024-03-01' }),
+    },
+  });
+  tax = await serveSoap('tax-rates.wsdl', {
+    TaxRateService: {
+      TaxRatePort: {
+        GetRates: ({ CountryCode }: { CountryCode: string }) => ({
+          Rate: CountryCode === 'IE' ? [{ Category: 'standard', Percent: 23 }, { Category: 'reduced', Percent: 13.5 }] : [],
+        }),
+      },
+    },
+  });
+  // The copy starts from a built composition, as a project does after `npm run build`.
+  const built = project.run('npm', ['run', '-s', 'build']);
+  expect(built.status, built.stderr).toBe(0);
+}, 240_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax].filter(Boolean).map((upstream) => upstream.close()));
+  project?.remove();
+});
+
+describe('npm run source:add', () => {
+  it('adds a Swagger 2.0 source, with its endpoint given, and prints its new root fields', () => {
+    const result = sourceAdd('carrier', fixture('parcel-carrier.swagger.json'), '--endpoint', `${carrier.url}/v1`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Added carrier (Swagger 2.0, 1 file pinned in sources/carrier/).');
+    expect(result.stdout).toContain('New root fields (3):');
+    expect(result.stdout).toContain('Query.carrier_getParcel(parcelId: String!): CarrierParcel');
+    expect(result.stdout).toMatch(/Mutation\.carrier_bookParcel\(input: CarrierNewParcel_Input\): CarrierParcel/);
+    expect(JSON.parse(readFileSync(join(project.root, 'sources', 'carrier', 'source.json'), 'utf8'))).toEqual({
+      name: 'carrier', kind: 'openapi', contract: 'parcel-carrier.swagger.json', endpoint: `${carrier.url}/v1`, typePrefix: 'Carrier', fieldPrefix: 'carrier_',
+    });
+  }, 120_000);
+
+  it('adds an OpenAPI 3.0 source with oneOf, anyOf and allOf, pinning the file it refers to', () => {
+    const result = sourceAdd('payprovider', fixture('payment-provider/openapi.yaml'), '--prefix', 'Pay');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Added payprovider (OpenAPI 3.0, 3 files pinned in sources/payprovider/).');
+    // The contract's own server, its variable at its default.
+    expect(result.stdout).toContain('Its upstream: https://api.payment-provider.example/v2 (set PAYPROVIDER_URL to point it elsewhere).');
+    expect(result.stdout).toContain('Query.pay_getCharge(chargeId: String!): PayCharge');
+    // As given, and the copy the handler reads, whose discriminated anyOf says oneOf.
+    expect(readdirSync(join(project.root, 'sources', 'payprovider')).sort()).toEqual(['common.yaml', 'openapi.switchboard.yaml', 'openapi.yaml', 'source.json']);
+  }, 120_000);
+
+  it('adds an OpenAPI 3.1 source whose server is relative, once given an endpoint', () => {
+    const result = sourceAdd('warehouse', fixture('warehouse-bins.openapi31.yaml'), '--endpoint', `${warehouse.url}/api`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Added warehouse (OpenAPI 3.1');
+    expect(result.stdout).toContain('Query.warehouse_getBin(code: String!): WarehouseBin');
+  }, 120_000);
+
+  it('adds GraphQL sources from SDL and from introspection JSON, whose type names are the same', () => {
+    const sdl = sourceAdd('tracking', fixture('tracking.graphql'), '--endpoint', `${tracking.url}/graphql`);
+    expect(sdl.status, sdl.stderr).toBe(0);
+    expect(sdl.stdout).toContain('Query.tracking_shipment(id: ID!): TrackingShipment');
+    expect(sdl.stdout).toContain('Query.tracking_search(text: String!): [TrackingSearchResult!]!');
+    const introspection = sourceAdd('loyalty', fixture('loyalty.introspection.json'), '--endpoint', `${loyalty.url}/graphql`);
+    expect(introspection.status, introspection.stderr).toBe(0);
+    expect(introspection.stdout).toContain('Added loyalty (GraphQL introspection, 2 files pinned in sources/loyalty/).');
+    expect(introspection.stdout).toContain('Query.loyalty_shipment(id: ID!): LoyaltyShipment');
+    expect(introspection.stdout).toContain('Mutation.loyalty_addPoints(input: LoyaltyPointsInput!): LoyaltyMember!');
+  }, 120_000);
+
+  it('adds a SOAP source from its WSDL', () => {
+    const result = sourceAdd('tax', fixture('tax-rates.wsdl'), '--endpoint', `${tax.url}/soap`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Added tax (WSDL, 1 file pinned in sources/tax/).');
+    expect(result.stdout).toContain('Query.tax_getRates(countryCode: String!): [TaxRate!]!');
+  }, 120_000);
+
+  it('refuses what it cannot add in one line that names the source and the cause, and changes nothing', () => {
+    const before = snapshot();
+    const broken = join(project.root, 'broken.yaml');
+    writeFileSync(broken, 'openapi: 3.0.3\ninfo: { title: x, version: "1" }\npaths: {}\n');
+    const refusals: [string[], string][] = [
+      [['carrier', fixture('tracking.graphql')], 'source:add carrier: there is a source named carrier already (npm run source:remove -- carrier first)'],
+      [['catalog', fixture('tracking.graphql')], "source:add catalog: catalog is one of Switchboard's own sources"],
+      [['Bad-Name', fixture('tracking.graphql')], 'source:add Bad-Name: a source name is 1 to 30 lower-case letters and digits, starting with a letter'],
+      [['nothing', join(project.root, 'missing.yaml')], `source:add nothing: ${join(project.root, 'missing.yaml')}: there is no file ${join(project.root, 'missing.yaml')}`],
+      [['empty', broken], `source:add empty: ${broken}: the OpenAPI 3.0 document has no paths, so it gives no operations`],
+      [['nohost', fixture('tracking.graphql'), '--endpoint', 'ftp://x'], 'source:add nohost: --endpoint must be an http(s) URL, but got: "ftp://x"'],
+      [['again', fixture('tracking.graphql'), '--prefix', 'Tracking', '--endpoint', 'http://127.0.0.1:9/graphql'], "source:add again: the prefix Tracking is tracking's already: give another with --prefix"],
+    ];
+    for (const [args, message] of refusals) {
+      const result = sourceAdd(...args);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr.trim()).toBe(message);
+    }
+    expect(snapshot()).toEqual(before);
+  }, 60_000);
+
+  it('puts everything back when the composition does not build', () => {
+    const before = snapshot();
+    // A WSDL that reads as one but offers no <service> to call: only the build finds out.
+    const wsdl = join(project.root, 'no-service.wsdl');
+    writeFileSync(wsdl, readFileSync(fixture('tax-rates.wsdl'), 'utf8').replace(/<wsdl:service[\s\S]*<\/wsdl:service>/, ''));
+    const result = sourceAdd('noservice', wsdl, '--endpoint', 'http://127.0.0.1:9/soap');
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('source:add noservice: The composition in .meshrc.yaml does not build: Failed to generate the schema for the source: the WSDL declares no <service> (nothing was changed)');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(snapshot()).toEqual(before);
+    expect(existsSync(join(project.root, 'sources', 'noservice'))).toBe(false);
+  }, 120_000);
+});
+
+describe('the added sources, end to end', () => {
+  beforeAll(async () => {
+    gateway = await project.start({ PAYPROVIDER_URL: `${provider.url}/v2` });
+  }, 60_000);
+
+  it('answers the Swagger 2.0 source: a read with nested objects and lists, a filtered list, a write', async () => {
+    const before = carrier.requests.length;
+    const { status, body } = await query(`{
+      carrier_getParcel(parcelId: "PCL-1001") { id status weightGrams declaredValue destination { city country } events { at description } }
+      carrier_listParcels(status: in_transit, limit: 5) { id }
+    }`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toEqual({
+      data: {
+        carrier_getParcel: {
+          id: 'PCL-1001', status: 'in_transit', weightGrams: 2300, declaredValue: 49.9,
+          destination: { city: 'Dublin', country: 'IE' },
+          // Mesh reads `format: date-time` as its DateTime scalar, which answers with milliseconds.
+          events: [{ at: '2026-11-20T08:00:00.000Z', description: 'Collected' }, { at: '2026-11-21T06:30:00.000Z', description: 'At hub' }],
+        },
+        carrier_listParcels: [{ id: 'PCL-1001' }],
+      },
+    });
+    expect(carrier.requests.slice(before).map((request) => `${request.method} ${request.url}`).sort()).toEqual([
+      'GET /v1/parcels/PCL-1001',
+      'GET /v1/parcels?status=in_transit&limit=5',
+    ]);
+    const booked = await query(`mutation { carrier_bookParcel(input: { weightGrams: 900, destination: { city: "Galway", country: "IE" } }) { id status weightGrams } }`);
+    expect(booked.body).toEqual({ data: { carrier_bookParcel: { id: 'PCL-2002', status: 'created', weightGrams: 900 } } });
+    expect(JSON.parse(carrier.requests.at(-1)!.body)).toEqual({ weightGrams: 900, destination: { city: 'Galway', country: 'IE' } });
+  });
+
+  it('answers the OpenAPI 3.0 source: oneOf by discriminator, allOf merged, anyOf', async () => {
+    const before = provider.requests.length;
+    const { body } = await query(`{
+      card: pay_getCharge(chargeId: "ch_card") { id status amount { value currency } paymentMethod { __typename ... on PayCard { brand last4 } ... on PayBankTransfer { iban } } }
+      bank: pay_getCharge(chargeId: "ch_bank") { id description paymentMethod { __typename ... on PayBankTransfer { iban bankName } } }
+      pay_getDispute(disputeId: "dp_1") { reason evidence { __typename ... on PayDocumentEvidence { fileName pages } ... on PayNoteEvidence { text } } }
+    }`);
+    expect(body).toEqual({
+      data: {
+        card: { id: 'ch_card', status: 'succeeded', amount: { value: 4990, currency: 'EUR' }, paymentMethod: { __typename: 'PayCard', brand: 'visa', last4: '4242' } },
+        bank: { id: 'ch_bank', description: 'Invoice 7', paymentMethod: { __typename: 'PayBankTransfer', iban: 'IE29AIBK93115212345678', bankName: 'AIB' } },
+        pay_getDispute: {
+          reason: 'product_not_received',
+          evidence: [{ __typename: 'PayDocumentEvidence', fileName: 'receipt.pdf', pages: 2 }, { __typename: 'PayNoteEvidence', text: 'Signed for by a neighbour' }],
+        },
+      },
+    });
+    expect(provider.requests.length - before).toBe(3);
+  });
+
+  it('answers the OpenAPI 3.1 source at the endpoint it was given', async () => {
+    const { body } = await query('{ warehouse_getBin(code: "A-01-03") { code capacity label tags } }');
+    expect(body).toEqual({ data: { warehouse_getBin: { code: 'A-01-03', capacity: 40, label: null, tags: ['cold'] } } });
+    // Besides the HEAD at start-up that checks the upstream answers.
+    expect(warehouse.requests.filter((request) => request.method === 'GET').map((request) => request.url)).toEqual(['/api/bins/A-01-03']);
+  });
+
+  it('answers the GraphQL sources: custom scalars, an interface, a union, the same type names side by side', async () => {
+    const before = { tracking: tracking.requests.length, loyalty: loyalty.requests.length };
+    const { body } = await query(`{
+      tracking_shipment(id: "shp-1") { id state updatedAt attributes carrier { name } }
+      tracking_node(id: "car-1") { id __typename ... on TrackingCarrier { name } }
+      tracking_search(text: "green") { __typename ... on TrackingShipment { id state } ... on TrackingCarrier { name } }
+      loyalty_shipment(id: "rw-3") { id memberId reward }
+      loyalty_member(id: "mem-7") { name tier points joinedOn }
+    }`);
+    expect(body).toEqual({
+      data: {
+        tracking_shipment: { id: 'shp-1', state: 'IN_TRANSIT', updatedAt: '2026-11-23T10:00:00Z', attributes: { fragile: true, dims: [30, 20, 10] }, carrier: { name: 'Green Post' } },
+        tracking_node: { id: 'car-1', __typename: 'TrackingCarrier', name: 'Green Post' },
+        tracking_search: [{ __typename: 'TrackingShipment', id: 'shp-1', state: 'IN_TRANSIT' }, { __typename: 'TrackingCarrier', name: 'Green Post' }],
+        loyalty_shipment: { id: 'rw-3', memberId: 'mem-7', reward: 'Espresso cups' },
+        loyalty_member: { name: 'Aoife Byrne', tier: 'GOLD', points: 1200, joinedOn: '2024-03-01' },
+      },
+    });
+    // Mesh asks each upstream once for all of its root fields, in the upstream's own names
+    // (the gateway's only as aliases).
+    expect(tracking.requests.length - before.tracking).toBe(1);
+    expect(loyalty.requests.length - before.loyalty).toBe(1);
+    const asked = (JSON.parse(tracking.requests.at(-1)!.body) as { query: string }).query;
+    expect(asked).toMatch(/:shipment\(id:\$\w+\)\{id state updatedAt attributes carrier\{name\}\}/);
+    expect(asked).toMatch(/:search\(text:\$\w+\)\{__typename \.\.\.on Shipment\{id state\}\.\.\.on Carrier\{name\}\}/);
+    expect(asked).not.toMatch(/TrackingCarrier|[{ ]tracking_\w+\(/);
+    const added = await query('mutation { loyalty_addPoints(input: { memberId: "mem-7", points: 50, reason: "review" }) { points tier } }');
+    expect(added.body).toEqual({ data: { loyalty_addPoints: { points: 1250, tier: 'GOLD' } } });
+  });
+
+  it('answers the SOAP source', async () => {
+    const { body } = await query('{ tax_getRates(countryCode: "IE") { category percent } }');
+    expect(body).toEqual({ data: { tax_getRates: [{ category: 'standard', percent: 23 }, { category: 'reduced', percent: 13.5 }] } });
+    expect(tax.requests.map((request) => request.url)).toEqual(['/soap#GetRates']);
+  });
+
+  it('keeps the unified graph whole beside them', async () => {
+    const { body } = await query('{ products(first: 2) { id name } }');
+    expect((body.data!.products as unknown[]).length).toBe(2);
+  });
+
+  it("gives an added source's upstream failure its typed error, with nothing internal", async () => {
+    const { body } = await query('{ carrier_getParcel(parcelId: "PCL-404") { id } }');
+    expect(body.data).toEqual({ carrier_getParcel: null });
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors![0]).toMatchObject({ path: ['carrier_getParcel'], extensions: { code: 'UPSTREAM_REJECTED', source: 'carrier', upstreamStatus: 404 } });
+    expect(JSON.stringify(body)).not.toContain(carrier.url);
+  });
+});
+
+describe('npm run source:remove', () => {
+  it('takes a source out of the project and the schema, and refuses what is not an added source', async () => {
+    await gateway?.stop();
+    gateway = undefined;
+    const result = project.run('npm', ['run', '-s', 'source:remove', '--', 'warehouse']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Removed warehouse');
+    expect(existsSync(join(project.root, 'sources', 'warehouse'))).toBe(false);
+    expect(readFileSync(join(project.root, '.meshrc.yaml'), 'utf8')).not.toContain('warehouse');
+    expect(readFileSync(join(project.root, '.mesh', 'schema.graphql'), 'utf8')).not.toContain('warehouse_getBin');
+    const own = project.run('npm', ['run', '-s', 'source:remove', '--', 'catalog']);
+    expect(own.status).toBe(1);
+    expect(own.stderr.trim()).toBe("source:remove catalog: there is no added source named catalog (Switchboard's own sources cannot be removed)");
+  }, 120_000);
+});

@@ -1,0 +1,115 @@
+/**
+ * Local upstreams for the contracts in test/fixtures/contracts, each a real server on port 0 that
+ * answers as its contract says and logs every request it gets: plain HTTP for the OpenAPI ones,
+ * graphql-yoga for the GraphQL ones, node-soap's `soap.listen` for the WSDL.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { buildClientSchema, printSchema } from 'graphql';
+import { createSchema, createYoga } from 'graphql-yoga';
+import * as soap from 'soap';
+
+export const FIXTURES = new URL('../fixtures/contracts/', import.meta.url).pathname;
+
+export interface LoggedRequest {
+  method: string;
+  url: string;
+  body: string;
+}
+
+export interface Upstream {
+  url: string;
+  requests: LoggedRequest[];
+  close(): Promise<void>;
+}
+
+/** One JSON route: `GET /v1/parcels/:id` → a status and body, or undefined for 404. */
+export type Route = (params: Record<string, string>, query: URLSearchParams, body: unknown) => { status?: number; body: unknown } | undefined;
+
+/** A REST upstream over `routes` (`'GET /v1/parcels/:id'`). */
+export function serveRest(routes: Record<string, Route>): Promise<Upstream> {
+  const table = Object.entries(routes).map(([key, route]) => {
+    const [method, pattern] = key.split(' ') as [string, string];
+    const names: string[] = [];
+    const regex = new RegExp(`^${pattern.replace(/:(\w+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    return { method, regex, names, route };
+  });
+  return listen(async (req, res, body) => {
+    const url = new URL(req.url!, 'http://upstream');
+    for (const { method, regex, names, route } of table) {
+      const match = req.method === method ? regex.exec(url.pathname) : null;
+      if (!match) continue;
+      const params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+      const answer = route(params, url.searchParams, body ? JSON.parse(body) : undefined);
+      if (answer) return json(res, answer.status ?? 200, answer.body);
+      break;
+    }
+    json(res, 404, { code: 'not_found', message: `Nothing at ${url.pathname}` });
+  });
+}
+
+/** A GraphQL upstream (graphql-yoga at /graphql) over an SDL file, or the SDL of an introspection result. */
+export function serveGraphQL(contract: string, resolvers: Record<string, unknown>): Promise<Upstream> {
+  const text = readFileSync(`${FIXTURES}${contract}`, 'utf8');
+  const typeDefs = contract.endsWith('.json')
+    ? printSchema(buildClientSchema((JSON.parse(text) as { data: never }).data))
+    : text;
+  const yoga = createYoga({ schema: createSchema({ typeDefs, resolvers: resolvers as never }), logging: false, graphiql: false });
+  return listen(async (req, res, body) => {
+    const answer = await yoga.fetch(`http://upstream${req.url}`, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      ...(req.method === 'POST' ? { body } : {}),
+    });
+    res.writeHead(answer.status, Object.fromEntries(answer.headers));
+    res.end(await answer.text());
+  });
+}
+
+/** A SOAP upstream: node-soap's server for a WSDL at /soap, with `services` as node-soap takes them. */
+export async function serveSoap(contract: string, services: soap.IServices): Promise<Upstream> {
+  const upstream = await listen((_req, res) => json(res, 404, { message: 'SOAP is served at /soap' }));
+  const server = (upstream as Upstream & { server: Server }).server;
+  // node-soap answers on its path and passes every other request to the listeners it found.
+  const service = soap.listen(server, '/soap', services, readFileSync(`${FIXTURES}${contract}`, 'utf8'));
+  service.on('request', (request: unknown, operation: string) => {
+    upstream.requests.push({ method: 'POST', url: `/soap#${operation}`, body: JSON.stringify(request) });
+  });
+  return upstream;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => unknown;
+
+/** Private: a server on port 0 that logs each request (method, path with query, body) before `handle` answers it. */
+function listen(handle: Handler): Promise<Upstream> {
+  const requests: LoggedRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method: req.method!, url: req.url!, body });
+      void handle(req, res, body);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        requests,
+        server,
+        close: () => new Promise<void>((done) => {
+          server.closeAllConnections();
+          server.close(() => done());
+        }),
+      } as Upstream & { server: Server });
+    });
+  });
+}

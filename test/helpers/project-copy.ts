@@ -1,0 +1,84 @@
+/**
+ * A copy of the project in a temporary folder, for tests that change it as a user would (add a
+ * source, rebuild, start the gateway) without touching the working tree. It shares node_modules.
+ *
+ *   const project = copyProject();
+ *   project.run('npm', ['run', '-s', 'source:add', '--', 'carrier', contract]);
+ *   const gateway = await project.start({ CARRIER_URL: url });
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../gateway/project.js';
+
+/** What the gateway needs to build and run; everything else (tests, bench) stays behind. */
+const COPIED = ['.meshrc.yaml', 'package.json', 'tsconfig.json', 'gateway', 'resolvers', 'sources', 'scripts', 'generated', join('test', 'operations')];
+
+export interface ProjectCopy {
+  root: string;
+  /** Runs a command in the copy, to its end. */
+  run(command: string, args: string[], env?: Record<string, string>): { status: number | null; stdout: string; stderr: string };
+  /** Starts the copy's bundled gateway (`node .mesh/start.mjs`, as `npm start` does once built) on a free port. */
+  start(env: Record<string, string>): Promise<RunningCopy>;
+  remove(): void;
+}
+
+export interface RunningCopy {
+  url: string;
+  /** Everything it wrote, for a failing test's message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function copyProject(): ProjectCopy {
+  const root = mkdtempSync(join(tmpdir(), 'switchboard-copy-'));
+  for (const entry of COPIED) {
+    if (existsSync(join(PROJECT_ROOT, entry))) cpSync(join(PROJECT_ROOT, entry), join(root, entry), { recursive: true });
+  }
+  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const running: ChildProcess[] = [];
+  return {
+    root,
+    run(command, args, env = {}) {
+      const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 240_000 });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    },
+    start(env) {
+      const child = spawn(process.execPath, [join('.mesh', 'start.mjs')], {
+        cwd: root,
+        env: { ...process.env, NODE_ENV: 'development', PORT: '0', RATE_LIMITS: 'none', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      running.push(child);
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+      const stop = () => new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`The copy's gateway did not start within 30 s:\n${output}`)), 30_000);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`The copy's gateway exited with ${code}:\n${output}`));
+        });
+        const onData = () => {
+          const url = /Switchboard is ready in \d+ ms: (\S+)/.exec(output)?.[1];
+          if (!url) return;
+          clearTimeout(timer);
+          child.stdout!.off('data', onData);
+          child.removeAllListeners('exit');
+          resolve({ url, output: () => output, stop });
+        };
+        child.stdout!.on('data', onData);
+      });
+    },
+    remove() {
+      for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
