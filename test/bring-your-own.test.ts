@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, serveGraphQL, serveRest, serveSoap, type Upstream } from './helpers/contract-upstreams.js';
 import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
+import { writeLargeOpenApi } from './helpers/large-contract.js';
 
 const PARCEL = {
   id: 'PCL-1001',
@@ -36,6 +37,7 @@ let warehouse: Upstream;
 let tracking: Upstream;
 let loyalty: Upstream;
 let tax: Upstream;
+let large: Upstream;
 let gateway: RunningCopy | undefined;
 
 const fixture = (file: string) => join(FIXTURES, file);
@@ -106,6 +108,9 @@ beforeAll(async () => {
       },
     },
   });
+  large = await serveRest({
+    'GET /large/resources:n/:id': ({ n, id }) => ({ body: { id, state: 'active', count: Number(n), parent: { id: `family-${n}`, state: 'draft' }, related: [] } }),
+  });
   // The copy starts from a built composition, as a project does after `npm run build`.
   const built = project.run('npm', ['run', '-s', 'build']);
   expect(built.status, built.stderr).toBe(0);
@@ -113,7 +118,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax].filter(Boolean).map((upstream) => upstream.close()));
+  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax, large].filter(Boolean).map((upstream) => upstream.close()));
   project?.remove();
 });
 
@@ -166,6 +171,15 @@ describe('npm run source:add', () => {
     expect(result.stdout).toContain('Added tax (WSDL, 1 file pinned in sources/tax/).');
     expect(result.stdout).toContain('Query.tax_getRates(countryCode: String!): [TaxRate!]!');
   }, 120_000);
+
+  it('adds a large OpenAPI document: 3,000 types, 750 operations, 1.6 MB (its build time: npm run bench:contracts)', () => {
+    const contract = join(project.root, 'large-provider.json');
+    expect(writeLargeOpenApi(contract, { schemas: 3000 })).toEqual({ operations: 750, bytes: 1_621_383 });
+    const result = sourceAdd('large', contract, '--endpoint', `${large.url}/large`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('New root fields (750):');
+    expect(result.stdout).toContain('Query.large_getResource02996(id: String!): LargeResource02996');
+  }, 180_000);
 
   it('refuses what it cannot add in one line that names the source and the cause, and changes nothing', () => {
     const before = snapshot();
@@ -295,6 +309,12 @@ describe('the added sources, end to end', () => {
     const { body } = await query('{ tax_getRates(countryCode: "IE") { category percent } }');
     expect(body).toEqual({ data: { tax_getRates: [{ category: 'standard', percent: 23 }, { category: 'reduced', percent: 13.5 }] } });
     expect(tax.requests.map((request) => request.url)).toEqual(['/soap#GetRates']);
+  });
+
+  it('answers the large source', async () => {
+    const { body } = await query('{ large_getResource00040(id: "r-40") { id state count parent { id state } related { id } } }');
+    expect(body).toEqual({ data: { large_getResource00040: { id: 'r-40', state: 'active', count: 40, parent: { id: 'family-40', state: 'draft' }, related: [] } } });
+    expect(large.requests.filter((request) => request.method === 'GET').map((request) => request.url)).toEqual(['/large/resources40/r-40']);
   });
 
   it('keeps the unified graph whole beside them', async () => {
