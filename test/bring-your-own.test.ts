@@ -38,6 +38,7 @@ let tracking: Upstream;
 let loyalty: Upstream;
 let tax: Upstream;
 let large: Upstream;
+let lockers: Upstream;
 let gateway: RunningCopy | undefined;
 
 const fixture = (file: string) => join(FIXTURES, file);
@@ -108,6 +109,17 @@ beforeAll(async () => {
       },
     },
   });
+  lockers = await serveSoap('parcel-lockers.wsdl', {
+    LockerService: {
+      LockerSoap: { FindLockers: () => ({ Locker: [{ Id: 'LK-7', Size: 'M', FreeSlots: '12', MaxWeightKg: '25.50', OpensAt: '2026-11-24T06:00:00Z', Accessible: true }] }) },
+    },
+    ReturnsService: {
+      ReturnsSoap12: { CreateReturn: ({ ParcelId, LockerId }: { ParcelId: string; LockerId: string }) => ({ ReturnCode: `RET-${ParcelId}-${LockerId}`, ExpiresAt: '2026-12-08T23:59:59Z' }) },
+    },
+  }, ['/soap', '/returns/soap12'],
+  // node-soap's server keeps one SOAPAction per portType, the last binding's, and would not find the
+  // SOAP 1.1 binding's action: the double serves the WSDL without the SOAP 1.2 binding of lockers.
+  (wsdl) => wsdl.replace(/<binding name="LockerSoap12"[\s\S]*?<\/binding>/, '').replace(/<port name="LockerSoap12"[\s\S]*?<\/port>/, ''));
   large = await serveRest({
     'GET /large/resources:n/:id': ({ n, id }) => ({ body: { id, state: 'active', count: Number(n), parent: { id: `family-${n}`, state: 'draft' }, related: [] } }),
   });
@@ -118,7 +130,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax, large].filter(Boolean).map((upstream) => upstream.close()));
+  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax, large, lockers].filter(Boolean).map((upstream) => upstream.close()));
   project?.remove();
 });
 
@@ -172,6 +184,14 @@ describe('npm run source:add', () => {
     expect(result.stdout).toContain('Query.tax_getRates(countryCode: String!): [TaxRate!]!');
   }, 120_000);
 
+  it('adds a SOAP source whose WSDL has two services, and a portType bound to SOAP 1.1 and to SOAP 1.2', () => {
+    const result = sourceAdd('lockers', fixture('parcel-lockers.wsdl'), '--endpoint', `${lockers.url}/soap`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('New root fields (2):');
+    expect(result.stdout).toContain('Query.lockers_findLockers(postalCode: String!): [LockersLocker!]!');
+    expect(result.stdout).toContain('Mutation.lockers_createReturn(parcelId: String!, lockerId: String!): LockersCreateReturnResult');
+  }, 120_000);
+
   it('adds a large OpenAPI document: 3,000 types, 750 operations, 1.6 MB (its build time: npm run bench:contracts)', () => {
     const contract = join(project.root, 'large-provider.json');
     expect(writeLargeOpenApi(contract, { schemas: 3000 })).toEqual({ operations: 750, bytes: 1_621_383 });
@@ -209,7 +229,7 @@ describe('npm run source:add', () => {
     writeFileSync(wsdl, readFileSync(fixture('tax-rates.wsdl'), 'utf8').replace(/<wsdl:service[\s\S]*<\/wsdl:service>/, ''));
     const result = sourceAdd('noservice', wsdl, '--endpoint', 'http://127.0.0.1:9/soap');
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe('source:add noservice: The composition in .meshrc.yaml does not build: Failed to generate the schema for the source: the WSDL declares no <service> (nothing was changed)');
+    expect(result.stderr.trim()).toBe('source:add noservice: The composition in .meshrc.yaml does not build: Failed to generate the schema for the source: the WSDL declares no <service> with a SOAP port (nothing was changed)');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(snapshot()).toEqual(before);
     expect(existsSync(join(project.root, 'sources', 'noservice'))).toBe(false);
@@ -315,6 +335,20 @@ describe('the added sources, end to end', () => {
     const { body } = await query('{ large_getResource00040(id: "r-40") { id state count parent { id state } related { id } } }');
     expect(body).toEqual({ data: { large_getResource00040: { id: 'r-40', state: 'active', count: 40, parent: { id: 'family-40', state: 'draft' }, related: [] } } });
     expect(large.requests.filter((request) => request.method === 'GET').map((request) => request.url)).toEqual(['/large/resources40/r-40']);
+  });
+
+  it('answers the SOAP source of two services, each call in its binding\'s SOAP version with its own SOAPAction', async () => {
+    const found = await query('{ lockers_findLockers(postalCode: "D02") { id size freeSlots maxWeightKg opensAt accessible photo } }');
+    // Wide XSD numbers (nonNegativeInteger, decimal) come as strings, so that no digit is lost.
+    expect(found.body).toEqual({ data: { lockers_findLockers: [{ id: 'LK-7', size: 'M', freeSlots: '12', maxWeightKg: '25.50', opensAt: '2026-11-24T06:00:00Z', accessible: true, photo: null }] } });
+    const created = await query('mutation { lockers_createReturn(parcelId: "PCL-1001", lockerId: "LK-7") { returnCode expiresAt } }');
+    expect(created.body).toEqual({ data: { lockers_createReturn: { returnCode: 'RET-PCL-1001-LK-7', expiresAt: '2026-12-08T23:59:59Z' } } });
+    // The first port of the locker portType is the SOAP 1.1 one; returns have only SOAP 1.2. Each
+    // port keeps its own path on the host given with --endpoint.
+    expect(lockers.requests.map((request) => ({ url: request.url, ...request.headers }))).toEqual([
+      { url: '/soap#FindLockers', contentType: 'text/xml; charset=utf-8', soapAction: '"urn:parcel-lockers/FindLockers"' },
+      { url: '/returns/soap12#CreateReturn', contentType: 'application/soap+xml; charset=utf-8; action="urn:parcel-lockers/returns/CreateReturn"', soapAction: undefined },
+    ]);
   });
 
   it('keeps the unified graph whole beside them', async () => {

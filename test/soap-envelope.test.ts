@@ -69,6 +69,12 @@ describe('readEnvelope', () => {
     expect(canonical(readEnvelope(xml))).toEqual(canonical(nodeSoap(xml)));
   });
 
+  it('reads elements named as HTML void elements (link, input, meta) with their content', () => {
+    const xml = ENVELOPE('<GetDocumentResponse><Document><link>https://docs.example/1</link><input>scan</input><meta><Pages>3</Pages></meta></Document></GetDocumentResponse>');
+    // txml would read them as HTML does, without children, and fail at their closing tags.
+    expect(readEnvelope(xml)).toEqual({ Body: { GetDocumentResponse: { Document: { link: 'https://docs.example/1', input: 'scan', meta: { Pages: '3' } } } } });
+  });
+
   it('throws a Fault with its envelope, as node-soap does', () => {
     const xml = ENVELOPE('<soap:Fault><faultcode>soap:Server</faultcode><faultstring>Stock record SKU-1 is locked &amp; audited.</faultstring>'
       + '<detail><InventoryFault xmlns="http://switchboard.example/inventory"><Code>STOCK_LOCKED</Code><Sku>SKU-1</Sku></InventoryFault></detail></soap:Fault>');

@@ -24,7 +24,8 @@ function readNew(xml: string): unknown {
   if (/<([\w.-]+:)?Envelope[\s>]/.test(xml.slice(0, 512)) && !xml.trimEnd().endsWith('Envelope>')) {
     throw new Error('The SOAP envelope is cut short.');
   }
-  const top = parse(xml).find((node): node is TNode => typeof node === 'object' && !node.tagName.startsWith('?'));
+  // No HTML habits: an element named input, link or meta has children like any other.
+  const top = parse(xml, { noChildNodes: [] }).find((node): node is TNode => typeof node === 'object' && !node.tagName.startsWith('?'));
   if (!top) throw new Error('The answer holds no XML element.');
   const root: Node = { [localName(top.tagName)]: readElement(top) };
   const envelope = root.Envelope as Node | undefined;

@@ -47,26 +47,52 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
   const wsdlXml = await readFile(options.wsdlPath, 'utf8');
   // node-soap types its HTTP client as axios-returning; it only uses the callback, as the transport does.
   const httpClient = createSoapTransport(options.source, options.send) as unknown as soap.IHttpClient;
-  const client = await soap.createClientAsync(options.wsdlPath, { httpClient });
-  const model = readServiceModel(client.wsdl as unknown as { definitions: unknown }, wsdlXml);
-  // The envelope and the SOAPAction's place follow the binding's SOAP version.
-  client.wsdl.options.forceSoap12Headers = model.soapVersion === '1.2';
-  (client.wsdl as unknown as { xmlToObject: (xml: string) => unknown }).xmlToObject = readEnvelope;
-  let connected = false;
+  // node-soap writes a SOAP 1.1 or a SOAP 1.2 envelope per client, so each version used gets its own
+  // (not cached, so that the two do not share one parsed WSDL and its options).
+  const clientFor = async (soapVersion: '1.1' | '1.2') => {
+    const client = await soap.createClientAsync(options.wsdlPath, { httpClient, disableCache: true, forceSoap12Headers: soapVersion === '1.2' });
+    (client.wsdl as unknown as { xmlToObject: (xml: string) => unknown }).xmlToObject = readEnvelope;
+    return client;
+  };
+  const first = await clientFor('1.1');
+  const model = readServiceModel(first.wsdl as unknown as { definitions: unknown }, wsdlXml);
+  const clients = {
+    '1.1': model.operations.some((operation) => operation.soapVersion === '1.1') ? first : undefined,
+    '1.2': model.operations.some((operation) => operation.soapVersion === '1.2') ? await clientFor('1.2') : undefined,
+  };
   const isQuery = options.isQuery ?? ((name: string) => READ_OPERATION.test(name));
-  const invoke = (operation: string, args: unknown, context: unknown) => {
-    if (!connected) {
-      client.setEndpoint(options.connection().endpoint ?? model.endpoint);
-      connected = true;
-    }
-    const read = isQuery(operation);
-    const callOptions: CallOptions = { read, idempotent: read || (options.isIdempotent?.(operation) ?? false), context };
-    return (client as unknown as Record<string, (args: unknown, options: CallOptions) => Promise<[unknown]>>)[`${operation}Async`]!(args, callOptions);
+  const portsInUse = new Set(model.operations.map((operation) => `${operation.service} ${operation.port}`)).size;
+  const invoke: Invoke = (operation, args, context) => {
+    const read = isQuery(operation.name);
+    const callOptions: CallOptions = {
+      read,
+      idempotent: read || (options.isIdempotent?.(operation.name) ?? false),
+      context,
+      soapVersion: operation.soapVersion,
+      soapAction: operation.soapAction,
+      endpoint: endpointOf(operation, options.connection().endpoint, portsInUse),
+    };
+    const port = (clients[operation.soapVersion] as unknown as Record<string, Record<string, Record<string, SoapMethod>>>)[operation.service]![operation.port]!;
+    return new Promise((resolve, reject) => {
+      port[operation.name]!(args, (error, result) => (error ? reject(error) : resolve([result])), callOptions);
+    });
   };
   return buildSchema(model, isQuery, options, invoke);
 }
 
-type Invoke = (operation: string, args: unknown, context: unknown) => Promise<[unknown]>;
+/**
+ * Private: where an operation is sent. The configured endpoint replaces the address of a WSDL's only
+ * port; with several ports, each keeps its own path on the configured endpoint's host.
+ */
+function endpointOf(operation: OperationModel, configured: string | undefined, portsInUse: number): string | undefined {
+  if (!configured) return undefined;
+  if (portsInUse === 1 || !operation.location) return configured;
+  const own = new URL(operation.location);
+  return `${new URL(configured).origin}${own.pathname}${own.search}`;
+}
+
+type SoapMethod = (args: unknown, callback: (error: unknown, result: unknown) => void, options: CallOptions) => void;
+type Invoke = (operation: OperationModel, args: unknown, context: unknown) => Promise<[unknown]>;
 
 /** Private: the GraphQL types, created once each from the model. */
 function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolean, options: SoapSchemaOptions, invoke: Invoke): GraphQLSchema {
@@ -120,7 +146,7 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
       type,
       args: Object.fromEntries(operation.input.map((field) => [camel(field.xmlName), { type: inputType(field) }])),
       resolve: async (_root, args, context) => {
-        const [result] = await invoke(operation.name, toXml(model, operation.input, args), context).catch((error: unknown) => {
+        const [result] = await invoke(operation, toXml(model, operation.input, args), context).catch((error: unknown) => {
           throw error instanceof GraphQLError ? error : faultToError(options.source, error);
         });
         if (result === null || typeof result !== 'object') {
@@ -132,8 +158,15 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
     };
   };
 
-  const fieldsOf = (read: boolean) =>
-    Object.fromEntries(model.operations.filter((op) => isQuery(op.name) === read).map((op) => [camel(op.name), rootField(op)]));
+  // An operation is its camelCased name; when two ports offer operations of one name, the later is named after its port too.
+  const fieldsOf = (read: boolean) => {
+    const fields: Record<string, GraphQLFieldConfig<unknown, unknown>> = {};
+    for (const op of model.operations.filter((candidate) => isQuery(candidate.name) === read)) {
+      const name = fields[camel(op.name)] ? `${camel(op.port)}${op.name.charAt(0).toUpperCase()}${op.name.slice(1)}` : camel(op.name);
+      fields[name] = rootField(op);
+    }
+    return fields;
+  };
   const queryFields = fieldsOf(true);
   const mutationFields = fieldsOf(false);
   return new GraphQLSchema({

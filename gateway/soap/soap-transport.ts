@@ -14,6 +14,11 @@ export interface CallOptions {
   idempotent: boolean;
   /** The GraphQL context of the request the call is made for. */
   context: unknown;
+  /** The binding's SOAP version and the operation's SOAPAction, which node-soap may have from another binding. */
+  soapVersion?: '1.1' | '1.2';
+  soapAction?: string;
+  /** Where to send it instead of the port's `soap:address`, when configuration says. */
+  endpoint?: string;
 }
 
 /** Sends an envelope. */
@@ -25,7 +30,7 @@ type Callback = (error: unknown, response?: unknown, body?: string) => void;
 export function createSoapTransport(source: string, send: Send) {
   return {
     request(url: string, data: string, callback: Callback, headers: Record<string, string>, options?: Partial<CallOptions>) {
-      send(url, { method: 'POST', headers, body: data }, { read: options?.read === true, idempotent: options?.idempotent === true, context: options?.context })
+      send(options?.endpoint ?? url, { method: 'POST', headers: withSoapAction(headers, options), body: data }, { read: options?.read === true, idempotent: options?.idempotent === true, context: options?.context })
         .then(async (response) => {
           const body = await response.text();
           // SOAP 1.1 and 1.2 report a Fault with HTTP 500 (1.2 also 400): node-soap reads the Fault.
@@ -39,6 +44,18 @@ export function createSoapTransport(source: string, send: Send) {
         .catch((error: unknown) => callback(error));
     },
   };
+}
+
+/**
+ * Private: the headers with the operation's SOAPAction where its binding's SOAP version puts it: the
+ * `SOAPAction` header (1.1), or the `action` parameter of the content type (1.2).
+ */
+function withSoapAction(headers: Record<string, string>, options: Partial<CallOptions> | undefined): Record<string, string> {
+  if (options?.soapAction === undefined || options.soapVersion === undefined) return headers;
+  const { SOAPAction: _action, 'Content-Type': _type, ...rest } = headers;
+  return options.soapVersion === '1.2'
+    ? { ...rest, 'Content-Type': `application/soap+xml; charset=utf-8; action="${options.soapAction}"` }
+    : { ...rest, 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${options.soapAction}"` };
 }
 
 // WS-Security's fault codes for credentials the upstream refused (OASIS WSS 1.1, §12).

@@ -1,10 +1,11 @@
 /**
  * Reads what node-soap parsed from a WSDL into a small model that a GraphQL schema can be built from:
- * the operations of one port (with their SOAP version, style and SOAPAction) and the XSD types they use.
+ * the operations of its SOAP ports (with their SOAP version, style and SOAPAction) and the XSD types they use.
  *
  * node-soap parses real-world WSDLs well, but its `describe()` output loses type names and
  * optionality; this walks node-soap's element tree instead, so that `tns:StockLevel` stays `StockLevel`.
  */
+import { readBindings } from './wsdl-bindings.js';
 
 /** XSD built-in types, by local name, mapped to the GraphQL scalar that carries them without loss. */
 const XSD_SCALARS: Record<string, ScalarName> = {
@@ -43,11 +44,15 @@ export interface OperationModel {
   style: 'document' | 'rpc';
   input: FieldModel[];
   output: FieldModel[];
+  /** Where it is called: the service and port of the WSDL, and the SOAP version of the port's binding. */
+  service: string;
+  port: string;
+  soapVersion: '1.1' | '1.2';
+  /** The port's `soap:address`. */
+  location?: string;
 }
 
 export interface ServiceModel {
-  soapVersion: '1.1' | '1.2';
-  endpoint: string;
   operations: OperationModel[];
   types: Map<string, TypeModel>;
 }
@@ -83,33 +88,40 @@ interface Binding {
 
 const XSD_NAMESPACES = new Set(['http://www.w3.org/2001/XMLSchema', 'http://www.w3.org/1999/XMLSchema']);
 
-/** Builds the model of one port of a parsed WSDL (`client.wsdl` from node-soap). */
+/**
+ * Builds the model of a parsed WSDL (`client.wsdl` from node-soap): the operations of every SOAP port,
+ * one port per portType (ports of one portType, such as a SOAP 1.1 and a SOAP 1.2 binding of the same
+ * operations, offer the same calls: the first in the WSDL is used), with the XSD types they use.
+ */
 export function readServiceModel(wsdl: { definitions: unknown }, wsdlXml: string): ServiceModel {
   const definitions = wsdl.definitions as Definitions;
-  const [serviceName] = Object.keys(definitions.services);
-  if (!serviceName) throw new Error('the WSDL declares no <service>');
-  const ports = definitions.services[serviceName]!.ports;
-  const [portName] = Object.keys(ports);
-  if (!portName) throw new Error(`the WSDL service ${serviceName} declares no <port>`);
-  const { location, binding } = ports[portName]!;
-
+  const seen = new Set<string>();
+  const ports = readBindings(wsdlXml).ports.filter((port) => {
+    if (seen.has(port.portType) || !definitions.services[port.service]?.ports[port.port]) return false;
+    seen.add(port.portType);
+    return true;
+  });
+  if (ports.length === 0) throw new Error('the WSDL declares no <service> with a SOAP port');
   const types = new Map<string, TypeModel>();
   const reader = createTypeReader(definitions, types);
-  const operations = Object.entries(binding.methods).map(([name, method]): OperationModel => ({
-    name,
-    soapAction: method.soapAction ?? '',
-    style: (method.style ?? binding.style) === 'rpc' ? 'rpc' : 'document',
-    input: reader.messageFields(method.input, `${name}Input`),
-    output: reader.messageFields(method.output, `${name}Output`),
-  }));
-  return { soapVersion: detectSoapVersion(wsdlXml), endpoint: location, operations, types };
-}
-
-/** Private: a binding that uses the SOAP 1.2 WSDL namespace speaks SOAP 1.2; otherwise 1.1. */
-function detectSoapVersion(wsdlXml: string): '1.1' | '1.2' {
-  return wsdlXml.includes('http://schemas.xmlsoap.org/wsdl/soap12/') && !wsdlXml.includes('http://schemas.xmlsoap.org/wsdl/soap/"')
-    ? '1.2'
-    : '1.1';
+  const operations = ports.flatMap((port) => {
+    const { binding } = definitions.services[port.service]!.ports[port.port]!;
+    return Object.entries(binding.methods).map(([name, method]): OperationModel => {
+      const declared = port.operations.get(name);
+      return {
+        name,
+        soapAction: declared?.soapAction ?? method.soapAction ?? '',
+        style: declared?.style ?? ((method.style ?? binding.style) === 'rpc' ? 'rpc' : 'document'),
+        input: reader.messageFields(method.input, `${name}Input`),
+        output: reader.messageFields(method.output, `${name}Output`),
+        service: port.service,
+        port: port.port,
+        soapVersion: port.soapVersion,
+        ...(port.location ? { location: port.location } : {}),
+      };
+    });
+  });
+  return { operations, types };
 }
 
 function createTypeReader(definitions: Definitions, types: Map<string, TypeModel>) {

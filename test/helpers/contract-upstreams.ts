@@ -16,6 +16,8 @@ export interface LoggedRequest {
   method: string;
   url: string;
   body: string;
+  /** For SOAP calls: the content type and SOAPAction they came with. */
+  headers?: { contentType?: string; soapAction?: string };
 }
 
 export interface Upstream {
@@ -67,15 +69,30 @@ export function serveGraphQL(contract: string, resolvers: Record<string, unknown
   });
 }
 
-/** A SOAP upstream: node-soap's server for a WSDL at /soap, with `services` as node-soap takes them. */
-export async function serveSoap(contract: string, services: soap.IServices): Promise<Upstream> {
-  const upstream = await listen((_req, res) => json(res, 404, { message: 'SOAP is served at /soap' }));
+/**
+ * A SOAP upstream: node-soap's server for a WSDL at each of `paths` (/soap by default), with
+ * `services` as node-soap takes them. node-soap serves on a path the port whose address has that path;
+ * `serverWsdl` may change the WSDL the server reads (not the one the gateway is given).
+ */
+export async function serveSoap(contract: string, services: soap.IServices, paths = ['/soap'], serverWsdl = (wsdl: string) => wsdl): Promise<Upstream> {
+  const upstream = await listen((_req, res) => json(res, 404, { message: `SOAP is served at ${paths.join(', ')}` }));
   const server = (upstream as Upstream & { server: Server }).server;
   // node-soap answers on its path and passes every other request to the listeners it found.
-  const service = soap.listen(server, '/soap', services, readFileSync(`${FIXTURES}${contract}`, 'utf8'));
-  service.on('request', (request: unknown, operation: string) => {
-    upstream.requests.push({ method: 'POST', url: `/soap#${operation}`, body: JSON.stringify(request) });
-  });
+  const wsdl = serverWsdl(readFileSync(`${FIXTURES}${contract}`, 'utf8'));
+  // Each call is logged by the method that serves it, which node-soap hands the HTTP request.
+  const logged = Object.fromEntries(Object.entries(services).map(([service, ports]) => [service, Object.fromEntries(
+    Object.entries(ports).map(([port, methods]) => [port, Object.fromEntries(Object.entries(methods).map(([name, method]) => [name,
+      (args: unknown, callback: unknown, headers: unknown, req: IncomingMessage) => {
+        upstream.requests.push({
+          method: 'POST',
+          url: `${new URL(req.url!, 'http://upstream').pathname}#${name}`,
+          body: JSON.stringify(args),
+          headers: { contentType: req.headers['content-type'], soapAction: req.headers.soapaction as string | undefined },
+        });
+        return (method as (...all: unknown[]) => unknown)(args, callback, headers, req);
+      }]))]),
+  )]));
+  for (const path of paths) soap.listen(server, path, logged as soap.IServices, wsdl);
   return upstream;
 }
 
