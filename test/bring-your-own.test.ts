@@ -341,6 +341,9 @@ describe('the added sources, end to end', () => {
     const found = await query('{ lockers_findLockers(postalCode: "D02") { id size freeSlots maxWeightKg opensAt accessible photo } }');
     // Wide XSD numbers (nonNegativeInteger, decimal) come as strings, so that no digit is lost.
     expect(found.body).toEqual({ data: { lockers_findLockers: [{ id: 'LK-7', size: 'M', freeSlots: '12', maxWeightKg: '25.50', opensAt: '2026-11-24T06:00:00Z', accessible: true, photo: null }] } });
+    // The XSD enumeration is a GraphQL enum.
+    const size = await query('{ __type(name: "LockersLockerSize") { kind enumValues { name } } }');
+    expect(size.body).toEqual({ data: { __type: { kind: 'ENUM', enumValues: [{ name: 'S' }, { name: 'M' }, { name: 'L' }] } } });
     const created = await query('mutation { lockers_createReturn(parcelId: "PCL-1001", lockerId: "LK-7") { returnCode expiresAt } }');
     expect(created.body).toEqual({ data: { lockers_createReturn: { returnCode: 'RET-PCL-1001-LK-7', expiresAt: '2026-12-08T23:59:59Z' } } });
     // The first port of the locker portType is the SOAP 1.1 one; returns have only SOAP 1.2. Each

@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
-  GraphQLBoolean, GraphQLError, GraphQLFloat, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull,
+  GraphQLBoolean, GraphQLEnumType, GraphQLError, GraphQLFloat, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull,
   GraphQLObjectType, GraphQLSchema, GraphQLString,
   type GraphQLFieldConfig, type GraphQLInputType, type GraphQLOutputType, type GraphQLScalarType,
 } from 'graphql';
@@ -97,10 +97,20 @@ type Invoke = (operation: OperationModel, args: unknown, context: unknown) => Pr
 /** Private: the GraphQL types, created once each from the model. */
 function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolean, options: SoapSchemaOptions, invoke: Invoke): GraphQLSchema {
   const outputs = new Map<string, GraphQLObjectType>();
+  const enums = new Map<string, GraphQLEnumType>();
+  // An XSD enumeration, its GraphQL values standing for the XML ones.
+  const enumType = (name: string): GraphQLEnumType => {
+    let type = enums.get(name);
+    if (!type) {
+      type = new GraphQLEnumType({ name, values: Object.fromEntries(model.enums.get(name)!.map((value) => [value, { value }])) });
+      enums.set(name, type);
+    }
+    return type;
+  };
   const inputs = new Map<string, GraphQLInputObjectType>();
 
   const outputType = (field: FieldModel): GraphQLOutputType => {
-    const named = field.isScalar ? SCALARS[field.type as ScalarName] : objectType(field.type);
+    const named = field.isEnum ? enumType(field.type) : field.isScalar ? SCALARS[field.type as ScalarName] : objectType(field.type);
     // A missing repeated element reads as an empty list, so lists are never null.
     if (field.isList) return new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(named)));
     return field.isRequired ? new GraphQLNonNull(named) : named;
@@ -121,7 +131,7 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
     return type;
   };
   const inputType = (field: FieldModel): GraphQLInputType => {
-    let named: GraphQLInputType = field.isScalar ? SCALARS[field.type as ScalarName] : inputObjectType(field.type);
+    let named: GraphQLInputType = field.isEnum ? enumType(field.type) : field.isScalar ? SCALARS[field.type as ScalarName] : inputObjectType(field.type);
     if (field.isList) named = new GraphQLList(new GraphQLNonNull(named));
     return field.isRequired ? new GraphQLNonNull(named) : named;
   };
@@ -209,6 +219,7 @@ function readValue(field: FieldModel, raw: unknown): unknown {
 
 function readOne(field: FieldModel, raw: unknown): unknown {
   if (!field.isScalar) return raw;
+  if (field.isEnum) return typeof raw === 'object' && raw !== null && '$value' in raw ? (raw as { $value: unknown }).$value : raw;
   const text = typeof raw === 'object' && raw !== null && '$value' in raw ? (raw as { $value: unknown }).$value : raw;
   switch (field.type as ScalarName) {
     case 'Boolean':

@@ -29,6 +29,8 @@ export interface FieldModel {
   /** A scalar name, or the name of a complex type in `ServiceModel.types`. */
   type: string;
   isScalar: boolean;
+  /** A scalar whose values are an XSD enumeration: `type` names it in `ServiceModel.enums`. */
+  isEnum?: boolean;
   isList: boolean;
   isRequired: boolean;
 }
@@ -55,6 +57,8 @@ export interface OperationModel {
 export interface ServiceModel {
   operations: OperationModel[];
   types: Map<string, TypeModel>;
+  /** XSD enumerations, by GraphQL name: their values as the XML has them. */
+  enums: Map<string, string[]>;
 }
 
 // node-soap's element tree is untyped; this is the part of it read here.
@@ -103,7 +107,8 @@ export function readServiceModel(wsdl: { definitions: unknown }, wsdlXml: string
   });
   if (ports.length === 0) throw new Error('the WSDL declares no <service> with a SOAP port');
   const types = new Map<string, TypeModel>();
-  const reader = createTypeReader(definitions, types);
+  const enums = new Map<string, string[]>();
+  const reader = createTypeReader(definitions, types, enums);
   const operations = ports.flatMap((port) => {
     const { binding } = definitions.services[port.service]!.ports[port.port]!;
     return Object.entries(binding.methods).map(([name, method]): OperationModel => {
@@ -121,10 +126,10 @@ export function readServiceModel(wsdl: { definitions: unknown }, wsdlXml: string
       };
     });
   });
-  return { operations, types };
+  return { operations, types, enums };
 }
 
-function createTypeReader(definitions: Definitions, types: Map<string, TypeModel>) {
+function createTypeReader(definitions: Definitions, types: Map<string, TypeModel>, enums: Map<string, string[]>) {
   const splitQName = (qname: string) => {
     const at = qname.indexOf(':');
     return at < 0 ? { prefix: '', local: qname } : { prefix: qname.slice(0, at), local: qname.slice(at + 1) };
@@ -151,11 +156,20 @@ function createTypeReader(definitions: Definitions, types: Map<string, TypeModel
     return XSD_SCALARS[local];
   };
 
-  /** Private: a simple type is carried as the scalar of the built-in it restricts. */
-  const scalarOfSimpleType = (node: XsdNode): ScalarName => {
+  /**
+   * Private: a simple type is carried as the scalar of the built-in it restricts, or, when it lists
+   * its values (an enumeration of names GraphQL can spell), as an enum named after it.
+   */
+  const simpleTypeOf = (node: XsdNode, name: string): Pick<FieldModel, 'type' | 'isScalar' | 'isEnum'> => {
     const restriction = node.children.find((child) => child.name === 'restriction');
-    if (!restriction?.$base) return 'String';
-    return scalarOf(restriction, restriction.$base) ?? 'String';
+    const values = restriction?.children.filter((child) => child.name === 'enumeration').map((child) => String(child.$value ?? '')) ?? [];
+    if (values.length > 0 && values.every((value) => /^[_A-Za-z][_0-9A-Za-z]*$/.test(value) && !['true', 'false', 'null'].includes(value))) {
+      const enumName = pascal(name);
+      enums.set(enumName, values);
+      return { type: enumName, isScalar: true, isEnum: true };
+    }
+    if (!restriction?.$base) return { type: 'String', isScalar: true };
+    return { type: scalarOf(restriction, restriction.$base) ?? 'String', isScalar: true };
   };
 
   const fieldOf = (element: XsdNode, parentName: string): FieldModel => {
@@ -168,13 +182,13 @@ function createTypeReader(definitions: Definitions, types: Map<string, TypeModel
       if (scalar) return { ...base, type: scalar, isScalar: true };
       const found = findType(element, element.$type);
       if (found?.kind === 'complex') return { ...base, type: declare(found.local, found.node), isScalar: false };
-      if (found?.kind === 'simple') return { ...base, type: scalarOfSimpleType(found.node), isScalar: true };
+      if (found?.kind === 'simple') return { ...base, ...simpleTypeOf(found.node, found.local) };
       return { ...base, type: 'String', isScalar: true };
     }
     const inline = element.children.find((child) => child.name === 'complexType');
     if (inline) return { ...base, type: declare(`${parentName}${pascal(xmlName)}`, inline), isScalar: false };
     const simple = element.children.find((child) => child.name === 'simpleType');
-    return { ...base, type: simple ? scalarOfSimpleType(simple) : 'String', isScalar: true };
+    return { ...base, ...(simple ? simpleTypeOf(simple, `${parentName}${pascal(xmlName)}`) : { type: 'String', isScalar: true }) };
   };
 
   /** Private: the fields of a complex type: its particles, attributes and, for an extension, its base's. */
