@@ -39,6 +39,7 @@ let loyalty: Upstream;
 let tax: Upstream;
 let large: Upstream;
 let lockers: Upstream;
+let fx: Upstream;
 let gateway: RunningCopy | undefined;
 
 const fixture = (file: string) => join(FIXTURES, file);
@@ -120,6 +121,15 @@ beforeAll(async () => {
   // node-soap's server keeps one SOAPAction per portType, the last binding's, and would not find the
   // SOAP 1.1 binding's action: the double serves the WSDL without the SOAP 1.2 binding of lockers.
   (wsdl) => wsdl.replace(/<binding name="LockerSoap12"[\s\S]*?<\/binding>/, '').replace(/<port name="LockerSoap12"[\s\S]*?<\/port>/, ''));
+  fx = await serveSoap('fx-quotes/quotes.wsdl', {
+    FxService: {
+      FxSoap: {
+        GetQuote: ({ From, To, Amount }: { From: string; To: string; Amount: string }) => ({
+          Quote: { Rate: From === 'EUR' && To === 'USD' ? '1.0825' : '1', Converted: (Number(Amount) * 1.0825).toFixed(2), QuotedAt: '2026-11-24T12:00:00Z', ValidSeconds: 30 },
+        }),
+      },
+    },
+  });
   large = await serveRest({
     'GET /large/resources:n/:id': ({ n, id }) => ({ body: { id, state: 'active', count: Number(n), parent: { id: `family-${n}`, state: 'draft' }, related: [] } }),
   });
@@ -130,7 +140,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax, large, lockers].filter(Boolean).map((upstream) => upstream.close()));
+  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax, large, lockers, fx].filter(Boolean).map((upstream) => upstream.close()));
   project?.remove();
 });
 
@@ -190,6 +200,13 @@ describe('npm run source:add', () => {
     expect(result.stdout).toContain('New root fields (2):');
     expect(result.stdout).toContain('Query.lockers_findLockers(postalCode: String!): [LockersLocker!]!');
     expect(result.stdout).toContain('Mutation.lockers_createReturn(parcelId: String!, lockerId: String!): LockersCreateReturnResult');
+  }, 120_000);
+
+  it('adds an rpc-style SOAP source whose types are in an imported XSD, pinning both files', () => {
+    const result = sourceAdd('fx', fixture('fx-quotes/quotes.wsdl'), '--endpoint', `${fx.url}/soap`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Added fx (WSDL, 2 files pinned in sources/fx/).');
+    expect(result.stdout).toContain('Query.fx_getQuote(from: String!, to: String!, amount: String!): FxQuote');
   }, 120_000);
 
   it('adds a large OpenAPI document: 3,000 types, 750 operations, 1.6 MB (its build time: npm run bench:contracts)', () => {
@@ -351,6 +368,14 @@ describe('the added sources, end to end', () => {
     expect(lockers.requests.map((request) => ({ url: request.url, ...request.headers }))).toEqual([
       { url: '/soap#FindLockers', contentType: 'text/xml; charset=utf-8', soapAction: '"urn:parcel-lockers/FindLockers"' },
       { url: '/returns/soap12#CreateReturn', contentType: 'application/soap+xml; charset=utf-8; action="urn:parcel-lockers/returns/CreateReturn"', soapAction: undefined },
+    ]);
+  });
+
+  it('answers the rpc-style SOAP source', async () => {
+    const { body } = await query('{ fx_getQuote(from: "EUR", to: "USD", amount: "100.00") { rate converted quotedAt validSeconds } }');
+    expect(body).toEqual({ data: { fx_getQuote: { rate: '1.0825', converted: '108.25', quotedAt: '2026-11-24T12:00:00Z', validSeconds: 30 } } });
+    expect(fx.requests.map((request) => [request.url, request.headers?.soapAction, JSON.parse(request.body)])).toEqual([
+      ['/soap#GetQuote', '"urn:bank:fx#GetQuote"', { From: 'EUR', To: 'USD', Amount: '100.00' }],
     ]);
   });
 

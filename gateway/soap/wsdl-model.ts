@@ -87,7 +87,7 @@ interface Definitions {
 interface Binding {
   style: string;
   /** A document-style message is its wrapper element; an rpc-style one is a message with `parts`. */
-  methods: Record<string, { style?: string; soapAction?: string; input?: XsdNode & { parts?: Record<string, string> }; output?: XsdNode & { parts?: Record<string, string> } }>;
+  methods: Record<string, { style?: string; soapAction?: string; input?: XsdNode & { parts?: Record<string, string | XsdNode> }; output?: XsdNode & { parts?: Record<string, string | XsdNode> } }>;
 }
 
 const XSD_NAMESPACES = new Set(['http://www.w3.org/2001/XMLSchema', 'http://www.w3.org/1999/XMLSchema']);
@@ -222,11 +222,13 @@ function createTypeReader(definitions: Definitions, types: Map<string, TypeModel
      * The fields of a message: the children of a document/literal wrapper element
      * (`GetStockLevelsRequest` → `Sku[]`), or the parts of an rpc-style message.
      */
-    messageFields(message: (XsdNode & { parts?: Record<string, string> }) | undefined, fallbackName: string): FieldModel[] {
+    messageFields(message: (XsdNode & { parts?: Record<string, string | XsdNode> }) | undefined, fallbackName: string): FieldModel[] {
       if (!message) return [];
       if (message.name !== 'element') {
-        return Object.entries(message.parts ?? {}).map(([xmlName, qname]) =>
-          fieldOf({ name: 'element', children: [], $name: xmlName, $type: qname, definitionsXmlns: message.definitionsXmlns }, fallbackName));
+        // node-soap gives an rpc part of a built-in type as its QName, and one of a complex type as that type.
+        return Object.entries(message.parts ?? {}).map(([xmlName, part]): FieldModel => (typeof part === 'string'
+          ? fieldOf({ name: 'element', children: [], $name: xmlName, $type: part, definitionsXmlns: message.definitionsXmlns }, fallbackName)
+          : { xmlName, type: declare(part.$name ?? `${fallbackName}${pascal(xmlName)}`, part), isScalar: false, isList: false, isRequired: false }));
       }
       if (message.$type) {
         const found = findType(message, message.$type);

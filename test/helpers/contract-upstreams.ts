@@ -92,7 +92,8 @@ export async function serveSoap(contract: string, services: soap.IServices, path
         return (method as (...all: unknown[]) => unknown)(args, callback, headers, req);
       }]))]),
   )]));
-  for (const path of paths) soap.listen(server, path, logged as soap.IServices, wsdl);
+  // Imported XSDs are read relative to the contract's own place.
+  for (const path of paths) soap.listen(server, { path, services: logged as soap.IServices, xml: wsdl, uri: `${FIXTURES}${contract}` });
   return upstream;
 }
 
