@@ -124,9 +124,12 @@ beforeAll(async () => {
   fx = await serveSoap('fx-quotes/quotes.wsdl', {
     FxService: {
       FxSoap: {
-        GetQuote: ({ From, To, Amount }: { From: string; To: string; Amount: string }) => ({
-          Quote: { Rate: From === 'EUR' && To === 'USD' ? '1.0825' : '1', Converted: (Number(Amount) * 1.0825).toFixed(2), QuotedAt: '2026-11-24T12:00:00Z', ValidSeconds: 30 },
-        }),
+        GetQuote: ({ From, To, Amount }: { From: string; To: string; Amount: string }) => {
+          if (To === 'XAU') throw { Fault: { faultcode: 'soap:Client', faultstring: 'No quote for XAU', detail: { UnknownCurrency: { Currency: To } } } };
+          return {
+            Quote: { Rate: From === 'EUR' && To === 'USD' ? '1.0825' : '1', Converted: (Number(Amount) * 1.0825).toFixed(2), QuotedAt: '2026-11-24T12:00:00Z', ValidSeconds: 30 },
+          };
+        },
       },
     },
   });
@@ -377,6 +380,16 @@ describe('the added sources, end to end', () => {
     expect(fx.requests.map((request) => [request.url, request.headers?.soapAction, JSON.parse(request.body)])).toEqual([
       ['/soap#GetQuote', '"urn:bank:fx#GetQuote"', { From: 'EUR', To: 'USD', Amount: '100.00' }],
     ]);
+    // The operation's declared fault: its code, message and detail, on the field.
+    const refused = await query('{ fx_getQuote(from: "EUR", to: "XAU", amount: "1") { rate } }');
+    expect(refused.body).toEqual({
+      data: { fx_getQuote: null },
+      errors: [{
+        message: 'fx answered with a SOAP Fault: No quote for XAU',
+        path: ['fx_getQuote'],
+        extensions: { code: 'SOAP_FAULT', source: 'fx', faultCode: 'soap:Client', faultDetail: { UnknownCurrency: { Currency: 'XAU' } } },
+      }],
+    });
   });
 
   it('keeps the unified graph whole beside them', async () => {
