@@ -1,6 +1,6 @@
 /**
  * `npm run bench:contracts`: how long `npm run source:add` takes for each contract in
- * test/fixtures/contracts and for a large generated OpenAPI document (3,000 types), in a copy of the
+ * test/fixtures/contracts and for a large generated OpenAPI document (3,000 types) and WSDL (400 KB), in a copy of the
  * project, against the rebuild of Switchboard's own composition measured in the same run. Each is
  * added and removed `runs` times; the median is quoted. Written to bench/contracts.md and printed.
  *
@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyProject } from '../test/helpers/project-copy.js';
 import { FIXTURES } from '../test/helpers/contract-upstreams.js';
-import { writeLargeOpenApi } from '../test/helpers/large-contract.js';
+import { writeLargeOpenApi, writeLargeWsdl } from '../test/helpers/large-contract.js';
 import { median, ROOT } from './processes.js';
 import { describeMachine } from './report.js';
 
@@ -29,6 +29,8 @@ const timed = (command: string[]): number => {
 try {
   const large = join(project.root, 'large-provider.json');
   const { operations, bytes } = writeLargeOpenApi(large, { schemas: 3000 });
+  const largeWsdl = join(project.root, 'large-erp.wsdl');
+  const wsdlBytes = writeLargeWsdl(largeWsdl, { operations: 250 }).bytes;
   const contracts: { name: string; file: string; what: string; args: string[] }[] = [
     { name: 'carrier', file: join(FIXTURES, 'parcel-carrier.swagger.json'), what: 'Swagger 2.0, 5 types', args: ['--endpoint', 'http://127.0.0.1:9/v1'] },
     { name: 'payprovider', file: join(FIXTURES, 'payment-provider', 'openapi.yaml'), what: 'OpenAPI 3.0, oneOf/anyOf/allOf, 2 files', args: [] },
@@ -36,6 +38,9 @@ try {
     { name: 'tracking', file: join(FIXTURES, 'tracking.graphql'), what: 'GraphQL SDL', args: ['--endpoint', 'http://127.0.0.1:9/graphql'] },
     { name: 'loyalty', file: join(FIXTURES, 'loyalty.introspection.json'), what: 'GraphQL introspection JSON', args: ['--endpoint', 'http://127.0.0.1:9/graphql'] },
     { name: 'tax', file: join(FIXTURES, 'tax-rates.wsdl'), what: 'WSDL, SOAP 1.1', args: [] },
+    { name: 'lockers', file: join(FIXTURES, 'parcel-lockers.wsdl'), what: 'WSDL, 2 services, SOAP 1.1 and 1.2', args: [] },
+    { name: 'fx', file: join(FIXTURES, 'fx-quotes', 'quotes.wsdl'), what: 'WSDL, rpc, imported XSD', args: [] },
+    { name: 'erp', file: largeWsdl, what: `WSDL, 250 operations, ${Math.round(wsdlBytes / 1000)} KB`, args: [] },
     { name: 'large', file: large, what: `OpenAPI 3.0, 3,000 types, ${operations} operations, ${(bytes / 1e6).toFixed(1)} MB`, args: [] },
   ];
   const rows: string[] = [];

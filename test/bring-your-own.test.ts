@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, serveGraphQL, serveRest, serveSoap, type Upstream } from './helpers/contract-upstreams.js';
 import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
-import { writeLargeOpenApi } from './helpers/large-contract.js';
+import { writeLargeOpenApi, writeLargeWsdl } from './helpers/large-contract.js';
 
 const PARCEL = {
   id: 'PCL-1001',
@@ -40,6 +40,7 @@ let tax: Upstream;
 let large: Upstream;
 let lockers: Upstream;
 let fx: Upstream;
+let erp: Upstream;
 let gateway: RunningCopy | undefined;
 
 const fixture = (file: string) => join(FIXTURES, file);
@@ -133,6 +134,15 @@ beforeAll(async () => {
       },
     },
   });
+  const largeWsdl = join(project.root, 'large-erp.wsdl');
+  expect(writeLargeWsdl(largeWsdl, { operations: 250 })).toEqual({ bytes: 397_023 });
+  erp = await serveSoap(largeWsdl, {
+    LargeErpService: {
+      LargeErpSoap: {
+        GetOp0123: ({ Id }: { Id: string }) => ({ Record: [{ Id, State: 'OPEN', Quantity: 4, UpdatedAt: '2026-11-24T08:00:00Z', Note: ['first', 'second'] }] }),
+      },
+    },
+  });
   large = await serveRest({
     'GET /large/resources:n/:id': ({ n, id }) => ({ body: { id, state: 'active', count: Number(n), parent: { id: `family-${n}`, state: 'draft' }, related: [] } }),
   });
@@ -143,7 +153,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax, large, lockers, fx].filter(Boolean).map((upstream) => upstream.close()));
+  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax, large, lockers, fx, erp].filter(Boolean).map((upstream) => upstream.close()));
   project?.remove();
 });
 
@@ -210,6 +220,13 @@ describe('npm run source:add', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Added fx (WSDL, 2 files pinned in sources/fx/).');
     expect(result.stdout).toContain('Query.fx_getQuote(from: String!, to: String!, amount: String!): FxQuote');
+  }, 120_000);
+
+  it('adds a 400 KB WSDL: 250 operations, 250 record types and enumerations', () => {
+    const result = sourceAdd('erp', join(project.root, 'large-erp.wsdl'), '--endpoint', `${erp.url}/soap`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('New root fields (250):');
+    expect(result.stdout).toContain('Query.erp_getOp0123(id: String!, limit: Int): [ErpOp0123Record!]!');
   }, 120_000);
 
   it('adds a large OpenAPI document: 3,000 types, 750 operations, 1.6 MB (its build time: npm run bench:contracts)', () => {
@@ -390,6 +407,12 @@ describe('the added sources, end to end', () => {
         extensions: { code: 'SOAP_FAULT', source: 'fx', faultCode: 'soap:Client', faultDetail: { UnknownCurrency: { Currency: 'XAU' } } },
       }],
     });
+  });
+
+  it('answers the large WSDL source', async () => {
+    const { body } = await query('{ erp_getOp0123(id: "R-9") { id state quantity weight updatedAt note } }');
+    expect(body).toEqual({ data: { erp_getOp0123: [{ id: 'R-9', state: 'OPEN', quantity: 4, weight: null, updatedAt: '2026-11-24T08:00:00Z', note: ['first', 'second'] }] } });
+    expect(erp.requests.map((request) => [request.url, request.headers?.soapAction])).toEqual([['/soap#GetOp0123', '"urn:large-erp/GetOp0123"']]);
   });
 
   it('keeps the unified graph whole beside them', async () => {

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { buildClientSchema, printSchema } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import * as soap from 'soap';
@@ -70,7 +71,7 @@ export function serveGraphQL(contract: string, resolvers: Record<string, unknown
 }
 
 /**
- * A SOAP upstream: node-soap's server for a WSDL at each of `paths` (/soap by default), with
+ * A SOAP upstream: node-soap's server for a WSDL (in the fixtures, or at an absolute path) at each of `paths` (/soap by default), with
  * `services` as node-soap takes them. node-soap serves on a path the port whose address has that path;
  * `serverWsdl` may change the WSDL the server reads (not the one the gateway is given).
  */
@@ -78,7 +79,8 @@ export async function serveSoap(contract: string, services: soap.IServices, path
   const upstream = await listen((_req, res) => json(res, 404, { message: `SOAP is served at ${paths.join(', ')}` }));
   const server = (upstream as Upstream & { server: Server }).server;
   // node-soap answers on its path and passes every other request to the listeners it found.
-  const wsdl = serverWsdl(readFileSync(`${FIXTURES}${contract}`, 'utf8'));
+  const location = isAbsolute(contract) ? contract : `${FIXTURES}${contract}`;
+  const wsdl = serverWsdl(readFileSync(location, 'utf8'));
   // Each call is logged by the method that serves it, which node-soap hands the HTTP request.
   const logged = Object.fromEntries(Object.entries(services).map(([service, ports]) => [service, Object.fromEntries(
     Object.entries(ports).map(([port, methods]) => [port, Object.fromEntries(Object.entries(methods).map(([name, method]) => [name,
@@ -93,7 +95,7 @@ export async function serveSoap(contract: string, services: soap.IServices, path
       }]))]),
   )]));
   // Imported XSDs are read relative to the contract's own place.
-  for (const path of paths) soap.listen(server, { path, services: logged as soap.IServices, xml: wsdl, uri: `${FIXTURES}${contract}` });
+  for (const path of paths) soap.listen(server, { path, services: logged as soap.IServices, xml: wsdl, uri: location });
   return upstream;
 }
 
