@@ -215,6 +215,7 @@ export function loadConfig(env: Env = process.env, addedSources: AddedSource[] =
         throw new ConfigError(`${variable} must be set to the http(s) URL of the ${manifest.name} upstream: its contract names none (see README, "Bring your own API").`);
       }
       const authorization = env[`${manifest.name.toUpperCase()}_AUTHORIZATION`]?.trim();
+      if (manifest.kind === 'soap') readSoapHeaders(env, manifest.name);
       return {
         ...source(manifest.name, env[variable]?.trim() ? read.url(variable) : manifest.endpoint!.replace(/\/+$/, '')),
         manifest,
@@ -222,6 +223,26 @@ export function loadConfig(env: Env = process.env, addedSources: AddedSource[] =
       };
     }),
   };
+}
+
+/**
+ * The values of an added SOAP source's declared headers, from `<NAME>_SOAP_HEADERS`: a JSON object
+ * by header element name (`{"AuthHeader":{"ApiKey":"…"}}`). Unset is none; anything else stops the start.
+ */
+export function readSoapHeaders(env: Env, name: string): Record<string, unknown> | undefined {
+  const variable = `${name.toUpperCase()}_SOAP_HEADERS`;
+  const raw = env[variable]?.trim();
+  if (!raw) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${variable} must be a JSON object of SOAP header values by element name, such as {"AuthHeader":{"ApiKey":"..."}}; the value set is not one.`);
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Private: a source's policy, each setting from `<SOURCE>_<SETTING>` or its default. */

@@ -275,7 +275,7 @@ describe('npm run source:add', () => {
 
 describe('the added sources, end to end', () => {
   beforeAll(async () => {
-    gateway = await project.start({ PAYPROVIDER_URL: `${provider.url}/v2` });
+    gateway = await project.start({ PAYPROVIDER_URL: `${provider.url}/v2`, TAX_SOAP_HEADERS: '{"AgencyAuth":{"ApiKey":"agency-key-7"}}' });
   }, 60_000);
 
   it('answers the Swagger 2.0 source: a read with nested objects and lists, a filtered list, a write', async () => {
@@ -362,10 +362,12 @@ describe('the added sources, end to end', () => {
     expect(added.body).toEqual({ data: { loyalty_addPoints: { points: 1250, tier: 'GOLD' } } });
   });
 
-  it('answers the SOAP source', async () => {
+  it('answers the SOAP source, with the SOAP header its binding declares', async () => {
     const { body } = await query('{ tax_getRates(countryCode: "IE") { category percent } }');
     expect(body).toEqual({ data: { tax_getRates: [{ category: 'standard', percent: 23 }, { category: 'reduced', percent: 13.5 }] } });
     expect(tax.requests.map((request) => request.url)).toEqual(['/soap#GetRates']);
+    // The header the binding declares, with its value from TAX_SOAP_HEADERS.
+    expect(tax.requests[0]!.soapHeaders).toEqual({ AgencyAuth: { ApiKey: 'agency-key-7' } });
   });
 
   it('answers the large source', async () => {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkContracts, GATEWAY_BUNDLE } from '../gateway/build-mesh.js';
-import { loadConfig } from '../gateway/config.js';
+import { loadConfig, readSoapHeaders } from '../gateway/config.js';
+import type { AddedSource } from '../gateway/added-sources.js';
 
 const VALID = {
   CATALOG_URL: 'http://127.0.0.1:4101',
@@ -113,6 +114,25 @@ describe('loadConfig', () => {
     [{ CATALOG_FORWARD_HEADERS: 'accept-language, bad header' }, 'CATALOG_FORWARD_HEADERS must be a comma-separated list of HTTP header names, but got: "bad header".'],
   ])('refuses %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);
+  });
+});
+
+describe('added sources', () => {
+  const carrier: AddedSource = { name: 'carrier', kind: 'openapi', contract: 'openapi.yaml', endpoint: 'https://api.carrier.example/v1', typePrefix: 'Carrier', fieldPrefix: 'carrier_' };
+  const tax: AddedSource = { name: 'tax', kind: 'soap', contract: 'tax.wsdl', typePrefix: 'Tax', fieldPrefix: 'tax_' };
+
+  it('reads their endpoint, <NAME>_URL over the manifest, their policy and their Authorization', () => {
+    const [added] = loadConfig({ ...VALID, CARRIER_TIMEOUT_MS: '2500', CARRIER_AUTHORIZATION: 'Bearer abc' }, [carrier]).added;
+    expect(added).toMatchObject({ name: 'carrier', url: 'https://api.carrier.example/v1', authorization: 'Bearer abc', policy: { timeoutMs: 2500 } });
+    expect(loadConfig({ ...VALID, CARRIER_URL: 'http://127.0.0.1:9/v1/' }, [carrier]).added[0]!.url).toBe('http://127.0.0.1:9/v1');
+  });
+
+  it('stops the start with one line when one has no endpoint or bad SOAP header values', () => {
+    expect(() => loadConfig({ ...VALID, TAX_URL: '' }, [tax])).toThrow('TAX_URL must be set to the http(s) URL of the tax upstream: its contract names none (see README, "Bring your own API").');
+    expect(() => loadConfig({ ...VALID, TAX_URL: 'http://127.0.0.1:9/soap', TAX_SOAP_HEADERS: '["secret-key"]' }, [tax]))
+      .toThrow('TAX_SOAP_HEADERS must be a JSON object of SOAP header values by element name, such as {"AuthHeader":{"ApiKey":"..."}}; the value set is not one.');
+    expect(readSoapHeaders({ TAX_SOAP_HEADERS: '{"AgencyAuth":{"ApiKey":"k"}}' }, 'tax')).toEqual({ AgencyAuth: { ApiKey: 'k' } });
+    expect(readSoapHeaders({}, 'tax')).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@
  *   export const schema = soapSourceSchema('carrier', 'carrier.wsdl');
  */
 import { sourceUrlVariable } from '../added-sources.js';
+import { readSoapHeaders } from '../config.js';
 import { projectPath } from '../project.js';
 import { scopeOf } from '../upstream/index.js';
 import { createSoapSchema } from './soap-schema.js';
@@ -18,6 +19,8 @@ export function soapSourceSchema(name: string, wsdlFile: string) {
     // The manifest's endpoint unless <NAME>_URL is set (the gateway fills it in at start).
     connection: () => ({ endpoint: process.env[sourceUrlVariable(name)] }),
     send: sendThroughScope(name),
+    // The values of the SOAP headers its WSDL declares, checked at start (gateway/config.ts).
+    soapHeaders: () => readSoapHeaders(process.env, name),
   });
 }
 

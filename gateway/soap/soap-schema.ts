@@ -36,6 +36,11 @@ export interface SoapSchemaOptions {
   isQuery?: (operationName: string) => boolean;
   /** Which Mutation operations are safe to send again (named by the caller, say), so retried. */
   isIdempotent?: (operationName: string) => boolean;
+  /**
+   * The values of the SOAP headers the binding declares, by header element name (`{ AuthHeader: {
+   * ApiKey: '…' } }`), read at each call; each operation sends those it declares.
+   */
+  soapHeaders?: () => Record<string, unknown> | undefined;
 }
 
 const READ_OPERATION = /^(Get|List|Find|Search|Query|Lookup|Check|Read)[A-Z]/;
@@ -71,6 +76,7 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
       soapVersion: operation.soapVersion,
       soapAction: operation.soapAction,
       endpoint: endpointOf(operation, options.connection().endpoint, portsInUse),
+      ...withSoapHeaders(operation, options.soapHeaders?.()),
     };
     const port = (clients[operation.soapVersion] as unknown as Record<string, Record<string, Record<string, SoapMethod>>>)[operation.service]![operation.port]!;
     return new Promise((resolve, reject) => {
@@ -89,6 +95,33 @@ function endpointOf(operation: OperationModel, configured: string | undefined, p
   if (portsInUse === 1 || !operation.location) return configured;
   const own = new URL(operation.location);
   return `${new URL(configured).origin}${own.pathname}${own.search}`;
+}
+
+/**
+ * Private: node-soap's `postProcess` for a call whose binding declares SOAP headers that have values:
+ * it puts them in the envelope's Header (qualified by the header element's namespace, children too).
+ */
+function withSoapHeaders(operation: OperationModel, values: Record<string, unknown> | undefined): { postProcess?: (xml: string) => string } {
+  const headers = operation.headers.filter((header) => values?.[header.name] !== undefined);
+  if (headers.length === 0) return {};
+  const xml = headers.map((header) => `<sbh:${header.name} xmlns:sbh="${escapeXml(header.namespace)}">${headerContent(values![header.name])}</sbh:${header.name}>`).join('');
+  return {
+    postProcess: (envelope) => {
+      const closing = /<\/([\w.-]+):Header>/.exec(envelope);
+      if (closing) return envelope.replace(closing[0], `${xml}${closing[0]}`);
+      return envelope.replace(/<([\w.-]+):Body([\s>])/, (body, prefix: string, after: string) => `<${prefix}:Header>${xml}</${prefix}:Header><${prefix}:Body${after}`);
+    },
+  };
+}
+
+function headerContent(value: unknown): string {
+  if (value === null || typeof value !== 'object') return escapeXml(String(value));
+  return Object.entries(value).map(([name, child]) => (Array.isArray(child) ? child : [child])
+    .map((one) => `<sbh:${name}>${headerContent(one)}</sbh:${name}>`).join('')).join('');
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 type SoapMethod = (args: unknown, callback: (error: unknown, result: unknown) => void, options: CallOptions) => void;

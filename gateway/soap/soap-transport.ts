@@ -19,6 +19,8 @@ export interface CallOptions {
   soapAction?: string;
   /** Where to send it instead of the port's `soap:address`, when configuration says. */
   endpoint?: string;
+  /** node-soap's last look at the envelope: the declared SOAP headers go in here (soap-schema.ts). */
+  postProcess?: (xml: string) => string;
 }
 
 /** Sends an envelope. */

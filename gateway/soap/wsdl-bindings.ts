@@ -15,6 +15,13 @@ const SOAP12 = 'http://schemas.xmlsoap.org/wsdl/soap12/';
 export interface BindingOperation {
   soapAction: string;
   style: 'document' | 'rpc';
+  /** The SOAP headers the binding declares for the operation's input, as elements. */
+  headers: HeaderElement[];
+}
+
+export interface HeaderElement {
+  name: string;
+  namespace: string;
 }
 
 export interface PortBinding {
@@ -35,6 +42,18 @@ export function readBindings(wsdlXml: string): { ports: PortBinding[] } {
   if (!root) throw new Error('the WSDL has no <definitions>');
   const namespaces = declarations(root, {});
   const children = elements(root);
+  // Each message's parts that name an element, as { namespace, name } of that element.
+  const messages = new Map<string, Map<string, HeaderElement>>();
+  for (const message of children.filter((child) => local(child.tagName) === 'message')) {
+    const scope = declarations(message, namespaces);
+    const parts = new Map<string, HeaderElement>();
+    for (const part of elements(message).filter((child) => local(child.tagName) === 'part' && child.attributes.element)) {
+      const qname = String(part.attributes.element);
+      const at = qname.indexOf(':');
+      parts.set(String(part.attributes.name), { name: local(qname), namespace: declarations(part, scope)[at < 0 ? '' : qname.slice(0, at)] ?? '' });
+    }
+    messages.set(String(message.attributes.name), parts);
+  }
   const bindings = new Map<string, { soapVersion: '1.1' | '1.2'; portType: string; operations: Map<string, BindingOperation> }>();
   for (const binding of children.filter((child) => local(child.tagName) === 'binding')) {
     const scope = declarations(binding, namespaces);
@@ -46,9 +65,17 @@ export function readBindings(wsdlXml: string): { ports: PortBinding[] } {
     for (const operation of elements(binding).filter((child) => local(child.tagName) === 'operation')) {
       const soapOperation = elements(operation).find((child) => local(child.tagName) === 'operation');
       const style = soapOperation?.attributes.style ?? defaultStyle;
+      const input = elements(operation).find((child) => local(child.tagName) === 'input');
+      const headers = (input ? elements(input) : [])
+        .filter((child) => local(child.tagName) === 'header')
+        .flatMap((header) => {
+          const element = messages.get(local(String(header.attributes.message ?? '')))?.get(String(header.attributes.part ?? ''));
+          return element ? [element] : [];
+        });
       operations.set(String(operation.attributes.name), {
         soapAction: String(soapOperation?.attributes.soapAction ?? ''),
         style: style === 'rpc' ? 'rpc' : 'document',
+        headers,
       });
     }
     bindings.set(String(binding.attributes.name), { soapVersion, portType: local(String(binding.attributes.type ?? '')), operations });

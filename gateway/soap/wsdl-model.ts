@@ -5,7 +5,7 @@
  * node-soap parses real-world WSDLs well, but its `describe()` output loses type names and
  * optionality; this walks node-soap's element tree instead, so that `tns:StockLevel` stays `StockLevel`.
  */
-import { readBindings } from './wsdl-bindings.js';
+import { readBindings, type HeaderElement } from './wsdl-bindings.js';
 
 /** XSD built-in types, by local name, mapped to the GraphQL scalar that carries them without loss. */
 const XSD_SCALARS: Record<string, ScalarName> = {
@@ -52,6 +52,8 @@ export interface OperationModel {
   soapVersion: '1.1' | '1.2';
   /** The port's `soap:address`. */
   location?: string;
+  /** The SOAP headers its binding declares for its input. */
+  headers: HeaderElement[];
 }
 
 export interface ServiceModel {
@@ -123,6 +125,7 @@ export function readServiceModel(wsdl: { definitions: unknown }, wsdlXml: string
         port: port.port,
         soapVersion: port.soapVersion,
         ...(port.location ? { location: port.location } : {}),
+        headers: declared?.headers ?? [],
       };
     });
   });

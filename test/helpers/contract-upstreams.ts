@@ -17,8 +17,9 @@ export interface LoggedRequest {
   method: string;
   url: string;
   body: string;
-  /** For SOAP calls: the content type and SOAPAction they came with. */
+  /** For SOAP calls: the content type and SOAPAction they came with, and the envelope's SOAP headers. */
   headers?: { contentType?: string; soapAction?: string };
+  soapHeaders?: unknown;
 }
 
 export interface Upstream {
@@ -90,6 +91,7 @@ export async function serveSoap(contract: string, services: soap.IServices, path
           url: `${new URL(req.url!, 'http://upstream').pathname}#${name}`,
           body: JSON.stringify(args),
           headers: { contentType: req.headers['content-type'], soapAction: req.headers.soapaction as string | undefined },
+          ...(headers ? { soapHeaders: headers } : {}),
         });
         return (method as (...all: unknown[]) => unknown)(args, callback, headers, req);
       }]))]),
