@@ -17,6 +17,7 @@ import {
 } from 'graphql';
 import soap from 'soap';
 import { upstreamError } from '../errors.js';
+import { escapeXml, escapeXmlAttribute } from '../../sources/world/xml.js';
 import { readEnvelope } from './read-envelope.js';
 import { createSoapTransport, faultToError, type CallOptions, type Send } from './soap-transport.js';
 import { camel, readServiceModel, type FieldModel, type OperationModel, type ScalarName, type ServiceModel } from './wsdl-model.js';
@@ -38,7 +39,7 @@ export interface SoapSchemaOptions {
   isIdempotent?: (operationName: string) => boolean;
   /**
    * The values of the SOAP headers the binding declares, by header element name (`{ AuthHeader: {
-   * ApiKey: '…' } }`), read at each call; each operation sends those it declares.
+   * ApiKey: '…' } }`), read on the first call; each operation sends those it declares.
    */
   soapHeaders?: () => Record<string, unknown> | undefined;
 }
@@ -67,7 +68,14 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
   };
   const isQuery = options.isQuery ?? ((name: string) => READ_OPERATION.test(name));
   const portsInUse = new Set(model.operations.map((operation) => `${operation.service} ${operation.port}`)).size;
+  // Read on the first call, not at build time and not again on every call (inventory's reads the whole config).
+  let connection: { endpoint?: string } | undefined;
+  let soapHeaders: Record<string, unknown> | undefined;
   const invoke: Invoke = (operation, args, context) => {
+    if (!connection) {
+      connection = options.connection();
+      soapHeaders = options.soapHeaders?.();
+    }
     const read = isQuery(operation.name);
     const callOptions: CallOptions = {
       read,
@@ -75,8 +83,8 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
       context,
       soapVersion: operation.soapVersion,
       soapAction: operation.soapAction,
-      endpoint: endpointOf(operation, options.connection().endpoint, portsInUse),
-      ...withSoapHeaders(operation, options.soapHeaders?.()),
+      endpoint: endpointOf(operation, connection.endpoint, portsInUse),
+      ...withSoapHeaders(operation, soapHeaders),
     };
     const port = (clients[operation.soapVersion] as unknown as Record<string, Record<string, Record<string, SoapMethod>>>)[operation.service]![operation.port]!;
     return new Promise((resolve, reject) => {
@@ -104,7 +112,7 @@ function endpointOf(operation: OperationModel, configured: string | undefined, p
 function withSoapHeaders(operation: OperationModel, values: Record<string, unknown> | undefined): { postProcess?: (xml: string) => string } {
   const headers = operation.headers.filter((header) => values?.[header.name] !== undefined);
   if (headers.length === 0) return {};
-  const xml = headers.map((header) => `<sbh:${header.name} xmlns:sbh="${escapeXml(header.namespace)}">${headerContent(values![header.name])}</sbh:${header.name}>`).join('');
+  const xml = headers.map((header) => `<sbh:${header.name} xmlns:sbh="${escapeXmlAttribute(header.namespace)}">${headerContent(values![header.name])}</sbh:${header.name}>`).join('');
   return {
     postProcess: (envelope) => {
       const closing = /<\/([\w.-]+):Header>/.exec(envelope);
@@ -118,10 +126,6 @@ function headerContent(value: unknown): string {
   if (value === null || typeof value !== 'object') return escapeXml(String(value));
   return Object.entries(value).map(([name, child]) => (Array.isArray(child) ? child : [child])
     .map((one) => `<sbh:${name}>${headerContent(one)}</sbh:${name}>`).join('')).join('');
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 type SoapMethod = (args: unknown, callback: (error: unknown, result: unknown) => void, options: CallOptions) => void;

@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { StockRecord, World } from '../../world/seed.js';
 import { indexBy } from '../../world/lookup.js';
 import { soapFault } from './soap-faults.js';
+import { escapeXml } from '../../world/xml.js';
 
 export type ReservationStatus = 'OPEN' | 'RELEASED' | 'COMMITTED';
 
@@ -136,9 +137,6 @@ export function stockChangedEvent(record: StockRecord): { id: string; type: stri
 
 const EVENTS_NAMESPACE = 'http://switchboard.example/inventory/events';
 
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /** Private: what a SKU still has free, over all warehouses. */
 function available(record: StockRecord): number {

@@ -5,6 +5,7 @@
  *
  *   throw soapFault('soap:Server', 'Stock record SKU-1191 is locked for a stock audit', { Code: 'STOCK_LOCKED', Sku: 'SKU-1191' });
  */
+import { escapeXml } from '../../world/xml.js';
 
 export const INVENTORY_NS = 'http://switchboard.example/inventory';
 const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -45,9 +46,4 @@ export function soapFaultEnvelope(faultcode: FaultCode, faultstring: string): st
     + `<soap:Envelope xmlns:soap="${SOAP_ENV_NS}"><soap:Body><soap:Fault>`
     + `<faultcode>${faultcode}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring>`
     + '</soap:Fault></soap:Body></soap:Envelope>';
-}
-
-/** Private: escapes text for an XML element. */
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
