@@ -7,12 +7,42 @@
 export async function readLimited(request: Request, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
   if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
   if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(Buffer.from(chunk));
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.byteLength;
+    if (size > maxBytes) {
+      void discardRest(reader);
+      throw tooLarge();
+    }
+    chunks.push(Buffer.from(value));
   }
-  return Buffer.concat(chunks);
+}
+
+// How much more of a refused body is read and dropped before the connection is cut.
+const DISCARD_BYTES = 1_048_576;
+
+/**
+ * Private: the rest of a refused body, read and dropped while the refusal is sent, so that a client
+ * still sending gets its answer rather than a reset connection. One that goes on sending past
+ * `DISCARD_BYTES` is cut off.
+ */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let dropped = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      dropped += value.byteLength;
+      if (dropped > DISCARD_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The connection went already: there is nothing left to drop.
+  }
 }

@@ -101,6 +101,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     maskedErrors: { maskError: createMaskError(log) },
     logging: config.production ? 'warn' : 'info',
     batching: config.maxBatchSize > 0 ? { limit: config.maxBatchSize } : false,
+    // The body limit is useRequestLimits' (MAX_BODY_BYTES, far below yoga's 25 MB). Yoga's own would
+    // pipe every body through a TransformStream, whose teardown makes an AbortError (a DOMException
+    // with its stack) per request: 5% of a small query's CPU (bench, W2).
+    maxRequestBodySize: false,
     cors: corsOptions(config.corsOrigins),
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
     context: { ...addedSourceSdk(mesh, config), batching, orders, events, sources: createSourceClients(mesh.rawSources, {

@@ -79,6 +79,31 @@ describe('the bad-input battery', () => {
     expect([answer.status, JSON.parse(answer.body).errors[0].extensions.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
   });
 
+  it('cuts off a client that keeps sending long after its body was refused, and answers the next request', async () => {
+    const { request } = await import('node:http');
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request(switchboard.url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume().on('end', () => resolve(`answered ${res.statusCode}`)).on('error', () => resolve(`answered ${res.statusCode}, then cut`));
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => resolve(`cut: ${error.code}`));
+      // 8 MB, far past the 100 KB limit and the 1 MB the gateway drops after refusing: it stops reading.
+      const chunk = 'x'.repeat(65_536);
+      let sent = 0;
+      const write = () => {
+        while (sent < 128) {
+          sent++;
+          if (!req.write(chunk)) return void req.once('drain', write);
+        }
+        req.end();
+      };
+      req.write('{"query":"{ __typename }","pad":"');
+      write();
+    });
+    expect(outcome).toMatch(/^(answered 413|cut: (ECONNRESET|EPIPE))/);
+    const { status, body } = await switchboard.query('{ product(id: "prod-0003") { name } }');
+    expect([status, body.data!.product.name]).toEqual([200, productById.get('prod-0003')!.name]);
+  });
+
   it('leaves the gateway healthy: /health answers and a normal query is whole', async () => {
     const health = await fetch(`${switchboard.origin}/health`);
     expect(health.status).toBe(200);
