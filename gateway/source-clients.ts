@@ -102,13 +102,16 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
     return (result.data as Record<string, unknown> | null | undefined)?.[field];
   };
   return {
-    async query(field, args, selectionSet, context) {
-      const rest = restReadFor(field);
-      if (rest) {
-        const text = await options.requestText(source.name as SourceName, rest.url(args), { headers: rest.headers }, { clientHeaders: scopeOf(context).clientHeaders });
+    query(field, args, selectionSet, context) {
+      const { upstreams, clientHeaders } = scopeOf(context);
+      // Identical reads in flight share one outcome, with the work of building the upstream request
+      // and shaping its answer (a SOAP envelope, the source's own execution): the answer is read-only.
+      return upstreams.shareRead(source.name, `${field}${selectionSet} ${JSON.stringify(args)}`, clientHeaders, async () => {
+        const rest = restReadFor(field);
+        if (!rest) return execute('query', field, args, selectionSet, context);
+        const text = await options.requestText(source.name as SourceName, rest.url(args), { headers: rest.headers }, { clientHeaders });
         return rest.shape(readJson(text));
-      }
-      return execute('query', field, args, selectionSet, context);
+      });
     },
     mutate: (field, args, selectionSet, context) => execute('mutation', field, args, selectionSet, context),
   };

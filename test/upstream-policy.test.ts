@@ -78,6 +78,16 @@ describe('in-flight sharing', () => {
     }
     expect(callCounts(await switchboard.requests())).toEqual({ catalog: 1, payments: 0, inventory: 0, reviews: 1 });
   });
+
+  it('shares a read only between clients whose forwarded headers are the same', async () => {
+    await switchboard.inject('reviews', { kind: 'latency', ms: 200 });
+    const languages = ['nl-NL', 'de-DE', 'nl-NL', 'de-DE', 'fr-FR'];
+    const answers = await Promise.all(languages.map((language) => switchboard.query('{ product(id: "prod-0004") { rating } }', undefined, { 'accept-language': language })));
+    for (const { body } of answers) expect(body).toEqual({ data: { product: { rating: ratingOf('prod-0004') } } });
+    // reviews allows accept-language: one call per language, each with its own.
+    const { reviews } = await switchboard.requests();
+    expect(reviews.map((call) => call.headers['accept-language']).sort()).toEqual(['de-DE', 'fr-FR', 'nl-NL']);
+  });
 });
 
 describe('the circuit breaker', () => {

@@ -40,6 +40,11 @@ export interface UpstreamPolicy {
   readonly breaker: CircuitBreaker;
   run(call: PolicyCall): Promise<UpstreamReply>;
   /**
+   * Calls with the same key while one is in flight share its outcome, as reads with a `shareKey` do
+   * (the keys of `run` start with the HTTP method; others must not).
+   */
+  share<T>(key: string, start: () => Promise<T>): Promise<T>;
+  /**
    * New calls stop joining the reads in flight now (they start their own): what those answer may
    * predate a change the source just reported. Callers already waiting keep their answer.
    */
@@ -55,7 +60,7 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
   // Without a budget the bucket still keeps the provider's Retry-After for every call to the source.
   const budget = createTokenBucket({ perSecond: settings.ratePerSecond || Infinity, burst: settings.rateBurst, maxWaitMs: settings.rateMaxWaitMs });
   const slots = createSemaphore(settings.maxConcurrent);
-  const inFlight = new Map<string, Promise<UpstreamReply>>();
+  const inFlight = new Map<string, Promise<unknown>>();
 
   /** Private: one attempt through the breaker, the budget and the concurrency limit. */
   const attemptOnce = async (call: PolicyCall): Promise<Outcome> => {
@@ -114,20 +119,21 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
     }
   };
 
+  const share = <T>(key: string, start: () => Promise<T>): Promise<T> => {
+    const shared = inFlight.get(key);
+    if (shared) return shared as Promise<T>;
+    const started: Promise<T> = start().finally(() => {
+      if (inFlight.get(key) === started) inFlight.delete(key);
+    });
+    inFlight.set(key, started);
+    return started;
+  };
+
   return {
     timeoutMs: settings.timeoutMs,
     breaker,
-    run(call) {
-      if (call.shareKey === undefined) return execute(call);
-      const shared = inFlight.get(call.shareKey);
-      if (shared) return shared;
-      const key = call.shareKey;
-      const started: Promise<UpstreamReply> = execute(call).finally(() => {
-        if (inFlight.get(key) === started) inFlight.delete(key);
-      });
-      inFlight.set(key, started);
-      return started;
-    },
+    run: (call) => (call.shareKey === undefined ? execute(call) : share(call.shareKey, () => execute(call))),
+    share,
     forgetInFlight: () => inFlight.clear(),
   };
 }

@@ -42,6 +42,12 @@ export interface Upstreams {
    * decoded once, with no `Response` made for each (the stitched graph's reads, gateway/source-clients.ts).
    */
   requestText(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<string>;
+  /**
+   * A read made above the HTTP exchange (a source client's query, with the work of building the
+   * request and shaping the answer): the same read in flight for clients whose forwarded headers
+   * are the same shares one outcome, until the source's policy forgets its reads in flight.
+   */
+  shareRead<T>(source: AnySource, key: string, clientHeaders: Headers | undefined, read: () => Promise<T>): Promise<T>;
   /** Each source's policy, for health reports and tests. */
   readonly policies: Readonly<Record<SourceName, UpstreamPolicy>> & Readonly<Record<string, UpstreamPolicy>>;
 }
@@ -117,7 +123,7 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
     return policy.run({
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
-      shareKey: read ? `${method} ${url}\n${forwarded.map(([name, value]) => `${name}: ${value}`).join('\n')}\n${String(init.body ?? '')}` : undefined,
+      shareKey: read ? `${method} ${url}\n${headerLines(forwarded)}\n${String(init.body ?? '')}` : undefined,
       // Each attempt gets its own copy: credentials are set on it.
       attempt: () => attempt(source, url, init, new Headers(base)),
     });
@@ -141,8 +147,18 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
       if (reply.status < 200 || reply.status > 299) throw errorForStatus(source, reply.status, reply.headers);
       return textOf(reply);
     },
+    shareRead(source, key, clientHeaders, read) {
+      const policy = policies[source];
+      if (!policy) return Promise.reject(new Error(`Switchboard has no source named ${source}.`));
+      // Not an HTTP method: these never meet the exchanges' keys.
+      return policy.share(`read ${key}\n${headerLines(forwardedHeaders(settings.get(source)!.forwardHeaders, clientHeaders))}`, read);
+    },
     policies,
   };
+}
+
+function headerLines(headers: [string, string][]): string {
+  return headers.map(([name, value]) => `${name}: ${value}`).join('\n');
 }
 
 const texts = new WeakMap<UpstreamReply, string>();
