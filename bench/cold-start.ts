@@ -5,7 +5,7 @@
  *   const ms = await measureColdStart(upstreamVariables, { cpu: 1, runs: 3 });
  */
 import { spawn } from 'node:child_process';
-import { GATEWAY_BUNDLE } from '../gateway/build-mesh.js';
+import { GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/build-mesh.js';
 import { DEMO_VARIABLES } from '../gateway/start.js';
 import { freePort, median, ROOT } from './processes.js';
 import { W1 } from './workloads.js';
@@ -25,7 +25,7 @@ export async function measureColdStart(upstreams: Record<string, string>, option
 async function once(upstreams: Record<string, string>, cpu: number): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('taskset', ['-c', String(cpu), process.execPath, GATEWAY_BUNDLE], {
+  const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...gatewayNodeFlags(), GATEWAY_BUNDLE], {
     cwd: ROOT,
     env: { ...process.env, ...DEMO_VARIABLES, ...upstreams, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: 'ignore',

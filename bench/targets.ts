@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { ensureGatewayBundled, GATEWAY_BUNDLE } from '../gateway/build-mesh.js';
+import { ensureGatewayBundled, GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/build-mesh.js';
 import { freePort, ROOT, startPinned, type Pinned } from './processes.js';
 import { W1, W2, W3, W3_PRODUCT_ID, type Workload } from './workloads.js';
 
@@ -27,7 +27,7 @@ export const TARGETS: readonly Target[] = [
     async start(env, cpu, nodeOptions) {
       await ensureGatewayBundled();
       const port = await freePort();
-      return startPinned(process.execPath, [...nodeOptions, GATEWAY_BUNDLE], {
+      return startPinned(process.execPath, [...gatewayNodeFlags(), ...nodeOptions, GATEWAY_BUNDLE], {
         cpu,
         env: { ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
         readyUrl: `http://127.0.0.1:${port}/graphql`,

@@ -18,6 +18,20 @@ const BUILT = join('.mesh', 'index.ts');
 const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway/soap', 'gateway/upstream'];
 /** The bundled gateway; one folder below the root, where the built composition expects to be. */
 export const GATEWAY_BUNDLE = join('.mesh', 'start.mjs');
+
+/**
+ * The Node.js flags `npm start` runs the bundle with, read from package.json's start script, so that
+ * the benchmarks measure the gateway as it runs. They trade some throughput for memory: V8 collects
+ * sooner (`--heap-growing-percent=50`) and on the main thread only (`--single-threaded-gc`, a gateway
+ * process having one core to itself), which took W1's peak RSS from 370 to 223 MB at 0.89× of the
+ * aggregator, against 1.16× without them (bench/results.md).
+ */
+export function gatewayNodeFlags(root = PROJECT_ROOT): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';
+  const flags = /\bnode((?: --[\w-]+(?:=\S+)?)*) \.mesh\/start\.mjs\b/.exec(start);
+  if (!flags) throw new Error(`package.json's start script must run \`node [flags] .mesh/start.mjs\`; it is: ${start}`);
+  return flags[1]!.trim().split(/\s+/).filter(Boolean);
+}
 const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway', 'scripts', 'test/operations', join('.mesh', 'index.ts')];
 
 interface MeshrcSource {

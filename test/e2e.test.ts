@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { serverAudits } from 'graphql-http';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATEWAY_BUNDLE } from '../gateway/build-mesh.js';
+import { GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/build-mesh.js';
 import { customerById, reviewsOf, stockOf, world } from './helpers/expected.js';
 
 const FRONT_PAGE = '{ products(first: 100) { id name stock { total } reviews { rating author { name } } } }';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', NODE_ENV: 'production', GRAPHIQL: 'true' };
   for (const name of ['CATALOG_URL', 'PAYMENTS_URL', 'INVENTORY_URL', 'REVIEWS_URL']) delete env[name];
   const spawnedAt = Date.now();
-  child = spawn(process.execPath, [GATEWAY_BUNDLE], { env });
+  child = spawn(process.execPath, [...gatewayNodeFlags(), GATEWAY_BUNDLE], { env });
   child.stderr.on('data', (chunk) => output.push(String(chunk)));
   await new Promise<void>((resolve, reject) => {
     let text = '';
