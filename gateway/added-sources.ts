@@ -11,6 +11,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, SOURCE_NAMES } from './config.js';
+
+/** The folder, in an OpenAPI source's, of the copies of its contract that Mesh's handler reads (gateway/contracts.ts). */
+export const PREPARED = 'prepared';
 import { PROJECT_ROOT } from './project.js';
 
 export type ContractKind = 'openapi' | 'graphql' | 'soap';
@@ -19,7 +22,7 @@ export interface AddedSource {
   /** Lower-case letters and digits, starting with a letter: it names the source's variables too. */
   name: string;
   kind: ContractKind;
-  /** The pinned contract, a file in `sources/<name>/`. */
+  /** The contract the source's handler reads: a file in `sources/<name>/`, or the copy of it in `prepared/`. */
   contract: string;
   /** Where the upstream answers unless `<NAME>_URL` says otherwise. */
   endpoint?: string;
@@ -83,7 +86,7 @@ function readManifest(path: string, folder: string): AddedSource {
   if (manifest.name !== folder) fail(`names another source (${JSON.stringify(manifest.name)})`);
   const kind = text('kind') as ContractKind;
   if (!KINDS.includes(kind)) fail(`has an unknown "kind" (${kind})`);
-  const contract = text('contract', /^[\w.-]+$/);
+  const contract = text('contract', new RegExp(`^(${PREPARED}/)?[\\w.-]+$`));
   if (!existsSync(join(path, '..', contract))) fail(`names a contract that is not there (${contract})`);
   const endpoint = manifest.endpoint === undefined ? undefined : text('endpoint', /^https?:\/\/\S+$/);
   return {

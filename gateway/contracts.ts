@@ -13,7 +13,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, normalize, relative, sep } from 'node:path';
 import { buildClientSchema, buildSchema, printSchema, type IntrospectionQuery } from 'graphql';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import type { ContractKind } from './added-sources.js';
+import { PREPARED, type ContractKind } from './added-sources.js';
+import { nameInlineSchemas } from './openapi-names.js';
 
 export interface Contract {
   kind: ContractKind;
@@ -70,14 +71,22 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
   }
   if (!isObject(document.paths) || Object.keys(document.paths).length === 0) throw new ContractError(`the ${format} document has no paths, so it gives no operations`);
   const files = pinned(path, refFiles);
-  // With a discriminator, anyOf picks exactly one schema, as oneOf does; Mesh's OpenAPI handler
-  // would merge anyOf's alternatives into one object with all their required fields instead. The
-  // handler reads a copy that says oneOf there; the contract is pinned as it was given too.
-  if (discriminatedAnyOfToOneOf(document)) {
-    const json = extname(path).toLowerCase() === '.json';
-    const main = `${basename(path, extname(path))}.switchboard${json ? '.json' : '.yaml'}`;
-    files.pins.push({ to: main, text: json ? `${JSON.stringify(document, null, 2)}\n` : stringifyYaml(document, { lineWidth: 0 }) });
-    files.main = main;
+  // Mesh's OpenAPI handler reads copies that Switchboard prepares, in prepared/; the contract and its
+  // files are pinned as they were given too. With a discriminator, anyOf picks exactly one schema, as
+  // oneOf does, but the handler would merge anyOf's alternatives into one object with all their
+  // required fields: the copies say oneOf there. And the types the contract leaves unnamed get names
+  // (gateway/openapi-names.ts).
+  const documents = [document, ...files.pins.slice(1).map((pin) => ('from' in pin ? readReferenced(pin.from) : undefined))];
+  const read = documents.filter((each): each is Record<string, unknown> => each !== undefined);
+  const rewritten = read.map(discriminatedAnyOfToOneOf).some(Boolean);
+  if (nameInlineSchemas(...read) || rewritten) {
+    files.pins.push(...files.pins.map((pin, index) => {
+      const to = `${PREPARED}/${pin.to.split(sep).join('/')}`;
+      const prepared = documents[index];
+      if (!prepared || !('from' in pin)) return { ...pin, to };
+      return { to, text: extname(pin.to).toLowerCase() === '.json' ? `${JSON.stringify(prepared, null, 2)}\n` : stringifyYaml(prepared, { lineWidth: 0 }) };
+    }));
+    files.main = `${PREPARED}/${files.main}`;
   }
   return {
     kind: 'openapi',
@@ -85,6 +94,18 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
     ...files,
     endpoint: format === 'Swagger 2.0' ? swaggerEndpoint(document) : serverEndpoint(document),
   };
+}
+
+/** Private: a YAML or JSON file an OpenAPI document refers to, if it reads as an object. */
+function readReferenced(path: string): Record<string, unknown> | undefined {
+  try {
+    const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    const value: unknown = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 });
+    return isObject(value) ? value : undefined;
+  } catch {
+    // The build says what is wrong with it.
+    return undefined;
+  }
 }
 
 /** Private: a GraphQL schema in SDL, checked as a schema. */

@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeF
 import { dirname, join, resolve } from 'node:path';
 import { buildSchema, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { parseDocument, YAMLSeq } from 'yaml';
-import { defaultPrefixes, invalidSourceName, MANIFEST, readAddedSources, sourceUrlVariable, type AddedSource } from '../gateway/added-sources.js';
+import { defaultPrefixes, invalidSourceName, MANIFEST, PREPARED, readAddedSources, sourceUrlVariable, type AddedSource } from '../gateway/added-sources.js';
 import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/build-mesh.js';
 import { ContractError, readContract, type Contract } from '../gateway/contracts.js';
 import { PROJECT_ROOT } from '../gateway/project.js';
@@ -95,7 +95,9 @@ async function add(name: string, contractPath: string, given: { endpoint?: strin
     writeFileSync(MESHRC, meshrc.toString({ lineWidth: 0 }));
   }, () => rmSync(folder, { recursive: true, force: true }));
 
-  console.log(`Added ${name} (${contract.format}, ${contract.pins.length} file${contract.pins.length === 1 ? '' : 's'} pinned in sources/${name}/).`);
+  const pinnedFiles = contract.pins.filter((pin) => !pin.to.startsWith(`${PREPARED}/`)).length;
+  const prepared = pinnedFiles < contract.pins.length ? `, the copies Mesh reads in sources/${name}/${PREPARED}/` : '';
+  console.log(`Added ${name} (${contract.format}, ${pinnedFiles} file${pinnedFiles === 1 ? '' : 's'} pinned in sources/${name}/${prepared}).`);
   console.log(endpoint
     ? `Its upstream: ${endpoint} (set ${sourceUrlVariable(name)} to point it elsewhere).`
     : `Set ${sourceUrlVariable(name)} to its upstream's URL before starting the gateway: the contract names none.`);

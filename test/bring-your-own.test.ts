@@ -42,6 +42,8 @@ let lockers: Upstream;
 let fx: Upstream;
 let erp: Upstream;
 let gateway: RunningCopy | undefined;
+/** The types of the composition before any source was added. */
+let ownTypes: Set<string>;
 
 const fixture = (file: string) => join(FIXTURES, file);
 
@@ -58,6 +60,12 @@ async function query(document: string, variables: Record<string, unknown> = {}) 
     throw new Error(`The gateway did not answer (${(error as Error).message}); it wrote:\n${gateway!.output().slice(-4000)}`);
   });
   return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] } };
+}
+
+/** The names of the types in the copy's composition. */
+function typeNames(): string[] {
+  const schema = readFileSync(join(project.root, '.mesh', 'schema.graphql'), 'utf8');
+  return [...schema.matchAll(/^(?:type|enum|input|union|scalar|interface) (\w+)/gm)].map((match) => match[1]!);
 }
 
 /** The project's state that a failed command must leave as it was. */
@@ -149,6 +157,7 @@ beforeAll(async () => {
   // The copy starts from a built composition, as a project does after `npm run build`.
   const built = project.run('npm', ['run', '-s', 'build']);
   expect(built.status, built.stderr).toBe(0);
+  ownTypes = new Set(typeNames());
 }, 240_000);
 
 afterAll(async () => {
@@ -161,24 +170,26 @@ describe('npm run source:add', () => {
   it('adds a Swagger 2.0 source, with its endpoint given, and prints its new root fields', () => {
     const result = sourceAdd('carrier', fixture('parcel-carrier.swagger.json'), '--endpoint', `${carrier.url}/v1`);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Added carrier (Swagger 2.0, 1 file pinned in sources/carrier/).');
+    expect(result.stdout).toContain('Added carrier (Swagger 2.0, 1 file pinned in sources/carrier/, the copies Mesh reads in sources/carrier/prepared/).');
     expect(result.stdout).toContain('New root fields (3):');
     expect(result.stdout).toContain('Query.carrier_getParcel(parcelId: String!): CarrierParcel');
     expect(result.stdout).toMatch(/Mutation\.carrier_bookParcel\(input: CarrierNewParcel_Input\): CarrierParcel/);
     expect(JSON.parse(readFileSync(join(project.root, 'sources', 'carrier', 'source.json'), 'utf8'))).toEqual({
-      name: 'carrier', kind: 'openapi', contract: 'parcel-carrier.swagger.json', endpoint: `${carrier.url}/v1`, typePrefix: 'Carrier', fieldPrefix: 'carrier_',
+      name: 'carrier', kind: 'openapi', contract: 'prepared/parcel-carrier.swagger.json', endpoint: `${carrier.url}/v1`, typePrefix: 'Carrier', fieldPrefix: 'carrier_',
     });
   }, 120_000);
 
   it('adds an OpenAPI 3.0 source with oneOf, anyOf and allOf, pinning the file it refers to', () => {
     const result = sourceAdd('payprovider', fixture('payment-provider/openapi.yaml'), '--prefix', 'Pay');
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Added payprovider (OpenAPI 3.0, 3 files pinned in sources/payprovider/).');
+    expect(result.stdout).toContain('Added payprovider (OpenAPI 3.0, 2 files pinned in sources/payprovider/, the copies Mesh reads in sources/payprovider/prepared/).');
     // The contract's own server, its variable at its default.
     expect(result.stdout).toContain('Its upstream: https://api.payment-provider.example/v2 (set PAYPROVIDER_URL to point it elsewhere).');
     expect(result.stdout).toContain('Query.pay_getCharge(chargeId: String!): PayCharge');
-    // As given, and the copy the handler reads, whose discriminated anyOf says oneOf.
-    expect(readdirSync(join(project.root, 'sources', 'payprovider')).sort()).toEqual(['common.yaml', 'openapi.switchboard.yaml', 'openapi.yaml', 'source.json']);
+    // As given, and the copies the handler reads: the discriminated anyOf says oneOf, unnamed types have titles.
+    expect(readdirSync(join(project.root, 'sources', 'payprovider')).sort()).toEqual(['common.yaml', 'openapi.yaml', 'prepared', 'source.json']);
+    expect(readdirSync(join(project.root, 'sources', 'payprovider', 'prepared')).sort()).toEqual(['common.yaml', 'openapi.yaml']);
+    expect(readFileSync(join(project.root, 'sources', 'payprovider', 'openapi.yaml'), 'utf8')).toBe(readFileSync(fixture('payment-provider/openapi.yaml'), 'utf8'));
   }, 120_000);
 
   it('adds an OpenAPI 3.1 source whose server is relative, once given an endpoint', () => {
@@ -323,6 +334,20 @@ describe('the added sources, end to end', () => {
       },
     });
     expect(provider.requests.length - before).toBe(3);
+  });
+
+  it('names the types its OpenAPI contracts leave unnamed from the words around them', () => {
+    const added = typeNames().filter((name) => !ownTypes.has(name) && /^(Carrier|Pay|Warehouse)/.test(name));
+    expect(added.sort()).toEqual([
+      'CarrierAddress', 'CarrierAddressCountry', 'CarrierAddress_Input', 'CarrierHTTPMethod', 'CarrierNewParcel_Input', 'CarrierParcel',
+      // One enum for a parcel's status and for the status filter of listParcels.
+      'CarrierParcelStatus', 'CarrierTrackingEvent',
+      'PayBankTransfer', 'PayCard', 'PayCardBrand', 'PayCardLast4', 'PayCharge', 'PayChargeList', 'PayChargeStatus', 'PayDispute', 'PayDisputeEvidence',
+      // Money is in common.yaml, which the contract refers to.
+      'PayDocumentEvidence', 'PayHTTPMethod', 'PayMoney', 'PayMoneyCurrency', 'PayNoteEvidence', 'PayPaymentMethod',
+      'WarehouseBin', 'WarehouseBinKind', 'WarehouseHTTPMethod',
+    ]);
+    expect(readFileSync(join(project.root, '.mesh', 'schema.graphql'), 'utf8')).toContain('carrier_listParcels(status: CarrierParcelStatus, limit: Int = 20): [CarrierParcel]');
   });
 
   it('answers the OpenAPI 3.1 source at the endpoint it was given', async () => {

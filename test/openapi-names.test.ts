@@ -1,0 +1,116 @@
+/**
+ * The names Switchboard gives the types an OpenAPI contract leaves unnamed (gateway/openapi-names.ts),
+ * before Mesh's handler would name them by their position. What they look like in the unified schema
+ * is tested end to end in bring-your-own.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { nameInlineSchemas } from '../gateway/openapi-names.js';
+
+const STATUS = { type: 'string', enum: ['open', 'closed'] };
+
+function operation(parameters: unknown[], response: unknown) {
+  return { parameters, responses: { '200': { description: 'ok', content: { 'application/json': { schema: response } } } } };
+}
+
+describe('naming what an OpenAPI contract leaves unnamed', () => {
+  it('names enums, constants, patterned strings, inline objects and unions from the words around them', () => {
+    const document = {
+      openapi: '3.1.0',
+      paths: {
+        '/tickets': {
+          get: {
+            operationId: 'list_tickets',
+            ...operation(
+              [{ name: 'priority', in: 'query', schema: { type: 'integer', enum: [1, 2, 3] } }],
+              { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Ticket' } }, cursor: { type: ['string', 'null'], pattern: '^[a-z]+$' } } },
+            ),
+          },
+        },
+      },
+      components: {
+        schemas: {
+          Ticket: {
+            allOf: [
+              { $ref: '#/components/schemas/Base' },
+              { type: 'object', properties: { status: { ...STATUS }, assignee: { type: 'object', properties: { team: { type: 'string', enum: ['a', 'b'] } } } } },
+            ],
+          },
+          Base: { type: 'object', properties: { kind: { const: 'base' }, labels: { type: 'array', items: { type: 'string', minLength: 1 } }, extra: { type: 'object', additionalProperties: { type: 'string', maxLength: 9 } } } },
+          Attachment: { oneOf: [{ type: 'object', properties: { url: { type: 'string' } } }, { type: 'object', properties: { bytes: { type: 'string' } } }] },
+        },
+      },
+    };
+    expect(nameInlineSchemas(document)).toBe(true);
+    const { Ticket, Base, Attachment } = document.components.schemas;
+    const answer = document.paths['/tickets'].get.responses['200'].content['application/json'].schema as { title?: string; properties: { cursor: { title?: string } } };
+    const ticket = Ticket.allOf[1] as { title?: string; properties: { status: { title?: string }; assignee: { title?: string; properties: { team: { title?: string } } } } };
+    expect({
+      ticketPart: ticket.title,
+      status: ticket.properties.status.title,
+      assignee: ticket.properties.assignee.title,
+      team: ticket.properties.assignee.properties.team.title,
+      kind: (Base.properties.kind as { title?: string }).title,
+      label: (Base.properties.labels.items as { title?: string }).title,
+      extraValue: (Base.properties.extra.additionalProperties as { title?: string }).title,
+      attachmentParts: Attachment.oneOf.map((part) => (part as { title?: string }).title),
+      priority: (document.paths['/tickets'].get.parameters[0] as { schema: { title?: string } }).schema.title,
+      answer: answer.title,
+      cursor: answer.properties.cursor.title,
+    }).toEqual({
+      // allOf's parts are merged into Ticket, which is named by its component.
+      ticketPart: undefined,
+      status: 'TicketStatus',
+      assignee: 'TicketAssignee',
+      team: 'TicketAssigneeTeam',
+      kind: 'BaseKind',
+      label: 'BaseLabels',
+      extraValue: 'BaseExtraValue',
+      attachmentParts: ['Attachment1', 'Attachment2'],
+      priority: 'ListTicketsPriority',
+      answer: 'ListTicketsResponse',
+      cursor: 'ListTicketsResponseCursor',
+    });
+  });
+
+  it('declares an enum met twice once, so that a Swagger 2.0 filter and the field it filters are one enum', () => {
+    const document = {
+      swagger: '2.0',
+      paths: { '/tickets': { get: { operationId: 'listTickets', parameters: [{ name: 'status', in: 'query', required: false, ...STATUS }, { name: 'limit', in: 'query', type: 'integer', default: 20 }], responses: {} } } },
+      definitions: { Ticket: { type: 'object', properties: { status: { ...STATUS } } } } as Record<string, unknown>,
+    };
+    expect(nameInlineSchemas(document)).toBe(true);
+    expect(document.paths['/tickets'].get.parameters).toEqual([
+      // A Swagger 2.0 parameter is its own schema: its type moves into one, as OpenAPI 3 writes it.
+      { name: 'status', in: 'query', required: false, schema: { $ref: '#/definitions/TicketStatus' } },
+      // Nothing to name: left as it was.
+      { name: 'limit', in: 'query', type: 'integer', default: 20 },
+    ]);
+    expect(document.definitions).toEqual({
+      Ticket: { type: 'object', properties: { status: { $ref: '#/definitions/TicketStatus' } } },
+      TicketStatus: STATUS,
+    });
+  });
+
+  it('never takes a component\'s name, a title, or a name it gave already, across the files of a contract', () => {
+    const main = {
+      openapi: '3.0.3',
+      paths: { '/a': { get: { operationId: 'getA', ...operation([], { $ref: '#/components/schemas/Ticket' }) } } },
+      components: { schemas: { Ticket: { type: 'object', properties: { status: { type: 'string', enum: ['x'] } } }, TicketStatus: { type: 'string' } } },
+    };
+    const common = { components: { schemas: { Thing: { type: 'object', title: 'TicketStatus2', properties: { kind: { type: 'string', enum: ['y'], description: 'What it is' } } } } } };
+    expect(nameInlineSchemas(main, common)).toBe(true);
+    expect(main.components.schemas.Ticket.properties.status).toEqual({ type: 'string', enum: ['x'], title: 'TicketStatus3' });
+    expect(common.components.schemas.Thing.properties.kind).toMatchObject({ title: 'ThingKind' });
+  });
+
+  it('leaves titles, references and plain types alone, and says when it gave no name', () => {
+    const document = {
+      openapi: '3.0.3',
+      paths: { '/a': { get: { operationId: 'getA', ...operation([{ name: 'id', in: 'path', schema: { type: 'string' } }], { $ref: '#/components/schemas/A' }) } } },
+      components: { schemas: { A: { type: 'object', properties: { state: { title: 'Lifecycle', ...STATUS }, count: { type: 'integer' }, b: { $ref: '#/components/schemas/A' } } } } },
+    };
+    const before = JSON.stringify(document);
+    expect(nameInlineSchemas(document)).toBe(false);
+    expect(JSON.stringify(document)).toBe(before);
+  });
+});
