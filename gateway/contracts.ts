@@ -72,13 +72,12 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
   if (!isObject(document.paths) || Object.keys(document.paths).length === 0) throw new ContractError(`the ${format} document has no paths, so it gives no operations`);
   const files = pinned(path, refFiles);
   // Mesh's OpenAPI handler reads copies that Switchboard prepares, in prepared/; the contract and its
-  // files are pinned as they were given too. With a discriminator, anyOf picks exactly one schema, as
-  // oneOf does, but the handler would merge anyOf's alternatives into one object with all their
-  // required fields: the copies say oneOf there. And the types the contract leaves unnamed get names
-  // (gateway/openapi-names.ts).
+  // files are pinned as they were given too. The copies say oneOf where the handler would merge an
+  // anyOf's alternatives into an object no answer fits, and give the types the contract leaves
+  // unnamed their names (gateway/openapi-names.ts).
   const documents = [document, ...files.pins.slice(1).map((pin) => ('from' in pin ? readReferenced(pin.from) : undefined))];
   const read = documents.filter((each): each is Record<string, unknown> => each !== undefined);
-  const rewritten = read.map(discriminatedAnyOfToOneOf).some(Boolean);
+  const rewritten = read.map((each) => anyOfToOneOf(each, each)).some(Boolean);
   if (nameInlineSchemas(...read) || rewritten) {
     files.pins.push(...files.pins.map((pin, index) => {
       const to = `${PREPARED}/${pin.to.split(sep).join('/')}`;
@@ -217,18 +216,45 @@ function swaggerEndpoint(document: Record<string, unknown>): string | undefined 
   return `${scheme}://${document.host}${basePath}`.replace(/\/+$/, '');
 }
 
-/** Private: renames each `anyOf` that sits beside a `discriminator` to `oneOf`, in place; whether any was. */
-function discriminatedAnyOfToOneOf(node: unknown): boolean {
-  if (Array.isArray(node)) return node.map(discriminatedAnyOfToOneOf).some(Boolean);
+/**
+ * Private: turns `anyOf` into `oneOf`, in place, where Mesh's OpenAPI handler would merge its
+ * alternatives into one object that requires all their fields, which fails on every answer that
+ * matches one of them: beside a `discriminator`, and wherever the alternatives are shapes of which at
+ * least one is an object (a charge's id or the charge itself; a card or a bank account). The handler
+ * makes a union of `oneOf` and tells the member from the answer's fields. Alternatives that only
+ * constrain (`required: [email]`) and scalars alone (`string` or `integer`) stay `anyOf`; a `null`
+ * alternative goes, since a field is nullable unless required. Whether any was turned.
+ */
+function anyOfToOneOf(node: unknown, document: Record<string, unknown>): boolean {
+  if (Array.isArray(node)) return node.map((item) => anyOfToOneOf(item, document)).some(Boolean);
   if (!isObject(node)) return false;
   let changed = false;
-  if (Array.isArray(node.anyOf) && isObject(node.discriminator) && node.oneOf === undefined) {
-    node.oneOf = node.anyOf;
-    delete node.anyOf;
-    changed = true;
+  if (Array.isArray(node.anyOf) && node.oneOf === undefined) {
+    const alternatives = node.anyOf.filter((alternative) => !(isObject(alternative) && alternative.type === 'null'));
+    const shapes = alternatives.every((alternative) => isObject(alternative) && SHAPES.some((key) => key in alternative));
+    if (isObject(node.discriminator) || (alternatives.length > 1 && shapes && alternatives.some((alternative) => isObjectShape(alternative, document)))) {
+      node.oneOf = alternatives;
+      delete node.anyOf;
+      changed = true;
+    }
   }
-  for (const value of Object.values(node)) changed = discriminatedAnyOfToOneOf(value) || changed;
+  for (const value of Object.values(node)) changed = anyOfToOneOf(value, document) || changed;
   return changed;
+}
+
+/** Private: the keys that make a schema a shape rather than a constraint on one. */
+const SHAPES = ['$ref', 'type', 'properties', 'items', 'allOf', 'oneOf', 'anyOf', 'enum', 'const'];
+
+/** Private: whether a schema is an object, following a reference within its document (one elsewhere is taken for one). */
+function isObjectShape(schema: unknown, document: Record<string, unknown>, depth = 0): boolean {
+  if (!isObject(schema) || depth > 20) return false;
+  if (typeof schema.$ref === 'string') {
+    if (!schema.$ref.startsWith('#/')) return true;
+    let target: unknown = document;
+    for (const step of schema.$ref.slice(2).split('/')) target = isObject(target) ? target[step.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+    return isObjectShape(target, document, depth + 1);
+  }
+  return schema.type === 'object' || schema.properties !== undefined || schema.allOf !== undefined || schema.oneOf !== undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
