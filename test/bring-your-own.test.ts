@@ -291,7 +291,11 @@ describe('npm run source:add', () => {
 
 describe('the added sources, end to end', () => {
   beforeAll(async () => {
-    gateway = await project.start({ PAYPROVIDER_URL: `${provider.url}/v2`, TAX_SOAP_HEADERS: '{"AgencyAuth":{"ApiKey":"agency-key-7"}}' });
+    gateway = await project.start({
+      PAYPROVIDER_URL: `${provider.url}/v2`,
+      TAX_SOAP_HEADERS: '{"AgencyAuth":{"ApiKey":"agency-key-7"}}',
+      FX_SOAP_HEADERS: '{"BankCredentials":{"ClientId":"shop-1","Secret":"s3cret & co"}}',
+    });
   }, 60_000);
 
   it('answers the Swagger 2.0 source: a read with nested objects and lists, a filtered list, a write', async () => {
@@ -417,6 +421,8 @@ describe('the added sources, end to end', () => {
     expect(tax.requests.map((request) => request.url)).toEqual(['/soap#GetRates']);
     // The header the binding declares, with its value from TAX_SOAP_HEADERS.
     expect(tax.requests[0]!.soapHeaders).toEqual({ AgencyAuth: { ApiKey: 'agency-key-7' } });
+    // Its schema says elementFormDefault="qualified": the children are in the header's namespace too.
+    expect(tax.requests[0]!.envelope).toContain('<sbh:AgencyAuth xmlns:sbh="http://tax-agency.example/rates"><sbh:ApiKey>agency-key-7</sbh:ApiKey></sbh:AgencyAuth>');
   });
 
   it('answers the large source', async () => {
@@ -442,12 +448,14 @@ describe('the added sources, end to end', () => {
     ]);
   });
 
-  it('answers the rpc-style SOAP source', async () => {
+  it('answers the rpc-style SOAP source, with its SOAP header from the imported XSD', async () => {
     const { body } = await query('{ fx_getQuote(from: "EUR", to: "USD", amount: "100.00") { rate converted quotedAt validSeconds } }');
     expect(body).toEqual({ data: { fx_getQuote: { rate: '1.0825', converted: '108.25', quotedAt: '2026-11-24T12:00:00Z', validSeconds: 30 } } });
     expect(fx.requests.map((request) => [request.url, request.headers?.soapAction, JSON.parse(request.body)])).toEqual([
       ['/soap#GetQuote', '"urn:bank:fx#GetQuote"', { From: 'EUR', To: 'USD', Amount: '100.00' }],
     ]);
+    // The credentials header, declared in the imported XSD, whose children are unqualified.
+    expect(fx.requests[0]!.envelope).toContain('<sbh:BankCredentials xmlns:sbh="urn:bank:fx:quotes"><ClientId>shop-1</ClientId><Secret>s3cret &amp; co</Secret></sbh:BankCredentials>');
     // The operation's declared fault: its code, message and detail, on the field.
     const refused = await query('{ fx_getQuote(from: "EUR", to: "XAU", amount: "1") { rate } }');
     expect(refused.body).toEqual({

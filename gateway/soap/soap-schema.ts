@@ -107,12 +107,13 @@ function endpointOf(operation: OperationModel, configured: string | undefined, p
 
 /**
  * Private: node-soap's `postProcess` for a call whose binding declares SOAP headers that have values:
- * it puts them in the envelope's Header (qualified by the header element's namespace, children too).
+ * it puts them in the envelope's Header, qualified by the header element's namespace, and its children
+ * too where the element's schema says `elementFormDefault="qualified"`.
  */
 function withSoapHeaders(operation: OperationModel, values: Record<string, unknown> | undefined): { postProcess?: (xml: string) => string } {
   const headers = operation.headers.filter((header) => values?.[header.name] !== undefined);
   if (headers.length === 0) return {};
-  const xml = headers.map((header) => `<sbh:${header.name} xmlns:sbh="${escapeXmlAttribute(header.namespace)}">${headerContent(values![header.name])}</sbh:${header.name}>`).join('');
+  const xml = headers.map((header) => `<sbh:${header.name} xmlns:sbh="${escapeXmlAttribute(header.namespace)}">${headerContent(values![header.name], header.qualifiedChildren ? 'sbh:' : '')}</sbh:${header.name}>`).join('');
   return {
     postProcess: (envelope) => {
       const closing = /<\/([\w.-]+):Header>/.exec(envelope);
@@ -122,10 +123,11 @@ function withSoapHeaders(operation: OperationModel, values: Record<string, unkno
   };
 }
 
-function headerContent(value: unknown): string {
+/** Private: a header's value as XML, its child elements named with `prefix`. */
+function headerContent(value: unknown, prefix: string): string {
   if (value === null || typeof value !== 'object') return escapeXml(String(value));
   return Object.entries(value).map(([name, child]) => (Array.isArray(child) ? child : [child])
-    .map((one) => `<sbh:${name}>${headerContent(one)}</sbh:${name}>`).join('')).join('');
+    .map((one) => `<${prefix}${name}>${headerContent(one, prefix)}</${prefix}${name}>`).join('')).join('');
 }
 
 type SoapMethod = (args: unknown, callback: (error: unknown, result: unknown) => void, options: CallOptions) => void;

@@ -22,6 +22,11 @@ export interface BindingOperation {
 export interface HeaderElement {
   name: string;
   namespace: string;
+  /**
+   * Whether the element's children are in its namespace too: its schema's `elementFormDefault`,
+   * which XSD leaves `unqualified` unless told. Known once the schemas are read (wsdl-model.ts).
+   */
+  qualifiedChildren?: boolean;
 }
 
 export interface PortBinding {

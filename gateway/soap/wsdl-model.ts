@@ -82,7 +82,7 @@ interface XsdNode {
 
 interface Definitions {
   xmlns: Record<string, string>;
-  schemas: Record<string, { complexTypes: Record<string, XsdNode>; types: Record<string, XsdNode>; elements: Record<string, XsdNode>; xmlns: Record<string, string> }>;
+  schemas: Record<string, { complexTypes: Record<string, XsdNode>; types: Record<string, XsdNode>; elements: Record<string, XsdNode>; xmlns: Record<string, string>; $elementFormDefault?: string }>;
   services: Record<string, { ports: Record<string, { location: string; binding: Binding }> }>;
 }
 
@@ -125,7 +125,7 @@ export function readServiceModel(wsdl: { definitions: unknown }, wsdlXml: string
         port: port.port,
         soapVersion: port.soapVersion,
         ...(port.location ? { location: port.location } : {}),
-        headers: declared?.headers ?? [],
+        headers: (declared?.headers ?? []).map((header) => ({ ...header, qualifiedChildren: definitions.schemas[header.namespace]?.$elementFormDefault === 'qualified' })),
       };
     });
   });

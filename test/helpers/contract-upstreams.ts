@@ -20,6 +20,8 @@ export interface LoggedRequest {
   /** For SOAP calls: the content type and SOAPAction they came with, and the envelope's SOAP headers. */
   headers?: { contentType?: string; soapAction?: string };
   soapHeaders?: unknown;
+  /** For SOAP calls: the envelope as it came, for what node-soap's reading of it does not tell (namespaces). */
+  envelope?: string;
 }
 
 export interface Upstream {
@@ -82,7 +84,9 @@ export async function serveSoap(contract: string, services: soap.IServices, path
   // node-soap answers on its path and passes every other request to the listeners it found.
   const location = isAbsolute(contract) ? contract : `${FIXTURES}${contract}`;
   const wsdl = serverWsdl(readFileSync(location, 'utf8'));
-  // Each call is logged by the method that serves it, which node-soap hands the HTTP request.
+  // Each call is logged by the method that serves it, which node-soap hands the HTTP request; the
+  // envelope as it came is kept by node-soap's log hook, by request.
+  const envelopes = new WeakMap<IncomingMessage, string>();
   const logged = Object.fromEntries(Object.entries(services).map(([service, ports]) => [service, Object.fromEntries(
     Object.entries(ports).map(([port, methods]) => [port, Object.fromEntries(Object.entries(methods).map(([name, method]) => [name,
       (args: unknown, callback: unknown, headers: unknown, req: IncomingMessage) => {
@@ -92,12 +96,18 @@ export async function serveSoap(contract: string, services: soap.IServices, path
           body: JSON.stringify(args),
           headers: { contentType: req.headers['content-type'], soapAction: req.headers.soapaction as string | undefined },
           ...(headers ? { soapHeaders: headers } : {}),
+          envelope: envelopes.get(req),
         });
         return (method as (...all: unknown[]) => unknown)(args, callback, headers, req);
       }]))]),
   )]));
   // Imported XSDs are read relative to the contract's own place.
-  for (const path of paths) soap.listen(server, { path, services: logged as soap.IServices, xml: wsdl, uri: location });
+  for (const path of paths) {
+    const listener = soap.listen(server, { path, services: logged as soap.IServices, xml: wsdl, uri: location });
+    listener.log = (type: string, data: unknown, req: IncomingMessage) => {
+      if (type === 'received') envelopes.set(req, String(data));
+    };
+  }
   return upstream;
 }
 
