@@ -16,6 +16,18 @@ import {
 } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 
+/**
+ * The field a source of writes only (a WSDL whose operations all change something) puts on its Query,
+ * which GraphQL requires to have one; with the source's prefix, `samples__noReads`. It is not part of
+ * the API: the public schema leaves it out.
+ */
+export const NO_READS_FIELD = '_noReads';
+
+/** Whether a root field is a source's placeholder (NO_READS_FIELD) rather than an operation. */
+export function isPlaceholderField(name: string): boolean {
+  return name.endsWith(NO_READS_FIELD);
+}
+
 /** A field's resolver, or for a subscription field its `subscribe` and `resolve`. */
 export type FieldResolvers = GraphQLFieldResolver<unknown, unknown> | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve?: GraphQLFieldResolver<unknown, unknown> };
 export type Resolvers = Record<string, Record<string, FieldResolvers>>;
@@ -45,6 +57,7 @@ export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {},
       return isInterfaceType(type) ? new GraphQLInterfaceType({ ...config, resolveType } as GraphQLInterfaceTypeConfig<unknown, unknown>) : new GraphQLUnionType({ ...(config as GraphQLUnionTypeConfig<unknown, unknown>), resolveType });
     },
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      if (typeName === reachable.getQueryType()?.name && isPlaceholderField(fieldName)) return null;
       if (meshResolved.has(`${typeName}.${fieldName}`) || meshResolved.has(typeName)) return field;
       const given = resolvers[typeName]?.[fieldName];
       return {

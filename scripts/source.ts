@@ -17,6 +17,7 @@ import { defaultPrefixes, invalidSourceName, MANIFEST, PREPARED, readAddedSource
 import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/build-mesh.js';
 import { ContractError, readContract, type Contract } from '../gateway/contracts.js';
 import { PROJECT_ROOT } from '../gateway/project.js';
+import { isPlaceholderField } from '../gateway/public-schema.js';
 
 class SourceError extends Error {}
 
@@ -180,7 +181,7 @@ export const schema = soapSourceSchema(${JSON.stringify(source.name)}, ${JSON.st
 function newRootFields(prefix: string): string[] {
   const schema = buildSchema(readFileSync(join(BUILT, 'schema.graphql'), 'utf8'), { assumeValidSDL: true });
   const describe = (root: GraphQLObjectType | null | undefined) => Object.values(root?.getFields() ?? {})
-    .filter((field) => field.name.startsWith(prefix))
+    .filter((field) => field.name.startsWith(prefix) && !isPlaceholderField(field.name))
     .map((field: GraphQLField<unknown, unknown>) => {
       const args = field.args.length ? `(${field.args.map((arg) => `${arg.name}: ${arg.type.toString()}`).join(', ')})` : '';
       return `${root!.name}.${field.name}${args}: ${field.type.toString()}`;

@@ -28,6 +28,33 @@ const CHARGES: Record<string, unknown> = {
   ch_bank: { id: 'ch_bank', status: 'pending', amount: { value: 120000, currency: 'EUR' }, description: 'Invoice 7', paymentMethod: { type: 'bank_transfer', iban: 'IE29AIBK93115212345678', bankName: 'AIB' } },
 };
 
+/** A value of every XSD built-in type (NOTATION aside): the GraphQL field, the XML element, the value as GraphQL gives it. */
+const BUILT_INS: [field: string, element: string, value: string | number | boolean][] = [
+  ['stringValue', 'StringValue', 'Dune & "Sable" <cups>'], ['booleanValue', 'BooleanValue', true],
+  ['decimalValue', 'DecimalValue', '12345678901234567890.123456789'], ['floatValue', 'FloatValue', 1.5], ['doubleValue', 'DoubleValue', -0.125],
+  ['durationValue', 'DurationValue', 'P1Y2M3DT4H5M6.7S'], ['dateTimeValue', 'DateTimeValue', '2026-11-24T12:00:00.123+01:00'],
+  ['timeValue', 'TimeValue', '13:20:00Z'], ['dateValue', 'DateValue', '2026-11-24'], ['gYearMonthValue', 'GYearMonthValue', '2026-11'],
+  ['gYearValue', 'GYearValue', '2026'], ['gMonthDayValue', 'GMonthDayValue', '--11-24'], ['gDayValue', 'GDayValue', '---24'], ['gMonthValue', 'GMonthValue', '--11'],
+  ['hexBinaryValue', 'HexBinaryValue', '0FB7'], ['base64BinaryValue', 'Base64BinaryValue', 'U3dpdGNoYm9hcmQ='],
+  ['anyURIValue', 'AnyURIValue', 'https://lab.example/s/1?x=1&y=2'], ['qNameValue', 'QNameValue', 'tns:Sample'],
+  ['normalizedStringValue', 'NormalizedStringValue', 'one two'], ['tokenValue', 'TokenValue', 'one two'], ['languageValue', 'LanguageValue', 'en-IE'],
+  ['nmtokenValue', 'NMTOKENValue', 'A-1'], ['nmtokensValue', 'NMTOKENSValue', 'A-1 B-2'], ['nameValue', 'NameValue', 'sample:one'],
+  ['ncNameValue', 'NCNameValue', 'sample_one'], ['idValue', 'IDValue', 'S1'], ['idrefValue', 'IDREFValue', 'S1'], ['idrefsValue', 'IDREFSValue', 'S1 S2'],
+  ['entityValue', 'ENTITYValue', 'logo'], ['entitiesValue', 'ENTITIESValue', 'logo banner'],
+  ['integerValue', 'IntegerValue', '-98765432109876543210'], ['nonPositiveIntegerValue', 'NonPositiveIntegerValue', '0'],
+  ['negativeIntegerValue', 'NegativeIntegerValue', '-1'], ['longValue', 'LongValue', '9223372036854775807'], ['intValue', 'IntValue', -2147483648],
+  ['shortValue', 'ShortValue', -32768], ['byteValue', 'ByteValue', -128], ['nonNegativeIntegerValue', 'NonNegativeIntegerValue', '18446744073709551616'],
+  ['unsignedLongValue', 'UnsignedLongValue', '18446744073709551615'], ['unsignedIntValue', 'UnsignedIntValue', '4294967295'],
+  ['unsignedShortValue', 'UnsignedShortValue', 65535], ['unsignedByteValue', 'UnsignedByteValue', 255],
+  ['positiveIntegerValue', 'PositiveIntegerValue', '1'], ['anySimpleTypeValue', 'AnySimpleTypeValue', 'anything at all'],
+];
+
+/** The text of an element in an envelope, whatever its prefix, its entities read. */
+function textOf(envelope: string, element: string): string | undefined {
+  const text = new RegExp(`<(?:[\\w.-]+:)?${element}>([^<]*)</`).exec(envelope)?.[1];
+  return text?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
 const SHIPMENT = { id: 'shp-1', state: 'IN_TRANSIT', updatedAt: '2026-11-23T10:00:00Z', carrier: { id: 'car-1', name: 'Green Post' }, attributes: { fragile: true, dims: [30, 20, 10] } };
 
 let project: ProjectCopy;
@@ -41,6 +68,7 @@ let large: Upstream;
 let lockers: Upstream;
 let fx: Upstream;
 let erp: Upstream;
+let samples: Upstream;
 let gateway: RunningCopy | undefined;
 /** The types of the composition before any source was added. */
 let ownTypes: Set<string>;
@@ -147,6 +175,11 @@ beforeAll(async () => {
       },
     },
   });
+  samples = await serveSoap('xsd-types.wsdl', {
+    // Whatever it is sent, it answers with the sample as XML text: node-soap's reading of a request
+    // would turn some types into numbers and dates.
+    SampleService: { SampleSoap: { StoreSample: () => ({ Sample: Object.fromEntries(BUILT_INS.map(([, element, value]) => [element, String(value)])) }) } },
+  });
   const largeWsdl = join(project.root, 'large-erp.wsdl');
   expect(writeLargeWsdl(largeWsdl, { operations: 250 })).toEqual({ bytes: 397_023 });
   erp = await serveSoap(largeWsdl, {
@@ -167,7 +200,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax, large, lockers, fx, erp].filter(Boolean).map((upstream) => upstream.close()));
+  await Promise.all([carrier, provider, warehouse, tracking, loyalty, tax, large, lockers, fx, erp, samples].filter(Boolean).map((upstream) => upstream.close()));
   project?.remove();
 });
 
@@ -236,6 +269,12 @@ describe('npm run source:add', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Added fx (WSDL, 2 files pinned in sources/fx/).');
     expect(result.stdout).toContain('Query.fx_getQuote(from: String!, to: String!, amount: String!): FxQuote');
+  }, 120_000);
+
+  it('adds a SOAP source whose record has an element of every XSD built-in type, and whose only operation writes', () => {
+    const result = sourceAdd('samples', fixture('xsd-types.wsdl'), '--endpoint', `${samples.url}/soap`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('New root fields (1):\n  Mutation.samples_storeSample(sample: SamplesSampleInput!): SamplesSample!\n');
   }, 120_000);
 
   it('adds a 400 KB WSDL: 250 operations, 250 record types and enumerations', () => {
@@ -466,6 +505,20 @@ describe('the added sources, end to end', () => {
         extensions: { code: 'SOAP_FAULT', source: 'fx', faultCode: 'soap:Client', faultDetail: { UnknownCurrency: { Currency: 'XAU' } } },
       }],
     });
+  });
+
+  it('carries every XSD built-in type both ways, as GraphQL Int, Float, Boolean or String, without losing a digit', async () => {
+    const sample = Object.fromEntries(BUILT_INS.map(([field, , value]) => [field, value]));
+    const { body } = await query(`mutation ($sample: SamplesSampleInput!) { samples_storeSample(sample: $sample) { ${BUILT_INS.map(([field]) => field).join(' ')} } }`, { sample });
+    expect(body).toEqual({ data: { samples_storeSample: sample } });
+    expect(samples.requests).toHaveLength(1);
+    const envelope = samples.requests[0]!.envelope!;
+    expect(BUILT_INS.map(([, element]) => [element, textOf(envelope, element)])).toEqual(BUILT_INS.map(([, element, value]) => [element, String(value)]));
+    // GraphQL needs a Query, which a WSDL of writes only does not give: its placeholder is not in the API.
+    const roots = await query('{ __schema { queryType { fields { name } } } }');
+    const names = (roots.body.data!.__schema as { queryType: { fields: { name: string }[] } }).queryType.fields.map((field) => field.name);
+    expect(names.filter((name) => name.startsWith('samples_'))).toEqual([]);
+    expect(names).toContain('fx_getQuote');
   });
 
   it('answers the large WSDL source', async () => {

@@ -17,6 +17,7 @@ import {
 } from 'graphql';
 import soap from 'soap';
 import { upstreamError } from '../errors.js';
+import { NO_READS_FIELD } from '../public-schema.js';
 import { escapeXml, escapeXmlAttribute } from '../../sources/world/xml.js';
 import { readEnvelope } from './read-envelope.js';
 import { createSoapTransport, faultToError, type CallOptions, type Send } from './soap-transport.js';
@@ -219,7 +220,7 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
   const queryFields = fieldsOf(true);
   const mutationFields = fieldsOf(false);
   return new GraphQLSchema({
-    query: new GraphQLObjectType({ name: 'Query', fields: Object.keys(queryFields).length ? queryFields : { _empty: { type: GraphQLString } } }),
+    query: new GraphQLObjectType({ name: 'Query', fields: Object.keys(queryFields).length ? queryFields : { [NO_READS_FIELD]: { type: GraphQLString } } }),
     mutation: Object.keys(mutationFields).length ? new GraphQLObjectType({ name: 'Mutation', fields: mutationFields }) : undefined,
   });
 }
