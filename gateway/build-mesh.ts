@@ -32,7 +32,8 @@ export function gatewayNodeFlags(root = PROJECT_ROOT): string[] {
   if (!flags) throw new Error(`package.json's start script must run \`node [flags] .mesh/start.mjs\`; it is: ${start}`);
   return flags[1]!.trim().split(/\s+/).filter(Boolean);
 }
-const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway', 'scripts', 'test/operations', join('.mesh', 'index.ts')];
+/** What the bundle is built from; with its packages inside it, an `npm install` or upgrade rebuilds it too. */
+const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway', 'scripts', 'test/operations', join('.mesh', 'index.ts'), 'package-lock.json', join('node_modules', '.package-lock.json')];
 
 interface MeshrcSource {
   name: string;

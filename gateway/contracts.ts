@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, normalize, relative, sep } from 'node:path';
 import { buildClientSchema, buildSchema, printSchema, type IntrospectionQuery } from 'graphql';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { PREPARED, type ContractKind } from './added-sources.js';
 import { nameInlineSchemas } from './openapi-names.js';
 
@@ -83,7 +83,9 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
       const to = `${PREPARED}/${pin.to.split(sep).join('/')}`;
       const prepared = documents[index];
       if (!prepared || !('from' in pin)) return { ...pin, to };
-      return { to, text: extname(pin.to).toLowerCase() === '.json' ? `${JSON.stringify(prepared, null, 2)}\n` : stringifyYaml(prepared, { lineWidth: 0 }) };
+      // JSON, whatever the name says (JSON is YAML too): Mesh reads YAML as YAML 1.1, where an unquoted
+      // 2024-04-10 is a date, and YAML 1.2 writers leave such strings unquoted.
+      return { to, text: `${JSON.stringify(prepared, null, 2)}\n` };
     }));
     files.main = `${PREPARED}/${files.main}`;
   }
@@ -222,17 +224,19 @@ function swaggerEndpoint(document: Record<string, unknown>): string | undefined 
  * matches one of them: beside a `discriminator`, and wherever the alternatives are shapes of which at
  * least one is an object (a charge's id or the charge itself; a card or a bank account). The handler
  * makes a union of `oneOf` and tells the member from the answer's fields. Alternatives that only
- * constrain (`required: [email]`) and scalars alone (`string` or `integer`) stay `anyOf`; a `null`
- * alternative goes, since a field is nullable unless required. Whether any was turned.
+ * constrain (`required: [email]`, beside the object's own properties) and scalars alone (`string` or
+ * `integer`) stay `anyOf`; a `null` alternative becomes `nullable`. Whether any was turned.
  */
 function anyOfToOneOf(node: unknown, document: Record<string, unknown>): boolean {
   if (Array.isArray(node)) return node.map((item) => anyOfToOneOf(item, document)).some(Boolean);
   if (!isObject(node)) return false;
   let changed = false;
-  if (Array.isArray(node.anyOf) && node.oneOf === undefined) {
-    const alternatives = node.anyOf.filter((alternative) => !(isObject(alternative) && alternative.type === 'null'));
-    const shapes = alternatives.every((alternative) => isObject(alternative) && SHAPES.some((key) => key in alternative));
+  if (Array.isArray(node.anyOf) && node.oneOf === undefined && node.properties === undefined) {
+    const isNull = (alternative: unknown) => isObject(alternative) && alternative.type === 'null';
+    const alternatives = node.anyOf.filter((alternative) => !isNull(alternative));
+    const shapes = alternatives.every((alternative) => isObject(alternative) && isShape(alternative));
     if (isObject(node.discriminator) || (alternatives.length > 1 && shapes && alternatives.some((alternative) => isObjectShape(alternative, document)))) {
+      if (alternatives.length < node.anyOf.length) node.nullable = true;
       node.oneOf = alternatives;
       delete node.anyOf;
       changed = true;
@@ -242,8 +246,14 @@ function anyOfToOneOf(node: unknown, document: Record<string, unknown>): boolean
   return changed;
 }
 
-/** Private: the keys that make a schema a shape rather than a constraint on one. */
-const SHAPES = ['$ref', 'type', 'properties', 'items', 'allOf', 'oneOf', 'anyOf', 'enum', 'const'];
+/**
+ * Private: whether a schema gives a shape rather than constraining one: `{ type: object, required: [email] }`
+ * only constrains the properties declared beside the anyOf.
+ */
+function isShape(schema: Record<string, unknown>): boolean {
+  if (['$ref', 'properties', 'items', 'allOf', 'oneOf', 'anyOf', 'enum', 'const'].some((key) => key in schema)) return true;
+  return schema.type !== undefined && schema.type !== 'object';
+}
 
 /** Private: whether a schema is an object, following a reference within its document (one elsewhere is taken for one). */
 function isObjectShape(schema: unknown, document: Record<string, unknown>, depth = 0): boolean {
@@ -254,7 +264,7 @@ function isObjectShape(schema: unknown, document: Record<string, unknown>, depth
     for (const step of schema.$ref.slice(2).split('/')) target = isObject(target) ? target[step.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
     return isObjectShape(target, document, depth + 1);
   }
-  return schema.type === 'object' || schema.properties !== undefined || schema.allOf !== undefined || schema.oneOf !== undefined;
+  return schema.properties !== undefined || schema.allOf !== undefined || schema.oneOf !== undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

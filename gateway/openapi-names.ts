@@ -9,8 +9,9 @@
  *   paths./parcels.get (listParcels), parameter status     → ListParcelsStatus
  *   the inline answer of getQuote, and its property fees    → GetQuoteResponse, GetQuoteResponseFees
  *
- * An enum met twice with the same values is declared once, under the first name, so that a filter and
- * the field it filters on are one GraphQL enum. No title is changed, and none is given twice.
+ * A parameter whose enum has the values of a property of the same name shares the property's enum, so
+ * that a filter and the field it filters on are one GraphQL enum. No title is changed, and none is
+ * given twice.
  *
  *   if (nameInlineSchemas(document)) writeCopy(document);
  */
@@ -18,10 +19,14 @@
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 type Schema = Record<string, unknown>;
+/** What a schema is the type of: a property, or a parameter, by name. */
+type Role = { property?: string; parameter?: string };
 
 /**
  * Gives every unnamed schema Mesh would name by its position a title, in place: in a contract and the
- * files it refers to, with no name given twice across them. Whether any was given.
+ * files it refers to (their `components` or `definitions` and `paths`; a file that is one bare schema,
+ * or a path item of its own, keeps the handler's names), with no name given twice across them.
+ * Whether any was given.
  */
 export function nameInlineSchemas(...documents: Schema[]): boolean {
   const namer = new Namer(documents);
@@ -55,7 +60,9 @@ function nameDocument(namer: Namer, document: Schema): void {
 class Namer {
   given = 0;
   private readonly taken = new Set<string>();
-  /** The current document's enums by their type and values, so that the same enum is declared once. */
+  /** What each name given was given to, as sameness() writes it. */
+  private readonly contents = new Map<string, string>();
+  /** The current document's property enums by their type, values and property name, for the parameters that filter on them. */
   private enums = new Map<string, { name: string; first: Schema; declared: boolean }>();
   private document: Schema = {};
 
@@ -74,11 +81,16 @@ class Namer {
     this.enums = new Map();
   }
 
-  /** A schema and what it holds; `base` is the name its position gives it. A component's own name is its name. */
-  visit(schema: unknown, base: string, named = false): void {
+  /**
+   * A schema and what it holds; `base` is the name its position gives it. A component's own name is
+   * its name. `role` says which property or parameter the schema is the type of.
+   */
+  visit(schema: unknown, base: string, named = false, role?: Role): void {
     if (!isObject(schema) || typeof schema.$ref === 'string') return;
-    if (!named && schema.title === undefined) this.name(schema, base);
-    for (const [property, value] of entries(schema.properties)) this.visit(value, base + pascal(property));
+    if (!named && schema.title === undefined) this.name(schema, base, role);
+    // What it holds is named after it: after its title, where it has one (the contract's or the one given).
+    if (typeof schema.title === 'string' && pascal(schema.title)) base = pascal(schema.title);
+    for (const [property, value] of entries(schema.properties)) this.visit(value, base + pascal(property), false, { property });
     if (isObject(schema.items)) this.visit(schema.items, base);
     if (isObject(schema.additionalProperties)) this.visit(schema.additionalProperties, `${base}Value`);
     // The parts of allOf are merged into one type; those of oneOf and anyOf are named by their own shape.
@@ -94,7 +106,7 @@ class Namer {
   parameter(parameter: Schema, name: string, body: string): void {
     if (typeof parameter.$ref === 'string') return;
     if (parameter.in === 'body') this.visit(parameter.schema, body);
-    else if (isObject(parameter.schema)) this.visit(parameter.schema, name);
+    else if (isObject(parameter.schema)) this.visit(parameter.schema, name, false, { parameter: String(parameter.name ?? '') });
     else if (isObject(parameter.content)) this.content(parameter, name);
     else this.swaggerParameter(parameter, name);
   }
@@ -124,22 +136,25 @@ class Namer {
       }
     }
     parameter.schema = schema;
-    this.visit(schema, name);
+    this.visit(schema, name, false, { parameter: String(parameter.name ?? '') });
   }
 
   /**
-   * Private: titles `schema` if Mesh would otherwise name it by its position. An enum met again with
-   * the same values becomes a schema of the document's own (under the name it was first given) that
-   * both places refer to: the handler would make two GraphQL enums of two copies, whatever their titles.
+   * Private: titles `schema` if Mesh would otherwise name it by its position. A parameter's enum with
+   * the values of a property of the same name (a filter and the field it filters on) becomes a schema
+   * of the document's own, under the property enum's name, that both refer to: the handler makes two
+   * GraphQL enums of two copies, whatever their titles. Two properties' enums stay apart, whatever
+   * their values: a product's status is not a user's.
    */
-  private name(schema: Schema, base: string): void {
+  private name(schema: Schema, base: string, role?: Role): void {
     if (!needsName(schema)) return;
     this.given += 1;
-    const key = Array.isArray(schema.enum) && Object.keys(schema).every((k) => k === 'type' || k === 'enum') ? JSON.stringify([schema.type, schema.enum]) : undefined;
-    const same = key === undefined ? undefined : this.enums.get(key);
+    const plain = Array.isArray(schema.enum) && Object.keys(schema).every((k) => k === 'type' || k === 'enum');
+    const key = JSON.stringify([schema.type, schema.enum, role?.property ?? role?.parameter]);
+    const same = plain && role?.parameter !== undefined ? this.enums.get(key) : undefined;
     if (!same) {
-      schema.title = this.unique(base);
-      if (key !== undefined) this.enums.set(key, { name: schema.title as string, first: schema, declared: false });
+      schema.title = this.unique(base, schema);
+      if (plain && role?.property !== undefined && !this.enums.has(key)) this.enums.set(key, { name: schema.title as string, first: schema, declared: false });
       return;
     }
     const schemas = schemasOf(this.document, true);
@@ -152,10 +167,19 @@ class Namer {
     refer(schema, reference);
   }
 
-  private unique(base: string): string {
+  /**
+   * Private: `base`, or `base2`, `base3`... if taken; but a schema the same as one named already at the
+   * same place in another answer takes its name, so that the handler makes them one type.
+   */
+  private unique(base: string, schema: Schema): string {
+    const content = sameness(schema);
     let name = base;
-    for (let n = 2; this.taken.has(name); n += 1) name = `${base}${n}`;
+    for (let n = 2; this.taken.has(name); n += 1) {
+      if (content !== undefined && this.contents.get(name) === content) return name;
+      name = `${base}${n}`;
+    }
     this.taken.add(name);
+    if (content !== undefined) this.contents.set(name, content);
     return name;
   }
 }
@@ -166,6 +190,10 @@ class Namer {
  */
 function needsName(schema: Schema): boolean {
   if (schema.items !== undefined) return false;
+  // `allOf: [{ $ref }]` beside a description or a default: the handler unwraps it to what it refers to,
+  // unless it has a title.
+  const parts = ['allOf', 'anyOf', 'oneOf'].filter((key) => Array.isArray(schema[key]));
+  if (schema.properties === undefined && parts.length === 1 && (schema[parts[0]!] as unknown[]).length === 1) return false;
   // A constant is a one-value enum, which the handler names `<value>_const`, title or not, unless titled first.
   if (schema.const !== undefined) return true;
   const types = Array.isArray(schema.type) ? schema.type.filter((type) => type !== 'null') : [schema.type];
@@ -194,6 +222,15 @@ function schemasOf(document: Schema, make = false): Schema {
   const components = isObject(document.components) ? document.components : {};
   if (make && !isObject(components.schemas)) components.schemas = {};
   return isObject(components.schemas) ? components.schemas : {};
+}
+
+/** Private: a schema as text, to tell two the same; none for one that will not write (a cycle). */
+function sameness(schema: Schema): string | undefined {
+  try {
+    return JSON.stringify(schema);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Private: turns `schema`, in place, into a reference. */

@@ -23,9 +23,9 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
  */
 export const NO_READS_FIELD = '_noReads';
 
-/** Whether a root field is a source's placeholder (NO_READS_FIELD) rather than an operation. */
-export function isPlaceholderField(name: string): boolean {
-  return name.endsWith(NO_READS_FIELD);
+/** Whether a root field is the placeholder (NO_READS_FIELD) of a source with one of the field `prefixes`. */
+export function isPlaceholderField(name: string, prefixes: readonly string[]): boolean {
+  return prefixes.some((prefix) => name === `${prefix}${NO_READS_FIELD}`);
 }
 
 /** A field's resolver, or for a subscription field its `subscribe` and `resolve`. */
@@ -57,7 +57,7 @@ export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {},
       return isInterfaceType(type) ? new GraphQLInterfaceType({ ...config, resolveType } as GraphQLInterfaceTypeConfig<unknown, unknown>) : new GraphQLUnionType({ ...(config as GraphQLUnionTypeConfig<unknown, unknown>), resolveType });
     },
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
-      if (typeName === reachable.getQueryType()?.name && isPlaceholderField(fieldName)) return null;
+      if (typeName === reachable.getQueryType()?.name && isPlaceholderField(fieldName, options.meshResolvedPrefixes ?? [])) return null;
       if (meshResolved.has(`${typeName}.${fieldName}`) || meshResolved.has(typeName)) return field;
       const given = resolvers[typeName]?.[fieldName];
       return {

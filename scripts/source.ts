@@ -181,7 +181,7 @@ export const schema = soapSourceSchema(${JSON.stringify(source.name)}, ${JSON.st
 function newRootFields(prefix: string): string[] {
   const schema = buildSchema(readFileSync(join(BUILT, 'schema.graphql'), 'utf8'), { assumeValidSDL: true });
   const describe = (root: GraphQLObjectType | null | undefined) => Object.values(root?.getFields() ?? {})
-    .filter((field) => field.name.startsWith(prefix) && !isPlaceholderField(field.name))
+    .filter((field) => field.name.startsWith(prefix) && !isPlaceholderField(field.name, [prefix]))
     .map((field: GraphQLField<unknown, unknown>) => {
       const args = field.args.length ? `(${field.args.map((arg) => `${arg.name}: ${arg.type.toString()}`).join(', ')})` : '';
       return `${root!.name}.${field.name}${args}: ${field.type.toString()}`;

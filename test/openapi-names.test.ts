@@ -100,7 +100,50 @@ describe('naming what an OpenAPI contract leaves unnamed', () => {
     const common = { components: { schemas: { Thing: { type: 'object', title: 'TicketStatus2', properties: { kind: { type: 'string', enum: ['y'], description: 'What it is' } } } } } };
     expect(nameInlineSchemas(main, common)).toBe(true);
     expect(main.components.schemas.Ticket.properties.status).toEqual({ type: 'string', enum: ['x'], title: 'TicketStatus3' });
-    expect(common.components.schemas.Thing.properties.kind).toMatchObject({ title: 'ThingKind' });
+    // Named after its schema's title, which is what the handler calls the type.
+    expect(common.components.schemas.Thing.properties.kind).toMatchObject({ title: 'TicketStatus2Kind' });
+  });
+
+  it('keeps two properties\' enums apart, whatever their values: a product\'s status is not a user\'s', () => {
+    const document = {
+      openapi: '3.0.3',
+      paths: { '/products': { get: { operationId: 'listProducts', ...operation([{ name: 'status', in: 'query', schema: { ...STATUS } }], { $ref: '#/components/schemas/Product' }) } } },
+      components: { schemas: { User: { type: 'object', properties: { status: { ...STATUS } } }, Product: { type: 'object', properties: { status: { ...STATUS } } } } as Record<string, { type: string; properties: { status: unknown } }> },
+    };
+    nameInlineSchemas(document);
+    expect(document.components.schemas.Product!.properties.status).toEqual({ ...STATUS, title: 'ProductStatus' });
+    // The filter takes the first property enum of its name and values (where two fit, it cannot tell
+    // which it filters on), which becomes a schema of its own that both refer to.
+    expect(document.paths['/products'].get.parameters[0]).toEqual({ name: 'status', in: 'query', schema: { $ref: '#/components/schemas/UserStatus' } });
+    expect(document.components.schemas.User!.properties.status).toEqual({ $ref: '#/components/schemas/UserStatus' });
+    expect(document.components.schemas.UserStatus).toEqual(STATUS);
+  });
+
+  it('gives the same name to the same inline schema met in two answers, so that they are one type', () => {
+    const address = () => ({ title: 'Address', type: 'object', properties: { country: { type: 'string', enum: ['IE', 'FR'] } } });
+    const document = {
+      openapi: '3.0.3',
+      paths: {
+        '/customer': { get: { operationId: 'getCustomer', ...operation([], { type: 'object', properties: { address: address() } }) } },
+        '/order': { get: { operationId: 'getOrder', ...operation([], { type: 'object', properties: { address: address() } }) } },
+      },
+    };
+    nameInlineSchemas(document);
+    type Answer = { title?: string; properties: { address: { properties: { country: unknown } } } };
+    const answer = (path: '/customer' | '/order') => document.paths[path].get.responses['200'].content['application/json'].schema as Answer;
+    expect(answer('/customer').properties.address).toEqual(answer('/order').properties.address);
+    expect(answer('/order').properties.address.properties.country).toEqual({ type: 'string', enum: ['IE', 'FR'], title: 'AddressCountry' });
+    // The answers themselves differ by operation.
+    expect([answer('/customer').title, answer('/order').title]).toEqual(['GetCustomerResponse', 'GetOrderResponse']);
+  });
+
+  it('leaves a reference with a description or a default beside it (allOf of one) for the handler to unwrap', () => {
+    const document = {
+      openapi: '3.0.3',
+      paths: {},
+      components: { schemas: { Currency: { type: 'string', enum: ['eur', 'usd'] }, Charge: { type: 'object', properties: { currency: { allOf: [{ $ref: '#/components/schemas/Currency' }], default: 'eur' } } } } },
+    };
+    expect(nameInlineSchemas(document)).toBe(false);
   });
 
   it('leaves titles, references and plain types alone, and says when it gave no name', () => {
