@@ -14,7 +14,7 @@ import { basename, dirname, extname, join, normalize, relative, sep } from 'node
 import { buildClientSchema, buildSchema, printSchema, type IntrospectionQuery } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { PREPARED, type ContractKind } from './added-sources.js';
-import { nameInlineSchemas } from './openapi-names.js';
+import { isObject, nameInlineSchemas } from './openapi-names.js';
 
 export interface Contract {
   kind: ContractKind;
@@ -46,7 +46,7 @@ export function readContract(path: string): Contract {
   if (extension === '.graphql' || extension === '.graphqls' || extension === '.gql') return readSdl(text);
   let document: unknown;
   try {
-    document = extension === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 });
+    document = parseData(text, extension);
   } catch (error) {
     throw new ContractError(`it is neither XML nor valid ${extension === '.json' ? 'JSON' : 'YAML or JSON'} (${firstLine((error as Error).message)})`);
   }
@@ -100,13 +100,17 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
 /** Private: a YAML or JSON file an OpenAPI document refers to, if it reads as an object. */
 function readReferenced(path: string): Record<string, unknown> | undefined {
   try {
-    const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-    const value: unknown = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 });
+    const value = parseData(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), extname(path).toLowerCase());
     return isObject(value) ? value : undefined;
   } catch {
     // The build says what is wrong with it.
     return undefined;
   }
+}
+
+/** Private: a file's text as JSON (`.json`) or YAML. */
+function parseData(text: string, extension: string): unknown {
+  return extension === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 });
 }
 
 /** Private: a GraphQL schema in SDL, checked as a schema. */
@@ -267,9 +271,6 @@ function isObjectShape(schema: unknown, document: Record<string, unknown>, depth
   return schema.properties !== undefined || schema.allOf !== undefined || schema.oneOf !== undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
