@@ -1,11 +1,11 @@
 // Misuse of the configuration: each bad value stops the start with one line naming the variable,
 // pinned here word for word.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkContracts, GATEWAY_BUNDLE } from '../gateway/build-mesh.js';
+import { asciiOnly, checkContracts, GATEWAY_BUNDLE } from '../gateway/build-mesh.js';
 import { loadConfig, readSoapHeaders } from '../gateway/config.js';
 import type { AddedSource } from '../gateway/added-sources.js';
 
@@ -153,6 +153,25 @@ describe('checkContracts', () => {
 });
 
 describe('npm start', () => {
+  it('runs a bundle holding graphql-js once, from its ES modules, in ASCII only', () => {
+    const bundle = readFileSync(GATEWAY_BUNDLE, 'utf8');
+    const graphqlFiles = [...bundle.matchAll(/"node_modules\/graphql\/([\w/]+\.m?js)"/g)].map((match) => match[1]!);
+    expect(graphqlFiles).toContain('index.mjs');
+    expect(graphqlFiles.filter((file) => !file.endsWith('.mjs'))).toEqual([]);
+    expect(bundle.match(/[^\0-\x7f]/g)).toBeNull();
+  });
+
+  it('escapes what is not ASCII so that it means the same in a regular expression, a string or a name', () => {
+    const source = 'const café = "ü"; export default [café, /^[0-9]{1,3}°$/.test("42°"), /pok[eé]mon/i.test("Pokémon"), /^😀$/u.test("😀"), "😀".length];';
+    const escaped = asciiOnly(source);
+    expect(escaped).toBe(
+      'const caf\\u00e9 = "\\u00fc"; export default [caf\\u00e9, /^[0-9]{1,3}\\u00b0$/.test("42\\u00b0"), /pok[e\\u00e9]mon/i.test("Pok\\u00e9mon"), /^\\ud83d\\ude00$/u.test("\\ud83d\\ude00"), "\\ud83d\\ude00".length];',
+    );
+    const evaluate = (code: string) => new Function(code.replace('export default', 'return'))() as unknown[];
+    expect(evaluate(escaped)).toEqual(['ü', true, true, true, 2]);
+    expect(evaluate(escaped)).toEqual(evaluate(source));
+  });
+
   const start = (env: Record<string, string>) =>
     spawnSync(process.execPath, [GATEWAY_BUNDLE], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
 
