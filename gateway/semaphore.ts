@@ -16,6 +16,13 @@ export interface Semaphore {
   release(): void;
   /** How many wait for a slot. */
   readonly waiting: number;
+  /** How many hold a slot. */
+  readonly held: number;
+  /**
+   * Changes how many may hold a slot at once: a larger `max` lets waiters in at once; a smaller one
+   * takes effect as holders release theirs.
+   */
+  resize(max: number): void;
 }
 
 export function createSemaphore(max: number): Semaphore {
@@ -33,12 +40,22 @@ export function createSemaphore(max: number): Semaphore {
       return tryAcquire() ? Promise.resolve() : new Promise<void>((resolve) => queue.push(resolve));
     },
     release() {
-      const next = queue.shift();
+      const next = held <= max ? queue.shift() : undefined;
       if (next) next();
       else held -= 1;
     },
     get waiting() {
       return queue.length;
+    },
+    get held() {
+      return held;
+    },
+    resize(to: number) {
+      max = to;
+      while (held < max && queue.length) {
+        held += 1;
+        queue.shift()!();
+      }
     },
   };
 }

@@ -93,6 +93,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
   }));
   checkRateLimits(schema, config.rateLimits);
+  const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
   const yoga = createYoga({
     graphqlEndpoint: GRAPHQL_PATH,
     // GraphiQL is served by useGraphiQL (offline, compressed); yoga's own page needs a CDN.
@@ -115,7 +116,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     plugins: [
       useRequestLimits({ maxBytes: config.maxBodyBytes }),
       ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments) })),
-      useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests }),
+      admission,
       useUpstreamScope(upstreams),
       // Each distinct document is compiled to JavaScript once (yoga caches the parsed document).
       // Not subscriptions: graphql-jit 0.8.7 hands a subscribe resolver the operation's variables
@@ -129,7 +130,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useRateLimits({ limits: config.rateLimits, store: rateCounters?.store }),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH }),
       useErrorShape(),
-      useHealth(),
+      useHealth(admission.load),
       useWebhooks({ log: events, ...config.webhooks }),
       ...(options.plugins ?? []),
       ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) })] : []),

@@ -87,7 +87,7 @@ describe('npm start', () => {
   it('answers GET /healthz with 200', async () => {
     const response = await fetch(new URL('/healthz', gatewayUrl));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(await response.json()).toEqual({ status: 'ok', requests: { running: 0, waiting: 0, limit: expect.any(Number) } });
   });
 
   it('passes every MUST of the GraphQL-over-HTTP audit', async () => {
