@@ -1,7 +1,7 @@
 /**
  * `GET /healthz`: 200 once the gateway serves its schema. The server starts listening only after
  * the mesh is built, so answering at all means ready. The body says how loaded it is:
- * `{ "status": "ok", "requests": { "running": 5, "waiting": 45, "limit": 5 } }` (use-concurrency-limit.ts).
+ * `{ "status": "ok", "requests": { "running": 16, "waiting": 34, "limit": 16 } }` (use-concurrency-limit.ts).
  */
 import type { Plugin } from 'graphql-yoga';
 import type { RequestLoad } from './use-concurrency-limit.js';

@@ -67,11 +67,12 @@ it('does not count health checks', async () => {
 
 describe('the adaptive limit', () => {
   it('takes a tenth off while the event loop is busy, down to its floor, and adds a tenth while it waits with demand', () => {
-    const bounds = { floor: 4, ceiling: 64 };
+    const bounds = { floor: 16, ceiling: 64 };
     expect(nextLimit(64, 0.99, true, bounds)).toBe(58);
-    expect(nextLimit(5, 0.95, true, bounds)).toBe(4);
-    expect(nextLimit(4, 1, true, bounds)).toBe(4);
-    expect(nextLimit(4, 0.5, true, bounds)).toBe(5);
+    expect(nextLimit(17, 0.95, true, bounds)).toBe(16);
+    expect(nextLimit(16, 1, true, bounds)).toBe(16);
+    expect(nextLimit(16, 0.5, true, bounds)).toBe(18);
+    expect(nextLimit(4, 0.5, true, { floor: 4, ceiling: 8 })).toBe(5);
     expect(nextLimit(40, 0.5, true, bounds)).toBe(44);
     expect(nextLimit(62, 0.2, true, bounds)).toBe(64);
     // Idle slots and no one waiting: nothing to learn.
@@ -130,7 +131,7 @@ describe('the adaptive limit', () => {
       );
       const { requests } = await health();
       expect(requests.limit).toBeLessThan(64);
-      expect(requests.limit).toBeGreaterThanOrEqual(4);
+      expect(requests.limit).toBeGreaterThanOrEqual(16);
       expect([requests.running, requests.waiting]).toEqual([0, 0]);
     });
   });
