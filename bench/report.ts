@@ -70,7 +70,9 @@ export function renderReport(
       + 'answers they already computed, so that their own CPU does not cap the comparison. Upstream calls are counted '
       + 'by the upstreams themselves; "min" is the fewest calls that can answer one request of the workload '
       + '(bench/workloads.ts). Switchboard shares identical reads in flight across client requests (its upstream '
-      + 'policy), so under concurrent load of one query it makes fewer calls per request than that.',
+      + 'policy), so under concurrent load of one query it makes fewer calls per request than that. The unbatched '
+      + 'baseline is the same gateway with batching off, its admission control included: while the CPU is the '
+      + 'bottleneck it runs 16 requests at once, so fewer of its many identical reads share a call.',
     '',
     'Targets:',
     ...targets.map((target) => `- \`${target.name}\`: ${target.title}`),
