@@ -70,6 +70,8 @@ export interface GatewayConfig {
   queryLimits: QueryLimits;
   /** The largest request body, in bytes. `MAX_BODY_BYTES` */
   maxBodyBytes: number;
+  /** The most operations open at once on one WebSocket (graphql-ws). `MAX_OPERATIONS_PER_SOCKET` */
+  maxOperationsPerSocket: number;
   /** The most operations one batched HTTP request may hold (0: no batching). `MAX_BATCH_SIZE` */
   maxBatchSize: number;
   /** Whether the schema can be introspected; on in development, off in production unless set (or GraphiQL is). `INTROSPECTION` */
@@ -188,6 +190,7 @@ export function loadConfig(env: Env = process.env, addedSources: AddedSource[] =
     },
     maxBodyBytes: read.integer('MAX_BODY_BYTES', 102_400, 1024, 10_485_760),
     maxBatchSize: read.integer('MAX_BATCH_SIZE', 10, 0, 100),
+    maxOperationsPerSocket: read.integer('MAX_OPERATIONS_PER_SOCKET', 100, 1, 10_000),
     // GraphiQL needs introspection: enabling it in production enables introspection unless that is set apart.
     introspection: read.boolean('INTROSPECTION', read.boolean('GRAPHIQL', !production)),
     graphiql: read.boolean('GRAPHIQL', !production),

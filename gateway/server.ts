@@ -53,6 +53,8 @@ export interface Gateway {
   events: EventLog;
   /** Told which entities each new event changed; a cache listens here (gateway/invalidation.ts). */
   invalidations: Invalidations;
+  /** What a WebSocket may carry (gateway/graphql-ws.ts): the body limit, and operations open at once. */
+  sockets: { maxMessageBytes: number; maxOperations: number };
   close(): Promise<void>;
 }
 
@@ -128,7 +130,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       // Without introspection, "Did you mean …?" in validation errors would still spell the schema out.
       ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),
       useRateLimits({ limits: config.rateLimits, store: rateCounters?.store }),
-      useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH }),
+      useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH, maxBodyBytes: config.maxBodyBytes, yoga: () => served }),
       useErrorShape(),
       useHealth(admission.load),
       useWebhooks({ log: events, ...config.webhooks }),
@@ -136,12 +138,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) })] : []),
     ],
   });
+  const served = yoga as unknown as Gateway['yoga'];
   return {
-    yoga: yoga as Gateway['yoga'],
+    yoga: served,
     upstreams,
     orders,
     events,
     invalidations,
+    sockets: { maxMessageBytes: config.maxBodyBytes, maxOperations: config.maxOperationsPerSocket },
     async close() {
       orders.close();
       await events.close();

@@ -2,39 +2,60 @@
  * The graphql-sse protocol (https://github.com/enisdenjo/graphql-sse/blob/master/PROTOCOL.md) at its
  * own path, for clients built on the `graphql-sse` library; yoga's own SSE stays at /graphql.
  *
- * Written here over `graphql-sse`'s handler rather than taken from `@graphql-yoga/plugin-graphql-sse`
- * (3.24.1), which fails clients on bad input: a syntax error is answered 500, and a validation error
- * or a subscription refused when it starts (`EVENT_NOT_HELD`) a bare 400 "Unable to detect operation
- * AST" that loses the GraphQL errors. Here every such error reaches the client as a GraphQL result
- * on the stream, with its code, as yoga's SSE and graphql-ws give it.
+ * graphql-sse's handler speaks the protocol (streams, reservations, operation ids); each operation
+ * is replayed through the gateway's one pipeline (replay-operation.ts) as the request the client
+ * sent: its method, headers and body, so that every rule of the GraphQL endpoint holds here with the
+ * same codes, and every refusal reaches the client as a GraphQL result on the stream. The body is
+ * held to the endpoint's limit before graphql-sse reads it (`PAYLOAD_TOO_LARGE`, HTTP 413).
  *
- *   plugins: [useGraphQLSse({ endpoint: '/graphql/stream' })]
+ * Written over `graphql-sse`'s handler rather than taken from `@graphql-yoga/plugin-graphql-sse`
+ * (3.24.1), which fails clients on bad input: a syntax error is answered 500, and a validation error
+ * or a subscription refused when it starts a bare 400 "Unable to detect operation AST".
+ *
+ *   plugins: [useGraphQLSse({ endpoint: '/graphql/stream', maxBodyBytes: 102_400, yoga: () => yoga })]
  */
 import type { ExecutionResult } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/fetch';
 import type { Plugin } from 'graphql-yoga';
 import type { Gateway } from './server.js';
-import { prepareStreamOperation, type StreamPayload } from './stream-operation.js';
+import { replayOperation } from './replay-operation.js';
+import { limitBody } from './use-request-limits.js';
 
-export function useGraphQLSse({ endpoint }: { endpoint: string }): Plugin {
+export interface GraphQLSseOptions {
+  endpoint: string;
+  maxBodyBytes: number;
+  /** The gateway's yoga, whose whole handling (request hooks included) each operation goes through. */
+  yoga(): Gateway['yoga'];
+}
+
+export function useGraphQLSse({ endpoint, maxBodyBytes, yoga }: GraphQLSseOptions): Plugin {
   let handler: ((request: Request) => Promise<Response>) | undefined;
-  const serverContexts = new WeakMap<Request, Record<string, unknown>>();
+  const received = new WeakMap<Request, { body?: string; serverContext: Record<string, unknown> }>();
   return {
-    onYogaInit({ yoga }) {
+    onYogaInit({ yoga: server }) {
       handler = createHandler({
-        async onSubscribe(req, params) {
-          const prepared = await prepareStreamOperation(yoga as Gateway['yoga'], { ...serverContexts.get(req.raw), request: req.raw }, params as StreamPayload);
-          if ('errors' in prepared) return single({ errors: prepared.errors });
-          const result = await prepared.run();
-          // graphql-sse takes a result only when it has `data`; one with errors alone goes as a stream of one.
-          return Symbol.asyncIterator in result ? result : single(result);
+        async onSubscribe(req) {
+          const request = req.raw as Request;
+          const { body, serverContext } = received.get(request)!;
+          const replayed = await replayOperation(yoga(), {
+            method: request.method === 'GET' ? 'GET' : 'POST',
+            headers: request.headers,
+            body,
+            search: new URL(request.url).search,
+            serverContext,
+          });
+          // graphql-sse takes a single result only when it has `data`; a refusal goes as a stream of one.
+          return 'refused' in replayed ? single(replayed.refused) : replayed.results;
         },
-      }, yoga.fetchAPI);
+      }, server.fetchAPI);
     },
-    async onRequest({ request, url, endResponse, serverContext }) {
+    async onRequest({ request, url, endResponse, serverContext, fetchAPI }) {
       if (url.pathname !== endpoint || !handler) return;
-      serverContexts.set(request, serverContext as Record<string, unknown>);
-      endResponse(await handler(request));
+      const limited = await limitBody(request, maxBodyBytes, fetchAPI);
+      if (limited instanceof fetchAPI.Response) return endResponse(limited);
+      const { req } = serverContext as { req?: unknown };
+      received.set(limited.request, { body: limited.body, serverContext: { req } });
+      endResponse(await handler(limited.request));
     },
   };
 }

@@ -76,28 +76,32 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
         },
       }));
     },
-    onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      const root = operation && args.schema.getRootType(operation.operation);
-      if (!operation || !root) return;
-      const fragments = Object.fromEntries(args.document.definitions
-        .filter((definition: DefinitionNode): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
-        .map((fragment: FragmentDefinitionNode) => [fragment.name.value, fragment]));
-      let cost: number;
-      try {
-        cost = costOf(args.schema, root, operation.selectionSet, fragments, args.variableValues ?? {}, limits);
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-        setResultAndStopExecution({ data: null, errors: [error] });
-        return;
-      }
-      if (cost > limits.maxCost) {
-        setResultAndStopExecution({
-          errors: [tooComplex('cost', limits.maxCost, cost, `The operation would cost ${cost}, more than the ${limits.maxCost} allowed: ask for fewer items (first) or fewer nested lists.`)],
-        });
-      }
-    },
+    // Subscriptions are costed like queries: their selection runs once per event.
+    onExecute: checkCost,
+    onSubscribe: (payload) => checkCost(payload as never),
   };
+
+  function checkCost({ args, setResultAndStopExecution }: Parameters<NonNullable<Plugin['onExecute']>>[0]): void {
+    const operation = getOperationAST(args.document, args.operationName);
+    const root = operation && args.schema.getRootType(operation.operation);
+    if (!operation || !root) return;
+    const fragments = Object.fromEntries(args.document.definitions
+      .filter((definition: DefinitionNode): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment: FragmentDefinitionNode) => [fragment.name.value, fragment]));
+    let cost: number;
+    try {
+      cost = costOf(args.schema, root, operation.selectionSet, fragments, args.variableValues ?? {}, limits);
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      setResultAndStopExecution({ data: null, errors: [error] });
+      return;
+    }
+    if (cost > limits.maxCost) {
+      setResultAndStopExecution({
+        errors: [tooComplex('cost', limits.maxCost, cost, `The operation would cost ${cost}, more than the ${limits.maxCost} allowed: ask for fewer items (first) or fewer nested lists.`)],
+      });
+    }
+  }
 }
 
 /**

@@ -15,10 +15,32 @@ import { readLimited } from './read-limited.js';
 
 export const CSRF_HEADER = 'x-graphql-csrf';
 
-export function useRequestLimits({ maxBytes }: { maxBytes: number }): Plugin {
-  const tooLarge = () => new GraphQLError(`The request body must be at most ${maxBytes} bytes.`, {
+/** The refusal of a body over `maxBytes`. */
+function payloadTooLarge(maxBytes: number): GraphQLError {
+  return new GraphQLError(`The request body must be at most ${maxBytes} bytes.`, {
     extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
   });
+}
+
+/**
+ * A request whose body a handler other than yoga's will read (the graphql-sse protocol), held to
+ * the same limit: the request with its body read, or the 413 answer to send instead.
+ */
+export async function limitBody(request: Request, maxBytes: number, fetchAPI: { Request: typeof Request; Response: typeof Response }): Promise<{ request: Request; body?: string } | Response> {
+  if (request.method !== 'POST') return { request };
+  let body: string;
+  try {
+    body = (await readLimited(request, maxBytes, () => payloadTooLarge(maxBytes))).toString('utf8');
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    const refusal = { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] };
+    return new fetchAPI.Response(JSON.stringify(refusal), { status: 413, headers: { 'content-type': 'application/json' } });
+  }
+  return { request: new fetchAPI.Request(request.url, { method: 'POST', headers: request.headers, body, signal: request.signal }), body };
+}
+
+export function useRequestLimits({ maxBytes }: { maxBytes: number }): Plugin {
+  const tooLarge = () => payloadTooLarge(maxBytes);
   const csrf = useCSRFPrevention({ requestHeaders: [CSRF_HEADER] });
   return {
     onRequestParse(payload) {

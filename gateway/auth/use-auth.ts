@@ -1,7 +1,7 @@
 /**
  * Reads the client's token into `context.viewer` (tokens.ts), for the field rules (rules.ts) to use.
- * The token comes in `Authorization: Bearer <token>`, or, over graphql-ws where a browser cannot set
- * headers, in the connection's `connection_init` payload as `{ "authorization": "Bearer <token>" }`.
+ * The token comes in `Authorization: Bearer <token>` (over graphql-ws, where a browser cannot set
+ * headers, from the `connection_init` payload `{ "authorization": "Bearer <token>" }`: graphql-ws.ts).
  *
  * - No token: the request goes on as anonymous; public fields answer, guarded ones fail with
  *   `UNAUTHENTICATED`. When that leaves the operation nothing at all (every root field refused), the
@@ -22,7 +22,7 @@ export function useAuth(auth: AuthConfig): Plugin<ViewerContext> {
   const verify = createTokenVerifier(auth);
   return {
     async onContextBuilding({ context, extendContext }) {
-      const header = authorizationOf(context as Record<string, any>);
+      const header = authorizationOf(context as { request?: Request });
       if (header === undefined) {
         extendContext({ viewer: null });
         return;
@@ -49,14 +49,13 @@ export function useAuth(auth: AuthConfig): Plugin<ViewerContext> {
   };
 }
 
-/** Private: the Authorization value from the HTTP request, or from graphql-ws's connection payload. */
-function authorizationOf(context: Record<string, any>): string | undefined {
-  const params = context.connectionParams as Record<string, unknown> | undefined;
-  const fromParams = params?.authorization ?? params?.Authorization;
-  if (typeof fromParams === 'string') return fromParams;
-  const headers = context.request?.headers;
-  const value = typeof headers?.get === 'function' ? headers.get('authorization') : headers?.authorization;
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/**
+ * Private: the request's Authorization value. Every transport brings its operations here as HTTP
+ * requests: graphql-ws puts its connection payload's token there (gateway/graphql-ws.ts).
+ */
+function authorizationOf(context: { request?: Request }): string | undefined {
+  const value = context.request?.headers.get('authorization');
+  return value ? value : undefined;
 }
 
 function refused(message: string, error: 'invalid_request' | 'invalid_token'): GraphQLError {
