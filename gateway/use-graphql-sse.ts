@@ -55,9 +55,22 @@ export function useGraphQLSse({ endpoint, maxBodyBytes, yoga }: GraphQLSseOption
       if (limited instanceof fetchAPI.Response) return endResponse(limited);
       const { req } = serverContext as { req?: unknown };
       received.set(limited.request, { body: limited.body, serverContext: { req } });
-      endResponse(await handler(limited.request));
+      endResponse(await withCodes(await handler(limited.request), fetchAPI));
     },
   };
+}
+
+/**
+ * Private: graphql-sse's own refusals of a request that is not its protocol ("Missing query",
+ * "Invalid variables", HTTP 4xx) with the code every gateway error carries, as the GraphQL endpoint
+ * gives the same refusals.
+ */
+async function withCodes(response: Response, fetchAPI: { Response: typeof Response }): Promise<Response> {
+  if (response.status < 400 || !response.headers.get('content-type')?.includes('json')) return response;
+  const body = (await response.json()) as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  const errors = (body.errors ?? [{ message: `The request was refused (HTTP ${response.status}).` }])
+    .map((error) => ({ ...error, extensions: { code: 'BAD_REQUEST', ...error.extensions } }));
+  return new fetchAPI.Response(JSON.stringify({ errors }), { status: response.status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
 /** Private: one result, as a stream that then completes. */

@@ -35,7 +35,7 @@ export function readManifest(path: string, mode: TrustedDocumentsMode): Map<stri
 export function useTrustedDocuments({ mode, manifest }: { mode: TrustedDocumentsMode; manifest: ReadonlyMap<string, string> }): Plugin | undefined {
   if (mode === 'off') return undefined;
   const refusal = (code: string, message: string) => ({ message, extensions: { code, http: { status: 400 } } });
-  return usePersistedOperations({
+  const persisted = usePersistedOperations({
     allowArbitraryOperations: mode === 'accept',
     extractPersistedOperationId: hashOf,
     getPersistedOperation: (hash) => manifest.get(hash) ?? null,
@@ -47,6 +47,20 @@ export function useTrustedDocuments({ mode, manifest }: { mode: TrustedDocuments
         : 'Send a GraphQL document as `query`, or the hash of a trusted document as `documentId` ("sha256:<hex>").'),
     },
   }) as Plugin;
+  return {
+    ...persisted,
+    // A GET names its document as `?documentId=sha256:<hex>` (what lets a CDN cache a mobile client's
+    // reads); yoga's GET parser reads only query, variables, operationName and extensions.
+    onRequestParse({ request, url }) {
+      const documentId = request.method === 'GET' ? url.searchParams.get('documentId') : null;
+      if (!documentId) return;
+      return {
+        onRequestParseDone({ requestParserResult, setRequestParserResult }) {
+          if (!Array.isArray(requestParserResult)) setRequestParserResult({ ...requestParserResult, documentId } as GraphQLParams);
+        },
+      };
+    },
+  };
 }
 
 /** Private: the hash a request names, as the manifest writes it (`sha256:<hex>`); null when none. */

@@ -3,33 +3,23 @@
 // production turns off (introspection, GraphiQL, CORS for unlisted origins).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { mintToken } from '../gateway/auth/tokens.js';
 import { MANIFEST_PATH } from '../gateway/use-trusted-documents.js';
 import { DEMO_TOKEN_SECRET } from '../gateway/start.js';
 import { DEMO_CREDENTIALS } from '../sources/world/index.js';
-import { BAD_REQUESTS, type BadRequest } from './helpers/bad-input.js';
+import { BAD_REQUESTS, tokenOfKind, type BadRequest } from './helpers/bad-input.js';
 import { productById } from './helpers/expected.js';
 import { createResponseAudit, findLeak } from './helpers/response-audit.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 
-const AUTH = { secret: DEMO_TOKEN_SECRET, issuer: 'switchboard', audience: 'switchboard-api' };
 let switchboard: TestSwitchboard;
 beforeAll(async () => {
   switchboard = await startTestSwitchboard();
 });
 afterAll(() => switchboard?.close());
 
-async function tokenFor(kind: BadRequest['token']): Promise<string | undefined> {
-  if (kind === 'forged') return mintToken({ ...AUTH, secret: 'an-attacker-secret-of-32-characters!' }, { subject: 'cust-0001', scope: 'staff' });
-  if (kind === 'expired') return mintToken(AUTH, { subject: 'cust-0001', ttlSeconds: -600 });
-  if (kind === 'wrong-audience') return mintToken(AUTH, { subject: 'cust-0001', audience: 'another-api' });
-  if (kind === 'customer') return mintToken(AUTH, { subject: 'cust-0099' });
-  return undefined;
-}
-
 /** Sends one bad request over the gateway's socket, as a client would. */
 async function send(request: BadRequest) {
-  const token = await tokenFor(request.token);
+  const token = await tokenOfKind(request.token);
   const headers: Record<string, string> = {
     accept: 'application/graphql-response+json',
     ...(request.method === 'GET' ? {} : { 'content-type': 'application/json' }),

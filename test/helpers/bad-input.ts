@@ -3,6 +3,8 @@
  * Switchboard must give. Shared by the battery test and the production-mode checks.
  */
 import { createHash } from 'node:crypto';
+import { mintToken } from '../../gateway/auth/tokens.js';
+import { DEMO_TOKEN_SECRET } from '../../gateway/start.js';
 
 export interface BadRequest {
   name: string;
@@ -15,6 +17,17 @@ export interface BadRequest {
   token?: 'forged' | 'expired' | 'wrong-audience' | 'customer';
   status: number;
   code: string;
+}
+
+const AUTH = { secret: DEMO_TOKEN_SECRET, issuer: 'switchboard', audience: 'switchboard-api' };
+
+/** The token a case sends: none, a valid customer's, or a bad one. */
+export async function tokenOfKind(kind: BadRequest['token']): Promise<string | undefined> {
+  if (kind === 'forged') return mintToken({ ...AUTH, secret: 'an-attacker-secret-of-32-characters!' }, { subject: 'cust-0001', scope: 'staff' });
+  if (kind === 'expired') return mintToken(AUTH, { subject: 'cust-0001', ttlSeconds: -600 });
+  if (kind === 'wrong-audience') return mintToken(AUTH, { subject: 'cust-0001', audience: 'another-api' });
+  if (kind === 'customer') return mintToken(AUTH, { subject: 'cust-0099' });
+  return undefined;
 }
 
 const json = (value: unknown) => JSON.stringify(value);

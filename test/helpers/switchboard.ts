@@ -12,6 +12,7 @@ import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server.
 import { serveGateway } from '../../gateway/http-server.js';
 import { mintToken, type TokenClaims } from '../../gateway/auth/tokens.js';
 import { DEMO_CREDENTIALS, startDemoWorld, type ServingOptions } from '../../sources/world/index.js';
+import type { Plugin } from 'graphql-yoga';
 import { createResponseAudit } from './response-audit.js';
 
 export type DemoWorld = Awaited<ReturnType<typeof startDemoWorld>>;
@@ -70,7 +71,7 @@ export interface TestSwitchboard {
  */
 export async function startTestSwitchboard(
   variables: Record<string, string> = {},
-  options: { serving?: ServingOptions } = {},
+  options: { serving?: ServingOptions; plugins?: Plugin[] } = {},
 ): Promise<TestSwitchboard> {
   const world = await startDemoWorld({ serving: options.serving });
   const urls = Object.fromEntries(SOURCES.map((name) => [SOURCE_URL_VARIABLES[name], demoEndpoint(name, world[name].url)]));
@@ -84,7 +85,7 @@ export async function startTestSwitchboard(
     DEMO_CREDENTIALS.reviewsToken, DEMO_CREDENTIALS.paymentsWebhookSecret, DEMO_CREDENTIALS.inventoryWebhookSecret,
     config.auth.secret ?? '',
   ]);
-  const gateway = await createGateway(config, { plugins: [audit.plugin] });
+  const gateway = await createGateway(config, { plugins: [audit.plugin, ...(options.plugins ?? [])] });
   const tokenFor = (subject: string, claims: Partial<TokenClaims> = {}) => mintToken(config.auth, { subject, ...claims });
   // A gateway that checks tokens against an issuer's keys (AUTH_JWKS_URL) has no secret to mint with.
   const staffToken = config.auth.secret ? await tokenFor('staff-tests', { scope: 'staff' }) : '';
