@@ -18,7 +18,7 @@
  *   await graphqlWs.close();
  */
 import type { IncomingMessage, Server } from 'node:http';
-import { GraphQLError, parse, type ExecutionArgs } from 'graphql';
+import { GraphQLError, parse, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Gateway } from './server.js';
@@ -40,7 +40,8 @@ const PLACEHOLDER = parse('subscription { __typename }');
 
 export function serveGraphQLWs(server: Server, yoga: Gateway['yoga'], options: GraphQLWsOptions) {
   const sockets = new WebSocketServer({ server, path: options.path, maxPayload: 2 * options.maxMessageBytes });
-  const run = (args: ExecutionArgs) => args.rootValue as ResultStream;
+  // The results are already what the client receives (onNext sends them as they are).
+  const run = (args: ExecutionArgs) => args.rootValue as ResultStream as unknown as AsyncGenerator<ExecutionResult>;
   const graphqlWs = useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>({
     execute: run,
     subscribe: run,
@@ -57,8 +58,7 @@ export function serveGraphQLWs(server: Server, yoga: Gateway['yoga'], options: G
       if ('refused' in replayed) return (replayed.refused.errors ?? []).map(asGraphQLError);
       return { schema: undefined as never, document: PLACEHOLDER, rootValue: replayed.results };
     },
-    // Results come back as the JSON the client is to receive: sent as they are.
-    onNext: (_context, _id, _payload, _args, result) => result,
+    onNext: (_context, _id, _payload, _args, result) => result as never,
     onError: (_context, _id, _payload, errors) => errors.map((error) => error.toJSON()),
   }, sockets);
   return {

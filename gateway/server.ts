@@ -28,6 +28,7 @@ import { createMaskError, useErrorShape } from './use-error-shape.js';
 import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-graphiql.js';
 import { useConcurrencyLimit } from './use-concurrency-limit.js';
 import { useGraphQLSse } from './use-graphql-sse.js';
+import { useReplayedResults } from './replay-operation.js';
 import { useAuth } from './auth/use-auth.js';
 import { withAccessRules } from './auth/rules.js';
 import { useHealth } from './use-health.js';
@@ -130,6 +131,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       // Without introspection, "Did you mean …?" in validation errors would still spell the schema out.
       ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),
       useRateLimits({ limits: config.rateLimits, store: rateCounters?.store }),
+      useReplayedResults(),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH, maxBodyBytes: config.maxBodyBytes, yoga: () => served }),
       useErrorShape(),
       useHealth(admission.load),

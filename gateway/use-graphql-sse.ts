@@ -14,7 +14,7 @@
  *
  *   plugins: [useGraphQLSse({ endpoint: '/graphql/stream', maxBodyBytes: 102_400, yoga: () => yoga })]
  */
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/fetch';
 import type { Plugin } from 'graphql-yoga';
 import type { Gateway } from './server.js';
@@ -45,7 +45,8 @@ export function useGraphQLSse({ endpoint, maxBodyBytes, yoga }: GraphQLSseOption
             serverContext,
           });
           // graphql-sse takes a single result only when it has `data`; a refusal goes as a stream of one.
-          return 'refused' in replayed ? single(replayed.refused) : replayed.results;
+          // Either is what the client receives already (graphql-sse writes it as JSON).
+          return ('refused' in replayed ? single(replayed.refused) : replayed.results) as unknown as AsyncIterable<ExecutionResult>;
         },
       }, server.fetchAPI);
     },
@@ -74,6 +75,6 @@ async function withCodes(response: Response, fetchAPI: { Response: typeof Respon
 }
 
 /** Private: one result, as a stream that then completes. */
-async function* single(result: ExecutionResult): AsyncGenerator<ExecutionResult> {
+async function* single(result: FormattedExecutionResult): AsyncGenerator<FormattedExecutionResult> {
   yield result;
 }
