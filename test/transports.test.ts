@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plugin } from 'graphql-yoga';
+import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 import { MANIFEST_PATH } from '../gateway/use-trusted-documents.js';
 import { BAD_REQUESTS, tokenOfKind, type BadRequest } from './helpers/bad-input.js';
@@ -97,6 +98,20 @@ describe('the bad-input battery over every entry', () => {
     for (const query of operations) {
       const answer = await sendOver(entry, switchboard.url, { query, operationName: EXPLODE }, { authorization: `Bearer ${switchboard.staffToken}` });
       expect(answer.result?.errors).toEqual([{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    }
+  });
+
+  it('graphql-sse\'s single connection mode runs through the same pipeline', async () => {
+    const client = createSseClient({ url: `${switchboard.url}/stream`, singleConnection: true, retryAttempts: 0, headers: { authorization: `Bearer ${switchboard.staffToken}` } });
+    const run = (query: string) => new Promise<unknown>((resolve, reject) => {
+      client.subscribe({ query }, { next: resolve, error: reject, complete: () => undefined });
+    });
+    try {
+      expect(await run('{ product(id: "prod-0005") { name } }')).toEqual({ data: { product: { name: productById.get('prod-0005')!.name } } });
+      expect(await run(`{ customer(id: "cust-0001") ${'{ orders { customer '.repeat(12)}{ id }${' } }'.repeat(12)} }`))
+        .toMatchObject({ errors: [{ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'depth' } }] });
+    } finally {
+      client.dispose();
     }
   });
 
