@@ -10,8 +10,11 @@
  */
 import type { GatewayConfig, SourceConfig, SourceName } from '../config.js';
 import { errorForStatus } from '../errors.js';
+import { createRestMediaLookup, type RestMedia } from '../openapi-media.js';
+import { PROJECT_ROOT } from '../project.js';
 import { withUsernameToken } from '../soap/ws-security.js';
 import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
+import { JSON_ONLY, readAnswer, type OperationMedia } from './media-types.js';
 import { createClientCredentials } from './oauth2.js';
 import { createUpstreamPolicy, transportError, type UpstreamPolicy } from './policy.js';
 
@@ -25,6 +28,15 @@ export interface CallOptions {
   idempotent?: boolean;
   /** The headers of the client request the call is made for: the source gets those it allows. */
   clientHeaders?: Headers;
+}
+
+export interface UpstreamsOptions {
+  /**
+   * What each REST source's operations answer in, by source (undefined for one that is not REST): the
+   * `Accept` its calls carry and the answers `request` and `requestText` take. By default, read from
+   * the contracts that `.meshrc.yaml` gives Mesh's OpenAPI handler.
+   */
+  restMedia?: (source: string) => RestMedia | undefined;
 }
 
 /** One of Switchboard's own sources, or one added with `npm run source:add`. */
@@ -57,7 +69,8 @@ const IDEMPOTENT_METHODS = new Set([...READ_METHODS, 'PUT', 'DELETE']);
 // A GraphQL request whose document starts with a query (or its shorthand `{`), as JSON sends it.
 const GRAPHQL_QUERY = /^\s*\{\s*"query"\s*:\s*"\s*(query\b|\{)/;
 
-export function createUpstreams(config: GatewayConfig): Upstreams {
+export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions = {}): Upstreams {
+  const restMedia = options.restMedia ?? createRestMediaLookup(PROJECT_ROOT);
   const { catalog, payments, inventory, reviews } = config.sources;
   // Longest first, so that two sources on one host under different paths are told apart.
   const settings = new Map<string, SourceConfig<string>>([...Object.values(config.sources), ...config.added].map((source) => [source.name, source]));
@@ -113,6 +126,16 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     }
   };
 
+  /** Private: what a REST source's operation at `url` answers in; undefined for a source of another protocol. */
+  const mediaOf = (source: AnySource, method: string, url: string): OperationMedia | undefined => {
+    const media = restMedia(source);
+    if (!media) return undefined;
+    const base = settings.get(source)!.url;
+    const below = url.startsWith(base) ? url.slice(base.length) : new URL(url).pathname;
+    const path = below.split(/[?#]/)[0]!;
+    return media.operation(method, path.startsWith('/') ? path : `/${path}`) ?? JSON_ONLY;
+  };
+
   const call = (source: AnySource, url: string, init: RequestInit = {}, options: CallOptions = {}): Promise<UpstreamReply> => {
     const policy = policies[source];
     if (!policy) return Promise.reject(new Error(`Switchboard has no source named ${source}.`));
@@ -120,6 +143,10 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     const base = new Headers(init.headers);
     const forwarded = forwardedHeaders(settings.get(source)!.forwardHeaders, options.clientHeaders);
     for (const [name, value] of forwarded) base.set(name, value);
+    // What the gateway reads, JSON first, over what the handler wrote (a Swagger 2.0 `produces` in the
+    // contract's order) or a client sent: the answer is the gateway's to read.
+    const media = mediaOf(source, method, url);
+    if (media) base.set('accept', media.accept);
     const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
     return policy.run({
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
@@ -129,6 +156,14 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     });
   };
   const send: Upstreams['send'] = async (source, url, init, options) => toResponse(await call(source, url, init, options));
+  /** Private: a success answer of a REST source as its operation declares it (media-types.ts), read once for all who share it. */
+  const readable = (source: AnySource, url: string, init: RequestInit | undefined, reply: UpstreamReply): UpstreamReply => {
+    const media = mediaOf(source, (init?.method ?? 'GET').toUpperCase(), url);
+    if (!media) return reply;
+    let read = answers.get(reply);
+    if (!read) answers.set(reply, (read = readAnswer(source, media, reply)));
+    return read;
+  };
 
   return {
     sourceFor(url) {
@@ -137,15 +172,14 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     },
     send,
     async request(source, url, init, options) {
-      const response = await send(source, url, init, options);
-      if (response.ok) return response;
-      await response.body?.cancel();
-      throw errorForStatus(source, response.status, response.headers);
+      const reply = await call(source, url, init, options);
+      if (reply.status < 200 || reply.status > 299) throw errorForStatus(source, reply.status, reply.headers);
+      return toResponse(readable(source, url, init, reply));
     },
     async requestText(source, url, init, options) {
       const reply = await call(source, url, init, options);
       if (reply.status < 200 || reply.status > 299) throw errorForStatus(source, reply.status, reply.headers);
-      return textOf(reply);
+      return textOf(readable(source, url, init, reply));
     },
     shareRead(source, key, clientHeaders, read) {
       const policy = policies[source];
@@ -162,6 +196,8 @@ function headerLines(headers: [string, string][]): string {
 }
 
 const texts = new WeakMap<UpstreamReply, string>();
+/** The answers as their operations declare them, by the reply they came in: one reading for every sharer. */
+const answers = new WeakMap<UpstreamReply, UpstreamReply>();
 
 /** Private: a reply's body as text (UTF-8, without a byte order mark, as `Response.text()` reads it), decoded once. */
 function textOf(reply: UpstreamReply): string {
