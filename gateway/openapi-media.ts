@@ -39,8 +39,8 @@ export function readRestMedia(path: string): RestMedia {
   return restMediaOf(document);
 }
 
-/** The media of an OpenAPI document whose `$ref`s are already followed (linkReferences). */
-export function restMediaOf(document: Schema): RestMedia {
+/** Private: the media of an OpenAPI document whose `$ref`s are already followed (linkReferences). */
+function restMediaOf(document: Schema): RestMedia {
   const table = new Map<string, { pattern: RegExp; literal: number; media: OperationMedia }[]>();
   const paths = isObject(document.paths) ? document.paths : {};
   for (const [template, item] of Object.entries(paths)) {

@@ -2,8 +2,10 @@
  * The way out of the gateway: every call to an upstream goes through `Upstreams.send`, which runs it
  * under that source's policy (in-flight sharing, circuit breaker, request budget, concurrency limit,
  * timeout, retries: policy.ts), passes on the client headers the source allows, and adds the source's
- * own credentials to each attempt. Mesh's handlers reach it through `mesh-fetch.ts`; the SOAP source
- * through its transport; plain REST reads through gateway/source-clients.ts.
+ * own credentials to each attempt. A REST source is asked for what the operation's contract says it
+ * answers in, and its answer is taken only in such a media type (media-types.ts). Mesh's handlers
+ * reach it through `mesh-fetch.ts`; the SOAP source through its transport; plain REST reads through
+ * gateway/source-clients.ts.
  *
  *   const upstreams = createUpstreams(config);
  *   const response = await upstreams.request('catalog', `${catalogUrl}/products?ids=prod-0001`);
@@ -47,7 +49,11 @@ export interface Upstreams {
   sourceFor(url: string): AnySource | undefined;
   /** Sends a request to a source's upstream under its policy; any HTTP status comes back as is. */
   send(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
-  /** Like `send`, but a non-2xx answer becomes the typed error the affected fields get. */
+  /**
+   * Like `send`, but a non-2xx answer becomes the typed error the affected fields get, and a REST
+   * source's answer is read as its operation declares: XML as the JSON of its value, an undeclared
+   * media type as UPSTREAM_BAD_RESPONSE.
+   */
   request(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
   /**
    * Like `request`, answered with the body's text: one string for all callers that shared the call,
@@ -136,7 +142,10 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
     return media.operation(method, path.startsWith('/') ? path : `/${path}`) ?? JSON_ONLY;
   };
 
-  const call = (source: AnySource, url: string, init: RequestInit = {}, options: CallOptions = {}): Promise<UpstreamReply> => {
+  const call = (
+    source: AnySource, url: string, init: RequestInit = {}, options: CallOptions = {},
+    media = mediaOf(source, (init.method ?? 'GET').toUpperCase(), url),
+  ): Promise<UpstreamReply> => {
     const policy = policies[source];
     if (!policy) return Promise.reject(new Error(`Switchboard has no source named ${source}.`));
     const method = (init.method ?? 'GET').toUpperCase();
@@ -145,7 +154,6 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
     for (const [name, value] of forwarded) base.set(name, value);
     // What the gateway reads, JSON first, over what the handler wrote (a Swagger 2.0 `produces` in the
     // contract's order) or a client sent: the answer is the gateway's to read.
-    const media = mediaOf(source, method, url);
     if (media) base.set('accept', media.accept);
     const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
     return policy.run({
@@ -156,9 +164,14 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
     });
   };
   const send: Upstreams['send'] = async (source, url, init, options) => toResponse(await call(source, url, init, options));
-  /** Private: a success answer of a REST source as its operation declares it (media-types.ts), read once for all who share it. */
-  const readable = (source: AnySource, url: string, init: RequestInit | undefined, reply: UpstreamReply): UpstreamReply => {
-    const media = mediaOf(source, (init?.method ?? 'GET').toUpperCase(), url);
+  /**
+   * Private: a success answer, a REST source's as its operation declares it (media-types.ts), read
+   * once for all who share it; any other status is the typed error of its fields.
+   */
+  const callOk = async (source: AnySource, url: string, init: RequestInit = {}, options?: CallOptions): Promise<UpstreamReply> => {
+    const media = mediaOf(source, (init.method ?? 'GET').toUpperCase(), url);
+    const reply = await call(source, url, init, options, media);
+    if (reply.status < 200 || reply.status > 299) throw errorForStatus(source, reply.status, reply.headers);
     if (!media) return reply;
     let read = answers.get(reply);
     if (!read) answers.set(reply, (read = readAnswer(source, media, reply)));
@@ -171,16 +184,8 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
       return prefixes.find(({ prefix }) => url.startsWith(prefix) && (url.length === prefix.length || '/?#'.includes(url[prefix.length]!)))?.source;
     },
     send,
-    async request(source, url, init, options) {
-      const reply = await call(source, url, init, options);
-      if (reply.status < 200 || reply.status > 299) throw errorForStatus(source, reply.status, reply.headers);
-      return toResponse(readable(source, url, init, reply));
-    },
-    async requestText(source, url, init, options) {
-      const reply = await call(source, url, init, options);
-      if (reply.status < 200 || reply.status > 299) throw errorForStatus(source, reply.status, reply.headers);
-      return textOf(readable(source, url, init, reply));
-    },
+    request: async (source, url, init, options) => toResponse(await callOk(source, url, init, options)),
+    requestText: async (source, url, init, options) => textOf(await callOk(source, url, init, options)),
     shareRead(source, key, clientHeaders, read) {
       const policy = policies[source];
       if (!policy) return Promise.reject(new Error(`Switchboard has no source named ${source}.`));
