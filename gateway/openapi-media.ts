@@ -9,13 +9,13 @@
  * first (the Petstore's) asks for XML, and a document-level `produces` not at all; nor does it read
  * anything but JSON. Switchboard asks for JSON first and reads XML too.
  *
- *   const media = readRestMedia('/srv/switchboard/sources/petstore/prepared/petstore.swagger.json');
+ *   const media = readRestMedia('/srv/switchboard/sources/petstore', 'prepared/petstore.swagger.json');
  *   media.operation('GET', '/pet/7')?.accept;   // 'application/json, application/xml'
  */
-import { readFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname, join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { acceptFor, type OperationMedia } from './upstream/media-types.js';
+import { acceptFor, readsXml, type OperationMedia } from './upstream/media-types.js';
 import { isObject } from './openapi-names.js';
 
 type Schema = Record<string, unknown>;
@@ -27,16 +27,51 @@ export interface RestMedia {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
+/** The files of a contract, by their paths below a folder, as the build writes them (`main` first). */
+interface ContractFiles {
+  main: string;
+  files: Record<string, unknown>;
+}
+
+/** Where the build writes the REST sources' contracts as JSON: reading YAML took some 50 ms a contract at start. */
+const SNAPSHOT = join('.mesh', 'rest-contracts.json');
+
 /** The media of a contract file and the files its `$ref`s reach; a contract that does not read has no operations. */
-export function readRestMedia(path: string): RestMedia {
-  let document: Schema;
+export function readRestMedia(folder: string, main: string): RestMedia {
   try {
-    document = linkReferences(path);
+    return restMediaOf(linkReferences(readContractFiles(folder, main)));
   } catch {
-    // The build reads the same file and says what is wrong with it; the calls fall back to JSON.
+    // The build reads the same files and says what is wrong with them; the calls fall back to JSON.
     return { operation: () => undefined };
   }
-  return restMediaOf(document);
+}
+
+/**
+ * The media of each REST source's operations, by source name, from the contracts `.meshrc.yaml` gives
+ * Mesh's OpenAPI handler (as the build wrote them, else as they are); undefined for a source that is
+ * not REST. Read when the gateway starts: on a source's first call, they would hold that call up.
+ */
+export function createRestMediaLookup(root: string): (source: string) => RestMedia | undefined {
+  const path = join(root, SNAPSHOT);
+  let contracts: Record<string, ContractFiles>;
+  try {
+    contracts = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as Record<string, ContractFiles> : restContracts(root);
+  } catch {
+    contracts = restContracts(root);
+  }
+  const media = new Map(Object.entries(contracts).map(([source, contract]) => {
+    try {
+      return [source, restMediaOf(linkReferences(contract))] as const;
+    } catch {
+      return [source, { operation: () => undefined }] as const;
+    }
+  }));
+  return (source) => media.get(source);
+}
+
+/** Writes the REST sources' contracts as JSON into the built composition, for createRestMediaLookup. */
+export function writeRestContracts(root: string): void {
+  writeFileSync(join(root, SNAPSHOT), JSON.stringify(restContracts(root)));
 }
 
 /** Private: the media of an OpenAPI document whose `$ref`s are already followed (linkReferences). */
@@ -79,39 +114,35 @@ function operationMedia(document: Schema, operation: Schema): OperationMedia {
     const produces = Array.isArray(operation.produces) ? operation.produces : Array.isArray(document.produces) ? document.produces : [];
     const declared = produces.filter((type): type is string => typeof type === 'string');
     const schema = success.map((response) => response.schema).find(isObject);
-    return { accept: acceptFor(declared), declared, ...(schema ? { schema } : {}) };
+    return withSchema({ accept: acceptFor(declared), declared }, schema);
   }
   const contents = success.map((response) => (isObject(response.content) ? response.content : {}));
   const declared = [...new Set(contents.flatMap((content) => Object.keys(content)))];
   // The schema an XML answer is written by: the XML entry's, else any entry's (most contracts give one schema for all).
   const entries = contents.flatMap((content) => Object.entries(content));
-  const withSchema = entries.filter(([, entry]) => isObject(entry) && isObject(entry.schema));
-  const chosen = withSchema.find(([type]) => /xml/i.test(type)) ?? withSchema[0];
-  const schema = chosen ? ((chosen[1] as Schema).schema as Schema) : undefined;
-  return { accept: acceptFor(declared), declared, ...(schema ? { schema } : {}) };
+  const schemas = entries.filter(([, entry]) => isObject(entry) && isObject(entry.schema));
+  const chosen = schemas.find(([type]) => /xml/i.test(type)) ?? schemas[0];
+  return withSchema({ accept: acceptFor(declared), declared }, chosen ? ((chosen[1] as Schema).schema as Schema) : undefined);
+}
+
+/** Private: the schema is kept only for an operation that may answer XML: the rest of the contract can go. */
+function withSchema(media: OperationMedia, schema: Schema | undefined): OperationMedia {
+  return schema && readsXml(media.declared) ? { ...media, schema } : media;
 }
 
 /**
- * Private: a contract with every `$ref` (to its own parts, or to a local file's) replaced by the
- * object it names, in place; siblings of a `$ref` (an `xml` beside it) are kept on a copy. Recursive
- * schemas become cycles, which the XML reader only follows as deep as the answer goes.
+ * Private: a contract's files, its `$ref`s replaced by the objects they name, in place; siblings of a
+ * `$ref` (an `xml` beside it) are kept on a copy. Recursive schemas become cycles, which the XML
+ * reader follows only as deep as the answer goes.
  */
-function linkReferences(path: string): Schema {
-  const files = new Map<string, unknown>();
-  const load = (file: string): unknown => {
-    if (!files.has(file)) {
-      const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-      files.set(file, extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 }));
-    }
-    return files.get(file);
-  };
+function linkReferences({ main, files }: ContractFiles): Schema {
   // A schema that refers to itself (through others) is met again while it is being linked: it is
   // then taken as it is, to be linked in place by the first visit (a cycle, not an endless walk).
   const following = new Set<string>();
   const target = (ref: string, from: string): unknown => {
     const [file, pointer = ''] = ref.split('#');
-    const where = file ? resolve(dirname(from), file) : from;
-    let node = load(where);
+    const where = file ? posix.join(posix.dirname(from), file) : from;
+    let node = files[where];
     for (const step of pointer.split('/').filter(Boolean)) {
       node = isObject(node) ? node[decodeURIComponent(step).replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
     }
@@ -139,40 +170,53 @@ function linkReferences(path: string): Schema {
     for (const [key, value] of Object.entries(node)) node[key] = link(value, file);
     return node;
   };
-  const document = link(load(resolve(path)), resolve(path));
+  const document = link(files[main], main);
   if (!isObject(document)) throw new Error('The contract is not an object.');
   return document;
 }
 
-/**
- * The media of each REST source's operations, by source name, read from the contract its handler
- * reads in `.meshrc.yaml` on the first call to that source; undefined for a source that is not REST.
- */
-export function createRestMediaLookup(root: string): (source: string) => RestMedia | undefined {
-  let contracts: Map<string, string> | undefined;
-  const read = new Map<string, RestMedia>();
-  return (source) => {
-    contracts ??= restContracts(root);
-    const path = contracts.get(source);
-    if (path === undefined) return undefined;
-    if (!read.has(source)) read.set(source, readRestMedia(path));
-    return read.get(source);
+/** Private: a contract and the local files its `$ref`s reach, read, by their paths below `folder`. */
+function readContractFiles(folder: string, main: string): ContractFiles {
+  const files: Record<string, unknown> = {};
+  const visit = (file: string) => {
+    if (file in files) return;
+    const text = readFileSync(join(folder, file), 'utf8').replace(/^\uFEFF/, '');
+    const document = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 });
+    files[file] = document;
+    for (const ref of refsIn(document)) {
+      const part = ref.split('#')[0]!;
+      if (part && !/^[a-z][a-z0-9+.-]*:/i.test(part)) visit(posix.join(posix.dirname(file), part));
+    }
   };
+  visit(posix.normalize(main));
+  return { main: posix.normalize(main), files };
 }
 
-/** Private: the contract file of each source whose handler is Mesh's OpenAPI one, by source name. */
-function restContracts(root: string): Map<string, string> {
-  const contracts = new Map<string, string>();
+/** Private: every `$ref` string in a document. */
+function refsIn(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(refsIn);
+  if (!isObject(node)) return [];
+  return Object.entries(node).flatMap(([key, value]) => (key === '$ref' && typeof value === 'string' ? [value] : refsIn(value)));
+}
+
+/** Private: the contract of each source whose handler is Mesh's OpenAPI one, by source name, read. */
+function restContracts(root: string): Record<string, ContractFiles> {
+  const contracts: Record<string, ContractFiles> = {};
   let meshrc: unknown;
   try {
-    meshrc = parseYaml(readFileSync(resolve(root, '.meshrc.yaml'), 'utf8'));
+    meshrc = parseYaml(readFileSync(join(root, '.meshrc.yaml'), 'utf8'));
   } catch {
     return contracts;
   }
   const sources = isObject(meshrc) && Array.isArray(meshrc.sources) ? meshrc.sources : [];
   for (const source of sources) {
     const handler = isObject(source) && isObject(source.handler) ? source.handler.openapi : undefined;
-    if (isObject(handler) && typeof handler.source === 'string' && typeof source.name === 'string') contracts.set(source.name, resolve(root, handler.source));
+    if (!isObject(handler) || typeof handler.source !== 'string' || typeof source.name !== 'string') continue;
+    try {
+      contracts[source.name] = readContractFiles(root, posix.normalize(handler.source));
+    } catch {
+      // A contract that does not read fails the build, which says why.
+    }
   }
   return contracts;
 }

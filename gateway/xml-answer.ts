@@ -165,7 +165,7 @@ function textOf(node: TNode): string {
 function attributeOf(node: TNode, names: string[]): string | undefined {
   for (const name of names) {
     for (const [attribute, value] of Object.entries(node.attributes)) {
-      if (localName(attribute) === name && attribute !== 'xmlns') return value === null ? '' : decode(value);
+      if (localName(attribute) === name && attribute !== 'xmlns' && !attribute.startsWith('xmlns:')) return value === null ? '' : decode(value);
     }
   }
   return undefined;

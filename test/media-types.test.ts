@@ -4,6 +4,9 @@
  * the refusal of a media type the operation does not declare. End to end against a Petstore that
  * answers by `Accept`: test/accept.test.ts.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRestMedia } from '../gateway/openapi-media.js';
 import { acceptFor, JSON_ONLY, readAnswer, type OperationMedia } from '../gateway/upstream/media-types.js';
@@ -132,7 +135,7 @@ describe('readAnswer', () => {
 
 describe('readRestMedia', () => {
   it("asks for each operation's declared types JSON first, the operation's produces over the document's", () => {
-    const petstore = readRestMedia(`${FIXTURES}petstore.swagger.json`);
+    const petstore = readRestMedia(FIXTURES, 'petstore.swagger.json');
     expect(['GET /pet/7', 'GET /pet/findByStatus', 'GET /store/inventory', 'POST /pet', 'GET /nowhere'].map((call) => {
       const [method, path] = call.split(' ') as [string, string];
       const media = petstore.operation(method, path);
@@ -141,20 +144,45 @@ describe('readRestMedia', () => {
       ['GET /pet/7', 'application/json, application/xml', ['application/xml', 'application/json'], 'Pet'],
       // The literal path wins over /pet/{petId}; an array of pets, each a Pet.
       ['GET /pet/findByStatus', 'application/json, application/xml', ['application/xml', 'application/json'], 'array'],
-      ['GET /store/inventory', 'application/json', ['application/json'], 'object'],
+      // JSON alone: no schema is kept for reading XML.
+      ['GET /store/inventory', 'application/json', ['application/json'], undefined],
       ['POST /pet', 'application/json, application/xml', ['application/xml', 'application/json'], undefined],
       undefined,
     ]);
     // The document's produces, when the operation has none.
-    expect(readRestMedia(`${FIXTURES}parcel-carrier.swagger.json`).operation('GET', '/parcels/PCL-1')?.accept).toBe('application/json');
+    expect(readRestMedia(FIXTURES, 'parcel-carrier.swagger.json').operation('GET', '/parcels/PCL-1')?.accept).toBe('application/json');
   });
 
-  it("follows an OpenAPI 3 contract's references into the files it refers to", () => {
-    const provider = readRestMedia(`${FIXTURES}payment-provider/openapi.yaml`);
-    const charge = provider.operation('GET', '/charges/ch_1')!;
-    expect([charge.accept, charge.declared]).toEqual(['application/json', ['application/json']]);
-    // A charge is ChargeBase and more (allOf); its Money is in common.yaml.
-    const xml = '<Charge><amount><value>4990</value><currency>EUR</currency></amount><id>ch_1</id><status>pending</status></Charge>';
-    expect(readXmlAnswer(xml, charge.schema)).toEqual({ amount: { value: 4990, currency: 'EUR' }, id: 'ch_1', status: 'pending' });
+  it("follows an OpenAPI 3 contract's references into the files it refers to, and into itself", () => {
+    const folder = mkdtempSync(join(tmpdir(), 'switchboard-media-'));
+    writeFileSync(join(folder, 'common.yaml'), 'components:\n  schemas:\n    Money: { type: object, properties: { value: { type: integer }, currency: { type: string } } }\n');
+    writeFileSync(join(folder, 'api.yaml'), [
+      'openapi: 3.0.3',
+      'info: { title: Ledger, version: "1" }',
+      'paths:',
+      '  /entries/{id}:',
+      '    get:',
+      '      responses:',
+      "        '200':",
+      '          content:',
+      "            application/json: { schema: { $ref: '#/components/schemas/Entry' } }",
+      "            application/vnd.ledger+xml: { schema: { $ref: '#/components/schemas/Entry' } }",
+      'components:',
+      '  schemas:',
+      '    Entry:',
+      '      type: object',
+      '      properties:',
+      '        id: { type: string, xml: { attribute: true } }',
+      "        amount: { $ref: './common.yaml#/components/schemas/Money' }",
+      "        children: { type: array, xml: { wrapped: true }, items: { $ref: '#/components/schemas/Entry' } }",
+    ].join('\n'));
+    try {
+      const entry = readRestMedia(folder, 'api.yaml').operation('GET', '/entries/e1')!;
+      expect([entry.accept, entry.declared]).toEqual(['application/json, application/vnd.ledger+xml', ['application/json', 'application/vnd.ledger+xml']]);
+      const xml = '<Entry id="e1"><amount><value>4990</value><currency>EUR</currency></amount><children><Entry id="e2"><children/></Entry></children></Entry>';
+      expect(readXmlAnswer(xml, entry.schema)).toEqual({ id: 'e1', amount: { value: 4990, currency: 'EUR' }, children: [{ id: 'e2', children: [] }] });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

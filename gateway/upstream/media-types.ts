@@ -39,6 +39,11 @@ export function acceptFor(declared: readonly string[]): string {
   return declared.length > 0 ? declared.join(', ') : JSON_ONLY.accept;
 }
 
+/** Whether any of the declared media types is XML, or a wildcard that covers XML. */
+export function readsXml(declared: readonly string[]): boolean {
+  return declared.some((type) => familyOf(type) === 'xml' || covers(type, 'application/xml') || covers(type, 'text/xml'));
+}
+
 /**
  * A success answer as the handler reads it: JSON as it came, XML as the JSON of its value, a declared
  * type of another kind as it came; an undeclared media type throws UPSTREAM_BAD_RESPONSE. An answer

@@ -136,8 +136,8 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
   const mediaOf = (source: AnySource, method: string, url: string): OperationMedia | undefined => {
     const media = restMedia(source);
     if (!media) return undefined;
-    const base = settings.get(source)!.url;
-    const below = url.startsWith(base) ? url.slice(base.length) : new URL(url).pathname;
+    const base = settings.get(source)?.url;
+    const below = base !== undefined && url.startsWith(base) ? url.slice(base.length) : new URL(url).pathname;
     const path = below.split(/[?#]/)[0]!;
     return media.operation(method, path.startsWith('/') ? path : `/${path}`) ?? JSON_ONLY;
   };
