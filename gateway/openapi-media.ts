@@ -38,12 +38,7 @@ const SNAPSHOT = join('.mesh', 'rest-contracts.json');
 
 /** The media of a contract file and the files its `$ref`s reach; a contract that does not read has no operations. */
 export function readRestMedia(folder: string, main: string): RestMedia {
-  try {
-    return restMediaOf(linkReferences(readContractFiles(folder, main)));
-  } catch {
-    // The build reads the same files and says what is wrong with them; the calls fall back to JSON.
-    return { operation: () => undefined };
-  }
+  return mediaOrNone(() => readContractFiles(folder, main));
 }
 
 /**
@@ -59,19 +54,23 @@ export function createRestMediaLookup(root: string): (source: string) => RestMed
   } catch {
     contracts = restContracts(root);
   }
-  const media = new Map(Object.entries(contracts).map(([source, contract]) => {
-    try {
-      return [source, restMediaOf(linkReferences(contract))] as const;
-    } catch {
-      return [source, { operation: () => undefined }] as const;
-    }
-  }));
+  const media = new Map(Object.entries(contracts).map(([source, contract]) => [source, mediaOrNone(() => contract)]));
   return (source) => media.get(source);
 }
 
 /** Writes the REST sources' contracts as JSON into the built composition, for createRestMediaLookup. */
 export function writeRestContracts(root: string): void {
   writeFileSync(join(root, SNAPSHOT), JSON.stringify(restContracts(root)));
+}
+
+/** Private: the media of a contract; one that does not read has no operations, and its calls expect JSON. */
+function mediaOrNone(contract: () => ContractFiles): RestMedia {
+  try {
+    return restMediaOf(linkReferences(contract()));
+  } catch {
+    // The build reads the same files and says what is wrong with them.
+    return { operation: () => undefined };
+  }
 }
 
 /** Private: the media of an OpenAPI document whose `$ref`s are already followed (linkReferences). */
