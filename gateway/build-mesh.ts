@@ -11,6 +11,7 @@ import { build, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
 import { ConfigError, SOURCE_NAMES } from './config.js';
 import { MANIFEST } from './added-sources.js';
+import { writeRestContracts } from './openapi-media.js';
 import { PROJECT_ROOT } from './project.js';
 
 const ROOT = PROJECT_ROOT;
@@ -67,6 +68,7 @@ export function ensureMeshBuilt(options: { force?: boolean; root?: string } = {}
   if (result.status !== 0) {
     throw new ConfigError(`The composition in .meshrc.yaml does not build: ${buildFailure(`${result.stderr}\n${result.stdout}`) ?? 'see `npx mesh build`'}`);
   }
+  writeRestContracts(root);
   return 'built';
 }
 

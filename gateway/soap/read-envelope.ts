@@ -74,15 +74,15 @@ function readElement(node: TNode): unknown {
   return attributes ? { attributes, $value: value } : value;
 }
 
-function localName(name: string): string {
+export function localName(name: string): string {
   const colon = name.indexOf(':');
   return colon < 0 ? name : name.slice(colon + 1);
 }
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-/** Private: XML's five named entities and character references (txml leaves them as written). */
-function decode(text: string): string {
+/** XML's five named entities and character references (txml leaves them as written). */
+export function decode(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g, (_, entity: string) =>
     entity[0] === '#'

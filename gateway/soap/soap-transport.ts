@@ -32,7 +32,7 @@ type Callback = (error: unknown, response?: unknown, body?: string) => void;
 export function createSoapTransport(source: string, send: Send) {
   return {
     request(url: string, data: string, callback: Callback, headers: Record<string, string>, options?: Partial<CallOptions>) {
-      send(options?.endpoint ?? url, { method: 'POST', headers: withSoapAction(headers, options), body: data }, { read: options?.read === true, idempotent: options?.idempotent === true, context: options?.context })
+      send(options?.endpoint ?? url, { method: 'POST', headers: withSoapAccept(withSoapAction(headers, options)), body: data }, { read: options?.read === true, idempotent: options?.idempotent === true, context: options?.context })
         .then(async (response) => {
           const body = await response.text();
           // SOAP 1.1 and 1.2 report a Fault with HTTP 500 (1.2 also 400): node-soap reads the Fault.
@@ -58,6 +58,16 @@ function withSoapAction(headers: Record<string, string>, options: Partial<CallOp
   return options.soapVersion === '1.2'
     ? { ...rest, 'Content-Type': `application/soap+xml; charset=utf-8; action="${options.soapAction}"` }
     : { ...rest, 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${options.soapAction}"` };
+}
+
+/**
+ * Private: the headers asking for the envelope the binding answers in (SOAP 1.2's type, or 1.1's
+ * `text/xml`), instead of node-soap's browser-like Accept that puts `text/html` first.
+ */
+function withSoapAccept(headers: Record<string, string>): Record<string, string> {
+  const rest = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'accept'));
+  const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  return { ...rest, Accept: type.startsWith('application/soap+xml') ? 'application/soap+xml' : 'text/xml' };
 }
 
 // WS-Security's fault codes for credentials the upstream refused (OASIS WSS 1.1, §12).

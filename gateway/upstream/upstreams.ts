@@ -2,16 +2,21 @@
  * The way out of the gateway: every call to an upstream goes through `Upstreams.send`, which runs it
  * under that source's policy (in-flight sharing, circuit breaker, request budget, concurrency limit,
  * timeout, retries: policy.ts), passes on the client headers the source allows, and adds the source's
- * own credentials to each attempt. Mesh's handlers reach it through `mesh-fetch.ts`; the SOAP source
- * through its transport; plain REST reads through gateway/source-clients.ts.
+ * own credentials to each attempt. A REST source is asked for what the operation's contract says it
+ * answers in, and its answer is taken only in such a media type (media-types.ts). Mesh's handlers
+ * reach it through `mesh-fetch.ts`; the SOAP source through its transport; plain REST reads through
+ * gateway/source-clients.ts.
  *
  *   const upstreams = createUpstreams(config);
  *   const response = await upstreams.request('catalog', `${catalogUrl}/products?ids=prod-0001`);
  */
 import type { GatewayConfig, SourceConfig, SourceName } from '../config.js';
 import { errorForStatus } from '../errors.js';
+import { createRestMediaLookup, type RestMedia } from '../openapi-media.js';
+import { PROJECT_ROOT } from '../project.js';
 import { withUsernameToken } from '../soap/ws-security.js';
 import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
+import { JSON_ONLY, readAnswer, type OperationMedia } from './media-types.js';
 import { createClientCredentials } from './oauth2.js';
 import { createUpstreamPolicy, transportError, type UpstreamPolicy } from './policy.js';
 
@@ -27,6 +32,15 @@ export interface CallOptions {
   clientHeaders?: Headers;
 }
 
+export interface UpstreamsOptions {
+  /**
+   * What each REST source's operations answer in, by source (undefined for one that is not REST): the
+   * `Accept` its calls carry and the answers `request` and `requestText` take. By default, read from
+   * the contracts that `.meshrc.yaml` gives Mesh's OpenAPI handler.
+   */
+  restMedia?: (source: string) => RestMedia | undefined;
+}
+
 /** One of Switchboard's own sources, or one added with `npm run source:add`. */
 type AnySource = SourceName | (string & {});
 
@@ -35,7 +49,11 @@ export interface Upstreams {
   sourceFor(url: string): AnySource | undefined;
   /** Sends a request to a source's upstream under its policy; any HTTP status comes back as is. */
   send(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
-  /** Like `send`, but a non-2xx answer becomes the typed error the affected fields get. */
+  /**
+   * Like `send`, but a non-2xx answer becomes the typed error the affected fields get, and a REST
+   * source's answer is read as its operation declares: XML as the JSON of its value, an undeclared
+   * media type as UPSTREAM_BAD_RESPONSE.
+   */
   request(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
   /**
    * Like `request`, answered with the body's text: one string for all callers that shared the call,
@@ -57,7 +75,8 @@ const IDEMPOTENT_METHODS = new Set([...READ_METHODS, 'PUT', 'DELETE']);
 // A GraphQL request whose document starts with a query (or its shorthand `{`), as JSON sends it.
 const GRAPHQL_QUERY = /^\s*\{\s*"query"\s*:\s*"\s*(query\b|\{)/;
 
-export function createUpstreams(config: GatewayConfig): Upstreams {
+export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions = {}): Upstreams {
+  const restMedia = options.restMedia ?? createRestMediaLookup(PROJECT_ROOT);
   const { catalog, payments, inventory, reviews } = config.sources;
   // Longest first, so that two sources on one host under different paths are told apart.
   const settings = new Map<string, SourceConfig<string>>([...Object.values(config.sources), ...config.added].map((source) => [source.name, source]));
@@ -113,13 +132,29 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     }
   };
 
-  const call = (source: AnySource, url: string, init: RequestInit = {}, options: CallOptions = {}): Promise<UpstreamReply> => {
+  /** Private: what a REST source's operation at `url` answers in; undefined for a source of another protocol. */
+  const mediaOf = (source: AnySource, method: string, url: string): OperationMedia | undefined => {
+    const media = restMedia(source);
+    if (!media) return undefined;
+    const base = settings.get(source)?.url;
+    const below = base !== undefined && url.startsWith(base) ? url.slice(base.length) : new URL(url).pathname;
+    const path = below.split(/[?#]/)[0]!;
+    return media.operation(method, path.startsWith('/') ? path : `/${path}`) ?? JSON_ONLY;
+  };
+
+  const call = (
+    source: AnySource, url: string, init: RequestInit = {}, options: CallOptions = {},
+    media = mediaOf(source, (init.method ?? 'GET').toUpperCase(), url),
+  ): Promise<UpstreamReply> => {
     const policy = policies[source];
     if (!policy) return Promise.reject(new Error(`Switchboard has no source named ${source}.`));
     const method = (init.method ?? 'GET').toUpperCase();
     const base = new Headers(init.headers);
     const forwarded = forwardedHeaders(settings.get(source)!.forwardHeaders, options.clientHeaders);
     for (const [name, value] of forwarded) base.set(name, value);
+    // What the gateway reads, JSON first, over what the handler wrote (a Swagger 2.0 `produces` in the
+    // contract's order) or a client sent: the answer is the gateway's to read.
+    if (media) base.set('accept', media.accept);
     const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
     return policy.run({
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
@@ -129,6 +164,19 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     });
   };
   const send: Upstreams['send'] = async (source, url, init, options) => toResponse(await call(source, url, init, options));
+  /**
+   * Private: a success answer, a REST source's as its operation declares it (media-types.ts), read
+   * once for all who share it; any other status is the typed error of its fields.
+   */
+  const callOk = async (source: AnySource, url: string, init: RequestInit = {}, options?: CallOptions): Promise<UpstreamReply> => {
+    const media = mediaOf(source, (init.method ?? 'GET').toUpperCase(), url);
+    const reply = await call(source, url, init, options, media);
+    if (reply.status < 200 || reply.status > 299) throw errorForStatus(source, reply.status, reply.headers);
+    if (!media) return reply;
+    let read = answers.get(reply);
+    if (!read) answers.set(reply, (read = readAnswer(source, media, reply)));
+    return read;
+  };
 
   return {
     sourceFor(url) {
@@ -136,17 +184,8 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
       return prefixes.find(({ prefix }) => url.startsWith(prefix) && (url.length === prefix.length || '/?#'.includes(url[prefix.length]!)))?.source;
     },
     send,
-    async request(source, url, init, options) {
-      const response = await send(source, url, init, options);
-      if (response.ok) return response;
-      await response.body?.cancel();
-      throw errorForStatus(source, response.status, response.headers);
-    },
-    async requestText(source, url, init, options) {
-      const reply = await call(source, url, init, options);
-      if (reply.status < 200 || reply.status > 299) throw errorForStatus(source, reply.status, reply.headers);
-      return textOf(reply);
-    },
+    request: async (source, url, init, options) => toResponse(await callOk(source, url, init, options)),
+    requestText: async (source, url, init, options) => textOf(await callOk(source, url, init, options)),
     shareRead(source, key, clientHeaders, read) {
       const policy = policies[source];
       if (!policy) return Promise.reject(new Error(`Switchboard has no source named ${source}.`));
@@ -162,6 +201,8 @@ function headerLines(headers: [string, string][]): string {
 }
 
 const texts = new WeakMap<UpstreamReply, string>();
+/** The answers as their operations declare them, by the reply they came in: one reading for every sharer. */
+const answers = new WeakMap<UpstreamReply, UpstreamReply>();
 
 /** Private: a reply's body as text (UTF-8, without a byte order mark, as `Response.text()` reads it), decoded once. */
 function textOf(reply: UpstreamReply): string {

@@ -17,6 +17,8 @@ export interface LoggedRequest {
   method: string;
   url: string;
   body: string;
+  /** The media types the caller said it reads, when it said. */
+  accept?: string;
   /** For SOAP calls: the content type and SOAPAction they came with, and the envelope's SOAP headers. */
   headers?: { contentType?: string; soapAction?: string };
   soapHeaders?: unknown;
@@ -116,17 +118,17 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => unknown;
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => unknown;
 
-/** Private: a server on port 0 that logs each request (method, path with query, body) before `handle` answers it. */
-function listen(handle: Handler): Promise<Upstream> {
+/** A server on port 0 that logs each request (method, path with query, body, Accept) before `handle` answers it. */
+export function listen(handle: Handler): Promise<Upstream> {
   const requests: LoggedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method: req.method!, url: req.url!, body });
+      requests.push({ method: req.method!, url: req.url!, body, ...(req.headers.accept === undefined ? {} : { accept: req.headers.accept }) });
       void handle(req, res, body);
     });
   });
