@@ -20,6 +20,7 @@ import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
 import type { EventsContext } from '../resolvers/subscriptions.js';
 import { projectPath } from './project.js';
 import { toPublicSchema, type Resolvers } from './public-schema.js';
+import { checkPublicSchema } from './check-public-schema.js';
 import { sourceUrlVariable } from './added-sources.js';
 import { getInContextSDK } from '@graphql-mesh/utils';
 import { createSourceClients, type RawSource } from './source-clients.js';
@@ -79,6 +80,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // The composition reads an added source's endpoint from `{env.<NAME>_URL}`: its manifest's default, unless set.
   for (const source of config.added) process.env[sourceUrlVariable(source.name)] ??= source.url;
   const mesh = await loadBuiltMesh();
+  // Checked before anything else opens (Redis, upstream clients): a schema it cannot serve stops the start.
+  let schema: GraphQLSchema;
+  try {
+    schema = servedSchema(mesh, config);
+  } catch (error) {
+    mesh.destroy();
+    throw error;
+  }
   const batching = options.batching ?? true;
   const upstreams = createUpstreams(config);
   // Replicas share the event log through Redis; one gateway alone keeps it in memory.
@@ -92,10 +101,6 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event)));
   const orders = createOrderDesk({ upstreams, urls: { catalog: config.sources.catalog.url, payments: config.sources.payments.url } });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
-  const schema = withAccessRules(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers, {
-    meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
-  }));
-  checkRateLimits(schema, config.rateLimits);
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
   const yoga = createYoga({
     graphqlEndpoint: GRAPHQL_PATH,
@@ -159,6 +164,19 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
 function optional<T>(plugin: T | undefined): T[] {
   return plugin ? [plugin] : [];
+}
+
+/**
+ * Private: the schema the gateway serves, with the stitched graph's resolvers and the access rules;
+ * a schema that graphql-js would refuse, or a rate limit on a field it lacks, stops the start in one line.
+ */
+function servedSchema(mesh: BuiltMesh, config: GatewayConfig): GraphQLSchema {
+  const schema = withAccessRules(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers, {
+    meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
+  }));
+  checkPublicSchema(schema, config.added.map((source) => source.manifest));
+  checkRateLimits(schema, config.rateLimits);
+  return schema;
 }
 
 /** Private: CORS as configured: any origin, the listed ones, or none (no CORS headers at all). */

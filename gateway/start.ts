@@ -57,11 +57,12 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
     const config = loadConfig(env);
     // `npm start` builds the composition first (scripts/build.ts --if-stale); here only its inputs are checked.
     checkContracts();
+    // Before the warnings about upstreams: a schema the gateway cannot serve is the one line to read.
+    const gateway = await createGateway(config);
     await warnAboutUnreachable([
       ...SOURCE_NAMES.filter((name) => !missing.includes(name)).map((name) => ({ name, url: config.sources[name].url, variable: SOURCE_URL_VARIABLES[name] })),
       ...config.added.map(({ name, url }) => ({ name, url, variable: sourceUrlVariable(name) })),
     ]);
-    const gateway = await createGateway(config);
     const served = await serveGateway(gateway, { port: config.port, host: config.host }).catch(async (error: unknown) => {
       await gateway.close();
       throw error;

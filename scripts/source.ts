@@ -6,8 +6,9 @@
  *
  * `add` pins the contract (and the local files it refers to) under sources/<name>/, adds the source
  * to .meshrc.yaml with prefixes so that its names cannot collide with anyone else's, rebuilds the
- * composition and the gateway, and prints the new root fields. `remove` undoes it. Either one
- * changes nothing when it fails: it says which source and why in one line, and exits with 1.
+ * composition and the gateway, and prints the new root fields; it keeps nothing when the public
+ * schema the gateway would serve is not valid. `remove` undoes it. Either one changes nothing when it
+ * fails: it says which source and why in one line, and exits with 1.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { buildSchema, type GraphQLField, type GraphQLObjectType } from 'graphql'
 import { parseDocument, YAMLSeq } from 'yaml';
 import { defaultPrefixes, invalidSourceName, MANIFEST, PREPARED, readAddedSources, sourceUrlVariable, type AddedSource } from '../gateway/added-sources.js';
 import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/build-mesh.js';
+import { checkBuiltSchema } from '../gateway/check-public-schema.js';
 import { ContractError, readContract, type Contract } from '../gateway/contracts.js';
 import { PROJECT_ROOT } from '../gateway/project.js';
 import { isPlaceholderField } from '../gateway/public-schema.js';
@@ -94,7 +96,7 @@ async function add(name: string, contractPath: string, given: { endpoint?: strin
     if (contract.kind === 'soap') writeFileSync(join(folder, 'source.ts'), soapModule(manifest));
     writeFileSync(join(folder, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(MESHRC, meshrc.toString({ lineWidth: 0 }));
-  }, () => rmSync(folder, { recursive: true, force: true }));
+  }, () => rmSync(folder, { recursive: true, force: true }), checkBuiltSchema);
 
   const pinnedFiles = contract.pins.filter((pin) => !pin.to.startsWith(`${PREPARED}/`)).length;
   const prepared = pinnedFiles < contract.pins.length ? `, the copies Mesh reads in sources/${name}/${PREPARED}/` : '';
@@ -128,16 +130,18 @@ async function remove(name: string): Promise<void> {
 }
 
 /**
- * Private: makes a change to the project and rebuilds; when the build fails, puts back .meshrc.yaml,
- * the built composition and whatever `undo` restores, so that nothing is half done.
+ * Private: makes a change to the project and rebuilds; when the build fails, or `check` refuses the
+ * built composition, puts back .meshrc.yaml, the built composition and whatever `undo` restores, so
+ * that nothing is half done.
  */
-async function changeProject(what: string, meshrcText: string, change: () => void, undo: () => void): Promise<void> {
+async function changeProject(what: string, meshrcText: string, change: () => void, undo: () => void, check?: () => void): Promise<void> {
   const saved = `${BUILT}.before-${process.pid}`;
   rmSync(saved, { recursive: true, force: true });
   if (existsSync(BUILT)) cpSync(BUILT, saved, { recursive: true });
   try {
     change();
     ensureMeshBuilt({ force: true });
+    check?.();
     await ensureGatewayBundled({ force: true });
   } catch (error) {
     writeFileSync(MESHRC, meshrcText);

@@ -7,9 +7,10 @@
  *   const gateway = await project.start({ CARRIER_URL: url });
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../gateway/project.js';
 
 /** What the gateway needs to build and run; everything else (tests, bench) stays behind. */
@@ -17,8 +18,8 @@ const COPIED = ['.meshrc.yaml', 'package.json', 'tsconfig.json', 'gateway', 'res
 
 export interface ProjectCopy {
   root: string;
-  /** Runs a command in the copy, to its end. */
-  run(command: string, args: string[], env?: Record<string, string>): { status: number | null; stdout: string; stderr: string };
+  /** Runs a command in the copy, to its end (or killed after `timeoutMs`, when its status is null). */
+  run(command: string, args: string[], env?: Record<string, string>, timeoutMs?: number): { status: number | null; stdout: string; stderr: string };
   /** Starts the copy's bundled gateway (`node .mesh/start.mjs`, as `npm start` does once built) on a free port. */
   start(env: Record<string, string>): Promise<RunningCopy>;
   remove(): void;
@@ -40,8 +41,8 @@ export function copyProject(): ProjectCopy {
   const running: ChildProcess[] = [];
   return {
     root,
-    run(command, args, env = {}) {
-      const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 240_000 });
+    run(command, args, env = {}, timeoutMs = 240_000) {
+      const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     },
     start(env) {
@@ -81,4 +82,19 @@ export function copyProject(): ProjectCopy {
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The SHA-256 of every file under `paths` (files or folders) of `root`, by path: what a command that
+ * changes nothing must leave the same, compared to the byte.
+ */
+export function fileDigests(root: string, paths: string[]): Record<string, string> {
+  const digests: Record<string, string> = {};
+  const visit = (path: string) => {
+    if (!existsSync(path)) return;
+    if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
+    else digests[relative(root, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+  };
+  for (const path of paths) visit(join(root, path));
+  return digests;
 }
