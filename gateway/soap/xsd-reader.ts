@@ -127,8 +127,9 @@ export function createTypeReader(definitions: SchemaSet, types: Map<string, Type
   };
 
   /**
-   * Private: the prefix the WSDL's root gives a namespace, which node-soap declares on every envelope
-   * (but for the W3C's and SOAP's own namespaces), for writing attributes in it.
+   * Private: the prefix the WSDL gives a namespace (on its root or on a schema: node-soap gathers
+   * them all), which node-soap declares on every envelope but for the W3C's and SOAP's own
+   * namespaces, for writing attributes in it.
    */
   const prefixOf = (namespace: string): string | undefined => (NOT_IN_ENVELOPE.test(namespace) ? undefined
     : Object.entries(definitions.xmlns).find(([prefix, uri]) => uri === namespace && /^[A-Za-z][\w.-]*$/.test(prefix) && !/^xml/i.test(prefix))?.[0]);
