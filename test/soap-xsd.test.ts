@@ -60,10 +60,10 @@ async function run(schema: GraphQLSchema, document: string) {
 const sdl = (schema: GraphQLSchema, ...names: string[]) => names.map((name) => printType(schema.getType(name) as GraphQLNamedType)).join('\n');
 
 describe('XSD shapes of public WSDLs', () => {
-  it("ONVIF's extension points: xsd:any in a sequence, anyAttribute on an extension, an attribute named Value", async () => {
+  it("ONVIF's extension points: xsd:any in a sequence, anyAttribute on a base and its extension (one field), an attribute named Value", async () => {
     const { schema, sent } = await soapSchema('onvif', wsdl(`
       <xs:simpleType name="ReferenceToken"><xs:restriction base="xs:string"><xs:maxLength value="64"/></xs:restriction></xs:simpleType>
-      <xs:complexType name="DeviceEntity"><xs:attribute name="token" type="t:ReferenceToken" use="required"/></xs:complexType>
+      <xs:complexType name="DeviceEntity"><xs:attribute name="token" type="t:ReferenceToken" use="required"/><xs:anyAttribute processContents="lax"/></xs:complexType>
       <xs:complexType name="VideoSource">
         <xs:complexContent><xs:extension base="t:DeviceEntity">
           <xs:sequence>
@@ -88,11 +88,11 @@ describe('XSD shapes of public WSDLs', () => {
       + '<t:Items><t:SimpleItem Name="IsMotion" Value="true"/></t:Items></t:CallResponse>');
     expect(sdl(schema, 'VideoSource', 'VideoSourceExtension', 'ItemListSimpleItem')).toBe(`type VideoSource {
   token: String!
-  framerate: Float!
-  extension: VideoSourceExtension
 
   """Attributes the contract leaves open (xsd:anyAttribute), by local name."""
   otherAttributes: JSON
+  framerate: Float!
+  extension: VideoSourceExtension
 }
 type VideoSourceExtension {
   """

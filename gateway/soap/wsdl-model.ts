@@ -146,8 +146,9 @@ function messageFields(reader: TypeReader, definitions: SchemaSet, message: Mess
  * Private: the last look at the model, once every type is read. GraphQL has no object without
  * fields, so a complex type without content (Workday's empty `*_Request_CriteriaType`, a marker) is
  * carried as JSON wherever it is used, and left out; an element met twice in one type (in two
- * branches of a choice, or twice in a sequence) is one field, a list; and no two fields of a type
- * share a GraphQL name.
+ * branches of a choice, or twice in a sequence) is one field, a list, and an attribute or an
+ * `xsd:any` met twice (a base's and its extension's) is one field; and no two fields of a type share
+ * a GraphQL name.
  */
 function settle(operations: OperationModel[], types: Map<string, TypeModel>): void {
   const empty = new Set([...types.values()].filter((type) => type.fields.length === 0).map((type) => type.name));
@@ -156,8 +157,8 @@ function settle(operations: OperationModel[], types: Map<string, TypeModel>): vo
     for (const field of fields) {
       const key = `${field.node} ${field.xmlName}`;
       const first = kept.get(key);
-      if (first) Object.assign(first, { isList: true, isRequired: false });
-      else kept.set(key, field);
+      if (!first) kept.set(key, field);
+      else if (field.node === 'element') Object.assign(first, { isList: true, isRequired: false });
     }
     const names = new Set<string>();
     return [...kept.values()].map((field) => {
