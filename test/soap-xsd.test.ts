@@ -131,7 +131,9 @@ type ItemListSimpleItem {
     const result = await run(schema, 'mutation { call(itemId: { id: "AAMk=", changeKey: "CQAA" }, anyId: {}) { itemId { id changeKey } anyId } }');
     expect(result).toEqual({ data: { call: { itemId: { id: 'AAMk=', changeKey: 'CQAA' }, anyId: {} } } });
     expect(sent).toEqual(['<t:CallRequest xmlns:t="urn:t" xmlns="urn:t"><t:ItemId Id="AAMk=" ChangeKey="CQAA"></t:ItemId><t:AnyId></t:AnyId></t:CallRequest>']);
-    expect(schema.getType('BaseItemIdType')).toBeUndefined();
+    // `Type` goes from the names; the empty base is JSON where it is used, and no type of its own.
+    expect(sdl(schema, 'ItemId')).toBe('type ItemId {\n  id: String!\n  changeKey: String\n}');
+    expect(schema.getType('BaseItemId')).toBeUndefined();
   });
 
   it('a restriction of simple content: its text an enumeration, an attribute of the base prohibited, one redeclared', async () => {
@@ -183,6 +185,38 @@ type ItemListSimpleItem {
     const result = await run(schema, 'mutation { call(item: { value: "crate", trace: "tr-1" }) { value trace } }');
     expect(result).toEqual({ data: { call: { value: 'pallet', trace: 'tr-9' } } });
     expect(sent).toEqual(['<t:CallRequest xmlns:t="urn:t" xmlns="urn:t"><t:Item xmlns:sba="urn:b" sba:trace="tr-1">crate</t:Item></t:CallRequest>']);
+  });
+
+  it("names types without Workday's `Type` unless another type has that name, and apart when two have one name", async () => {
+    const contract = wsdl(`
+      <xs:complexType name="Response_FilterType"><xs:sequence><xs:element name="Page" type="xs:int"/></xs:sequence></xs:complexType>
+      <xs:complexType name="Response_Filter"><xs:sequence><xs:element name="Count" type="xs:int"/></xs:sequence></xs:complexType>
+      <xs:complexType name="Worker_DataType"><xs:sequence><xs:element name="Name" type="xs:string"/></xs:sequence></xs:complexType>
+      <xs:element name="CallRequest"><xs:complexType><xs:sequence><xs:element name="Id" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
+      <xs:element name="CallResponse"><xs:complexType><xs:sequence>
+        <xs:element name="Filter" type="t:Response_FilterType"/><xs:element name="Other" type="t:Response_Filter"/>
+        <xs:element name="Worker" type="t:Worker_DataType"/><xs:element name="Other_Worker" type="o:Worker_DataType"/>
+      </xs:sequence></xs:complexType></xs:element>`, 'elementFormDefault="qualified" xmlns:o="urn:o"')
+      .replace('</types>', '<xs:schema targetNamespace="urn:o"><xs:complexType name="Worker_DataType"><xs:sequence><xs:element name="Badge" type="xs:string"/></xs:sequence></xs:complexType></xs:schema></types>');
+    const { schema } = await soapSchema('names', contract, '');
+    expect(sdl(schema, 'CallResult', 'ResponseFilterType', 'ResponseFilter', 'WorkerData', 'WorkerData2')).toBe(`type CallResult {
+  filter: ResponseFilterType!
+  other: ResponseFilter!
+  worker: WorkerData!
+  otherWorker: WorkerData2!
+}
+type ResponseFilterType {
+  page: Int!
+}
+type ResponseFilter {
+  count: Int!
+}
+type WorkerData {
+  name: String!
+}
+type WorkerData2 {
+  badge: String!
+}`);
   });
 
   it('an element reference, an untyped element (anyType), a choice of two elements of one name, and an empty answer', async () => {

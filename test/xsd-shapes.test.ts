@@ -77,9 +77,10 @@ describe('a Workday-style WSDL, added with npm run source:add', () => {
   it('adds it, and every type of the composition has fields', () => {
     const result = project.run('npm', ['run', '-s', 'source:add', '--', 'learning', join(FIXTURES, 'learning.wsdl'), '--endpoint', `${learning.url}/soap`]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('New root fields (1):\n  Query.learning_getLearningCourses(requestReferences: LearningLearningCourseRequestReferencesTypeInput, '
-      + 'requestCriteria: JSON, responseFilter: LearningResponseFilterTypeInput, responseGroup: LearningLearningCourseResponseGroupTypeInput, '
-      + 'integrationExtension: LearningIntegrationExtensionTypeInput, version: String): LearningGetLearningCoursesResult\n');
+    // Workday's names, without the underscores and the `Type` at the end of each.
+    expect(result.stdout).toContain('New root fields (1):\n  Query.learning_getLearningCourses(requestReferences: LearningLearningCourseRequestReferencesInput, '
+      + 'requestCriteria: JSON, responseFilter: LearningResponseFilterInput, responseGroup: LearningLearningCourseResponseGroupInput, '
+      + 'integrationExtension: LearningIntegrationExtensionInput, version: String): LearningGetLearningCoursesResult\n');
     const schema = buildSchema(readFileSync(join(project.root, '.mesh', 'schema.graphql'), 'utf8'));
     expect(validateSchema(schema)).toEqual([]);
     const empty = Object.values(schema.getTypeMap())

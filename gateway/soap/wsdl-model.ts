@@ -131,13 +131,13 @@ function messageFields(reader: TypeReader, definitions: SchemaSet, message: Mess
     // node-soap gives an rpc part of a built-in type as its QName, and one of a complex type as that type.
     return Object.entries(message.parts ?? {}).map(([xmlName, part]): FieldModel => (typeof part === 'string'
       ? reader.elementField({ name: 'element', children: [], $name: xmlName, $type: part, definitionsXmlns: message.definitionsXmlns }, fallbackName, { namespace: '', ...TOP })
-      : { xmlName, name: camel(xmlName), node: 'element', type: reader.declare(part.$name ?? `${fallbackName}${pascal(xmlName)}`, part, ''), isScalar: false, isList: false, isRequired: false }));
+      : { xmlName, name: camel(xmlName), node: 'element', type: reader.declare(part.$name ? reader.typeName(part.$name) : `${fallbackName}${pascal(xmlName)}`, part, ''), isScalar: false, isList: false, isRequired: false }));
   }
   const namespace = message.$targetNamespace
     ?? Object.keys(definitions.schemas).find((candidate) => definitions.schemas[candidate]!.elements[message.$name ?? ''] === message) ?? '';
   if (message.$type) {
     const found = reader.findGlobal(message, message.$type, ['complexTypes']);
-    return found ? reader.collect(found.node, pascal(found.local), { namespace: found.namespace, ...TOP }) : [];
+    return found ? reader.collect(found.node, reader.typeName(found.local), { namespace: found.namespace, ...TOP }) : [];
   }
   return reader.collect(message, message.$name ? pascal(message.$name) : fallbackName, { namespace, ...TOP });
 }

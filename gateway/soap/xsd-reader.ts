@@ -90,6 +90,16 @@ export function createTypeReader(definitions: SchemaSet, types: Map<string, Type
   const namespaceOf = (node: XsdNode, prefix: string): string | undefined =>
     node.xmlns?.[prefix] ?? node.schemaXmlns?.[prefix] ?? node.definitionsXmlns?.[prefix] ?? definitions.xmlns[prefix];
 
+  // Workday and EWS end every type's name with `Type` (`Response_FilterType`), which tells a reader
+  // of GraphiQL nothing: it goes, unless another type of the contract has the shorter name.
+  const named = new Set(Object.values(definitions.schemas).flatMap((schema) => [...Object.keys(schema.complexTypes), ...Object.keys(schema.types)]).map(pascal));
+  /** The GraphQL name of a named XSD type: `Learning_CourseObjectIDType` → `LearningCourseObjectID`. */
+  const typeName = (local: string): string => {
+    const name = pascal(local);
+    const short = name.replace(/(?<=.)Type$/, '');
+    return short !== name && !named.has(short) ? short : name;
+  };
+
   /** Private: a global declaration of one kind, by namespace when known, else by name in any schema. */
   const findGlobal = (node: XsdNode, qname: string, kinds: Kind[]) => {
     const { prefix, local } = splitQName(qname);
@@ -118,7 +128,8 @@ export function createTypeReader(definitions: SchemaSet, types: Map<string, Type
   const simpleTypeOf = (restriction: XsdNode | undefined, name: string): Pick<FieldModel, 'type' | 'isScalar' | 'isEnum'> => {
     const values = restriction?.children.filter((child) => child.name === 'enumeration').map((child) => String(child.$value ?? '')) ?? [];
     if (values.length > 0 && values.every((value) => /^[_A-Za-z][_0-9A-Za-z]*$/.test(value) && !['true', 'false', 'null'].includes(value))) {
-      const enumName = pascal(name);
+      // A simple type is met wherever it is used: its enum is declared once, named apart from complex types.
+      const enumName = types.has(pascal(name)) ? `${pascal(name)}Value` : pascal(name);
       enums.set(enumName, values);
       return { type: enumName, isScalar: true, isEnum: true };
     }
@@ -139,8 +150,8 @@ export function createTypeReader(definitions: SchemaSet, types: Map<string, Type
     const scalar = scalarOf(node, qname);
     if (scalar) return { type: scalar, isScalar: true };
     const found = findGlobal(node, qname, ['complexTypes', 'types']);
-    if (found?.kind === 'complexTypes') return { type: declare(found.local, found.node, found.namespace), isScalar: false };
-    if (found?.kind === 'types') return simpleTypeOf(restrictionOf(found.node), found.local);
+    if (found?.kind === 'complexTypes') return { type: declare(typeName(found.local), found.node, found.namespace), isScalar: false };
+    if (found?.kind === 'types') return simpleTypeOf(restrictionOf(found.node), typeName(found.local));
     return { type: 'String', isScalar: true };
   };
 
@@ -205,7 +216,7 @@ export function createTypeReader(definitions: SchemaSet, types: Map<string, Type
         if (group) fields.push(...collect(group.node, owner, { ...occurs, namespace: group.namespace }));
       } else if (child.name === 'extension' && child.$base) {
         const base = findGlobal(child, child.$base, ['complexTypes']);
-        if (base) fields.push(...collect(base.node, pascal(base.local), { ...scope, namespace: base.namespace }));
+        if (base) fields.push(...collect(base.node, typeName(base.local), { ...scope, namespace: base.namespace }));
         fields.push(...collect(child, owner, scope));
       } else if (child.name === 'restriction') {
         // A complexContent restriction restates the content it keeps.
@@ -224,7 +235,7 @@ export function createTypeReader(definitions: SchemaSet, types: Map<string, Type
     const derivation = node.children.find((child) => child.name === 'extension' || child.name === 'restriction');
     if (!derivation?.$base) return [textField({ type: 'String', isScalar: true })];
     const base = findGlobal(derivation, derivation.$base, ['complexTypes']);
-    const inherited = base ? collect(base.node, pascal(base.local), { ...scope, namespace: base.namespace }) : [textField(typeOf(derivation, derivation.$base))];
+    const inherited = base ? collect(base.node, typeName(base.local), { ...scope, namespace: base.namespace }) : [textField(typeOf(derivation, derivation.$base))];
     const own = collect(derivation, owner, scope);
     const prohibited = derivation.children.filter((child) => child.name === 'attribute' && child.$use === 'prohibited').map((child) => child.$name ?? splitQName(child.$ref ?? '').local);
     const fields = inherited.filter((field) => !own.some((mine) => mine.node === field.node && mine.xmlName === field.xmlName) && !prohibited.includes(field.xmlName));
@@ -235,17 +246,24 @@ export function createTypeReader(definitions: SchemaSet, types: Map<string, Type
     return [...fields, ...own];
   };
 
-  /** Private: registers a complex type once (recursion-safe) and returns its GraphQL name. */
+  /**
+   * Private: registers a complex type once (recursion-safe) and returns its GraphQL name. Two types
+   * of one name (in two namespaces, or an inline type named like a named one) get two names.
+   */
+  const declared = new Map<XsdNode, string>();
   const declare = (xsdName: string, node: XsdNode, namespace: string): string => {
-    const name = pascal(xsdName);
-    if (types.has(name)) return name;
+    const known = declared.get(node);
+    if (known) return known;
+    let name = pascal(xsdName);
+    for (let n = 2; types.has(name) || enums.has(name); n += 1) name = `${pascal(xsdName)}${n}`;
+    declared.set(node, name);
     const model: TypeModel = { name, fields: [] };
     types.set(name, model);
     model.fields = collect(node, name, { namespace, optional: false, list: false });
     return name;
   };
 
-  return { collect, declare, elementField, findGlobal, typeOf };
+  return { collect, declare, elementField, findGlobal, typeName };
 }
 
 /** Private: what the contract leaves open, held as it came. */
