@@ -240,9 +240,10 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
   });
 }
 
-/** Private: an operation whose response has several children gets an object type of its own. */
+/** Private: an operation whose response has several children gets an object type of its own, named apart from the contract's. */
 function declareResultType(model: ServiceModel, operation: OperationModel): string {
-  const name = `${pascal(operation.name)}Result`;
-  if (!model.types.has(name)) model.types.set(name, { name, fields: operation.output });
+  let name = `${pascal(operation.name)}Result`;
+  for (let n = 2; model.types.has(name) && model.types.get(name)!.fields !== operation.output; n += 1) name = `${pascal(operation.name)}Result${n}`;
+  model.types.set(name, { name, fields: operation.output });
   return name;
 }

@@ -26,7 +26,8 @@ export interface FieldModel {
   node: 'element' | 'attribute' | 'text' | 'otherElements' | 'otherAttributes';
   /**
    * A qualified attribute's namespace (a global attribute, or `attributeFormDefault="qualified"`),
-   * and the prefix the WSDL gives it (`wd:type`), which node-soap declares on the envelope.
+   * and the prefix the WSDL gives it (`wd:type`), which node-soap declares on the envelope; where
+   * it gives none (a namespace only an imported XSD names), the attribute declares its own.
    */
   namespace?: string;
   prefix?: string;
