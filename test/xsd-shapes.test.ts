@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, isInputObjectType, isObjectType, validateSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, serveSoap, type Upstream } from './helpers/contract-upstreams.js';
+import { FIXTURES, serveGraphQL, serveSoap, type Upstream } from './helpers/contract-upstreams.js';
 import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
 import { stockOf, world } from './helpers/expected.js';
 
@@ -36,6 +36,7 @@ const COURSE = {
 
 let project: ProjectCopy;
 let learning: Upstream;
+let tracking: Upstream;
 let gateway: RunningCopy | undefined;
 
 async function query(document: string, variables: Record<string, unknown> = {}) {
@@ -63,13 +64,17 @@ beforeAll(async () => {
       },
     },
   });
+  // A GraphQL source with a JSON scalar of its own, beside the SOAP source's.
+  tracking = await serveGraphQL('tracking.graphql', {
+    Query: { shipment: (_: unknown, { id }: { id: string }) => ({ id, state: 'IN_TRANSIT', updatedAt: '2026-11-23T10:00:00Z', carrier: { id: 'car-1', name: 'Green Post' }, attributes: { fragile: true } }) },
+  });
   const built = project.run('npm', ['run', '-s', 'build']);
   expect(built.status, built.stderr).toBe(0);
 }, 240_000);
 
 afterAll(async () => {
   await gateway?.stop();
-  await learning?.close();
+  await Promise.all([learning, tracking].filter(Boolean).map((upstream) => upstream.close()));
   project?.remove();
 });
 
@@ -87,6 +92,13 @@ describe('a Workday-style WSDL, added with npm run source:add', () => {
       .filter((type) => (isObjectType(type) || isInputObjectType(type)) && Object.keys(type.getFields()).length === 0)
       .map((type) => type.name);
     expect(empty).toEqual([]);
+  }, 120_000);
+
+  it('shares one JSON scalar with another source that has its own', () => {
+    const result = project.run('npm', ['run', '-s', 'source:add', '--', 'tracking', join(FIXTURES, 'tracking.graphql'), '--endpoint', `${tracking.url}/graphql`]);
+    expect(result.status, result.stderr).toBe(0);
+    const composed = readFileSync(join(project.root, '.mesh', 'schema.graphql'), 'utf8');
+    expect(composed.match(/^scalar \w*JSON\b.*$/gm)).toEqual(['scalar JSON']);
   }, 120_000);
 });
 
@@ -168,6 +180,16 @@ describe('the added source, end to end', () => {
       },
     });
     expect(learning.requests).toHaveLength(2);
+  });
+
+  it('answers JSON from both sources in one request', async () => {
+    const { body } = await query('{ tracking_shipment(id: "shp-1") { attributes } learning_getLearningCourses { responseData { learningCourse { learningCourseData { customData } } } } }');
+    expect(body).toEqual({
+      data: {
+        tracking_shipment: { attributes: { fragile: true } },
+        learning_getLearningCourses: { responseData: { learningCourse: [{ learningCourseData: [{ customData: { Cost_Center: 'CC-410', Tags: { Tag: ['safety', 'warehouse'] } } }] }] } },
+      },
+    });
   });
 
   it("answers the demo's queries beside it", async () => {
