@@ -136,6 +136,14 @@ type ItemListSimpleItem {
     expect(schema.getType('BaseItemId')).toBeUndefined();
   });
 
+  it('reads an empty response element as an answer whose optional parts are all absent', async () => {
+    const { schema } = await soapSchema('empty', wsdl(`
+      <xs:element name="CallRequest"><xs:complexType><xs:sequence><xs:element name="Id" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
+      <xs:element name="CallResponse"><xs:complexType><xs:sequence><xs:element name="Note" type="xs:string" minOccurs="0"/><xs:element name="Line" type="xs:string" minOccurs="0" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>`),
+    '<t:CallResponse xmlns:t="urn:t"/>');
+    expect(await run(schema, 'mutation { call(id: "1") { note line } }')).toEqual({ data: { call: { note: null, line: [] } } });
+  });
+
   it('a restriction of simple content: its text an enumeration, an attribute of the base prohibited, one redeclared', async () => {
     const { schema, sent } = await soapSchema('measures', wsdl(`
       <xs:attribute name="source" type="xs:string"/>

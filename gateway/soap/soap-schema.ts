@@ -210,9 +210,12 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
       type,
       args: Object.fromEntries(operation.input.map((field) => [field.name, { type: inputType(field), description: JSON_DESCRIPTIONS[field.node] }])),
       resolve: async (_root, args, context) => {
-        const [result] = await invoke(operation, toXml(model, operation.input, args), context).catch((error: unknown) => {
+        const [answer] = await invoke(operation, toXml(model, operation.input, args), context).catch((error: unknown) => {
           throw error instanceof GraphQLError ? error : faultToError(options.source, error);
         });
+        // An empty response element (`<GetXResponse/>`) is an answer whose optional parts are all
+        // absent; where a part is required, it is a bad answer (below).
+        const result = answer === '' && operation.output.every((field) => !field.isRequired) ? {} : answer;
         if (operation.output.length === 0) return result !== null && typeof result === 'object' ? result : {};
         if (result === null || typeof result !== 'object') {
           if (single && single.isList) return [];
