@@ -69,6 +69,12 @@ describe('readEnvelope', () => {
     expect(canonical(readEnvelope(xml))).toEqual(canonical(nodeSoap(xml)));
   });
 
+  it("leaves out xsi's attributes, which would hide the contract's own of the same local name", () => {
+    const xml = ENVELOPE('<wd:Get_Workers_Response xmlns:wd="urn:com.workday/bsvc" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+      + '<wd:ID xsi:type="wd:WorkerObjectIDType" wd:type="Employee_ID">21001</wd:ID><wd:Note xsi:type="xsd:string">on leave</wd:Note></wd:Get_Workers_Response>');
+    expect(readEnvelope(xml)).toEqual({ Body: { Get_Workers_Response: { ID: { attributes: { type: 'Employee_ID' }, $value: '21001' }, Note: 'on leave' } } });
+  });
+
   it('reads elements named as HTML void elements (link, input, meta) with their content', () => {
     const xml = ENVELOPE('<GetDocumentResponse><Document><link>https://docs.example/1</link><input>scan</input><meta><Pages>3</Pages></meta></Document></GetDocumentResponse>');
     // txml would read them as HTML does, without children, and fail at their closing tags.

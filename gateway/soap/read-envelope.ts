@@ -48,6 +48,9 @@ function readElement(node: TNode): unknown {
     if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
     const local = localName(name);
     if (local === 'nil' && (value === 'true' || value === '1')) return null;
+    // Attributes are kept by local name: an `xsi:type` would hide a `type` of the contract's own
+    // (Workday's `<wd:ID xsi:type="…" wd:type="WID">`), and says nothing the schema does not.
+    if (name.startsWith('xsi:')) continue;
     (attributes ??= {})[local] = value === null ? '' : decode(value);
   }
   let text = '';

@@ -19,9 +19,13 @@ import soap from 'soap';
 import { upstreamError } from '../errors.js';
 import { NO_READS_FIELD } from '../public-schema.js';
 import { escapeXml, escapeXmlAttribute } from '../../sources/world/xml.js';
+import { GraphQLJSON } from './json-scalar.js';
 import { readEnvelope } from './read-envelope.js';
 import { createSoapTransport, faultToError, type CallOptions, type Send } from './soap-transport.js';
-import { camel, readServiceModel, type FieldModel, type OperationModel, type ScalarName, type ServiceModel } from './wsdl-model.js';
+import { camel, pascal } from './xml-names.js';
+import { readServiceModel, type FieldModel, type OperationModel, type ScalarName, type ServiceModel } from './wsdl-model.js';
+import { readField, toXml } from './xml-values.js';
+import { keepSchemaGlobals } from './xsd-globals.js';
 
 export interface SoapSchemaOptions {
   /** The source's name, as errors report it. */
@@ -45,13 +49,21 @@ export interface SoapSchemaOptions {
   soapHeaders?: () => Record<string, unknown> | undefined;
 }
 
-const READ_OPERATION = /^(Get|List|Find|Search|Query|Lookup|Check|Read)[A-Z]/;
+// `GetStockLevels`, and Workday's `Get_Learning_Courses`.
+const READ_OPERATION = /^(Get|List|Find|Search|Query|Lookup|Check|Read)_?[A-Z]/;
 const SCALARS: Record<ScalarName, GraphQLScalarType> = {
-  String: GraphQLString, Boolean: GraphQLBoolean, Int: GraphQLInt, Float: GraphQLFloat,
+  String: GraphQLString, Boolean: GraphQLBoolean, Int: GraphQLInt, Float: GraphQLFloat, JSON: GraphQLJSON,
+};
+
+/** What a JSON field holds, for GraphiQL's readers. */
+const JSON_DESCRIPTIONS: Partial<Record<FieldModel['node'], string>> = {
+  otherElements: 'Child elements the contract leaves open (xsd:any), by local name: text, or an object of children with `attributes` and `$value` (text).',
+  otherAttributes: 'Attributes the contract leaves open (xsd:anyAttribute), by local name.',
 };
 
 export async function createSoapSchema(options: SoapSchemaOptions): Promise<GraphQLSchema> {
   const wsdlXml = await readFile(options.wsdlPath, 'utf8');
+  keepSchemaGlobals();
   // node-soap types its HTTP client as axios-returning; it only uses the callback, as the transport does.
   const httpClient = createSoapTransport(options.source, options.send) as unknown as soap.IHttpClient;
   // node-soap writes a SOAP 1.1 or a SOAP 1.2 envelope per client, so each version used gets its own
@@ -161,9 +173,10 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
       const fields = model.types.get(name)!.fields;
       type = new GraphQLObjectType({
         name,
-        fields: () => Object.fromEntries(fields.map((field) => [camel(field.xmlName), {
+        fields: () => Object.fromEntries(fields.map((field) => [field.name, {
           type: outputType(field),
-          resolve: (parent: Record<string, unknown>) => readValue(field, parent?.[field.xmlName]),
+          description: JSON_DESCRIPTIONS[field.node],
+          resolve: (parent: unknown) => readField(field, parent, fields),
         }])),
       });
       outputs.set(name, type);
@@ -181,7 +194,7 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
       const fields = model.types.get(name)!.fields;
       type = new GraphQLInputObjectType({
         name: `${name}Input`,
-        fields: () => Object.fromEntries(fields.map((field) => [camel(field.xmlName), { type: inputType(field) }])),
+        fields: () => Object.fromEntries(fields.map((field) => [field.name, { type: inputType(field), description: JSON_DESCRIPTIONS[field.node] }])),
       });
       inputs.set(name, type);
     }
@@ -189,21 +202,26 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
   };
 
   const rootField = (operation: OperationModel): GraphQLFieldConfig<unknown, unknown> => {
-    // A response wrapper with one child (GetStockLevelsResponse → StockLevel[]) is answered by that child.
+    // A response wrapper with one child (GetStockLevelsResponse → StockLevel[]) is answered by that
+    // child; one with several by an object of its own; an empty one by what it held, as JSON.
     const single = operation.output.length === 1 ? operation.output[0]! : undefined;
-    const type = single ? outputType(single) : objectType(declareResultType(model, operation));
+    const type = single ? outputType(single) : operation.output.length === 0 ? GraphQLJSON : objectType(declareResultType(model, operation));
     return {
       type,
-      args: Object.fromEntries(operation.input.map((field) => [camel(field.xmlName), { type: inputType(field) }])),
+      args: Object.fromEntries(operation.input.map((field) => [field.name, { type: inputType(field), description: JSON_DESCRIPTIONS[field.node] }])),
       resolve: async (_root, args, context) => {
-        const [result] = await invoke(operation, toXml(model, operation.input, args), context).catch((error: unknown) => {
+        const [answer] = await invoke(operation, toXml(model, operation.input, args), context).catch((error: unknown) => {
           throw error instanceof GraphQLError ? error : faultToError(options.source, error);
         });
+        // An empty response element (`<GetXResponse/>`) is an answer whose optional parts are all
+        // absent; where a part is required, it is a bad answer (below).
+        const result = answer === '' && operation.output.every((field) => !field.isRequired) ? {} : answer;
+        if (operation.output.length === 0) return result !== null && typeof result === 'object' ? result : {};
         if (result === null || typeof result !== 'object') {
           if (single && single.isList) return [];
           throw upstreamError(options.source, 'UPSTREAM_BAD_RESPONSE', `${options.source} answered ${operation.name} without a body.`);
         }
-        return single ? readValue(single, (result as Record<string, unknown>)[single.xmlName]) : result;
+        return single ? readField(single, result, operation.output) : result;
       },
     };
   };
@@ -212,7 +230,7 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
   const fieldsOf = (read: boolean) => {
     const fields: Record<string, GraphQLFieldConfig<unknown, unknown>> = {};
     for (const op of model.operations.filter((candidate) => isQuery(candidate.name) === read)) {
-      const name = fields[camel(op.name)] ? `${camel(op.port)}${op.name.charAt(0).toUpperCase()}${op.name.slice(1)}` : camel(op.name);
+      const name = fields[camel(op.name)] ? `${camel(op.port)}${pascal(op.name)}` : camel(op.name);
       fields[name] = rootField(op);
     }
     return fields;
@@ -225,49 +243,10 @@ function buildSchema(model: ServiceModel, isQuery: (operation: string) => boolea
   });
 }
 
-/** Private: an operation whose response has several children gets an object type of its own. */
+/** Private: an operation whose response has several children gets an object type of its own, named apart from the contract's. */
 function declareResultType(model: ServiceModel, operation: OperationModel): string {
-  const name = `${operation.name}Result`;
-  if (!model.types.has(name)) model.types.set(name, { name, fields: operation.output });
+  let name = `${pascal(operation.name)}Result`;
+  for (let n = 2; model.types.has(name) && model.types.get(name)!.fields !== operation.output; n += 1) name = `${pascal(operation.name)}Result${n}`;
+  model.types.set(name, { name, fields: operation.output });
   return name;
-}
-
-/** Private: GraphQL arguments (camelCase) back to the XML element names the upstream expects. */
-function toXml(model: ServiceModel, fields: FieldModel[], value: Record<string, unknown>): Record<string, unknown> {
-  const xml: Record<string, unknown> = {};
-  for (const field of fields) {
-    const item = value[camel(field.xmlName)];
-    if (item === undefined || item === null) continue;
-    const convert = (one: unknown) => (field.isScalar ? one : toXml(model, model.types.get(field.type)!.fields, one as Record<string, unknown>));
-    xml[field.xmlName] = Array.isArray(item) ? item.map(convert) : convert(item);
-  }
-  return xml;
-}
-
-/**
- * Private: one value as node-soap parsed it, shaped the way the schema promises. node-soap gives a
- * lone element of a repeated field as an object rather than a one-item array, leaves numbers and
- * booleans as text, and wraps text content of elements with attributes in `$value`.
- */
-function readValue(field: FieldModel, raw: unknown): unknown {
-  if (field.isList) {
-    if (raw === undefined || raw === null) return [];
-    return (Array.isArray(raw) ? raw : [raw]).map((item) => readOne(field, item));
-  }
-  return raw === undefined || raw === null ? null : readOne(field, raw);
-}
-
-function readOne(field: FieldModel, raw: unknown): unknown {
-  if (!field.isScalar) return raw;
-  if (field.isEnum) return typeof raw === 'object' && raw !== null && '$value' in raw ? (raw as { $value: unknown }).$value : raw;
-  const text = typeof raw === 'object' && raw !== null && '$value' in raw ? (raw as { $value: unknown }).$value : raw;
-  switch (field.type as ScalarName) {
-    case 'Boolean':
-      return text === true || text === 'true' || text === '1';
-    case 'Int':
-    case 'Float':
-      return typeof text === 'number' ? text : Number(text);
-    default:
-      return typeof text === 'string' ? text : String(text);
-  }
 }
