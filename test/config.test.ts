@@ -42,7 +42,7 @@ describe('loadConfig', () => {
       },
     });
     // The demo catalog's quota is the catalog's default budget.
-    expect(config.sources.catalog.policy).toMatchObject({ ratePerSecond: 200, rateBurst: 80 });
+    expect(config.sources.catalog.policy).toMatchObject({ ratePerSecond: 200, rateBurst: 50 });
   });
 
   it('reads each source\'s policy and header allowlist from its own variables', () => {

@@ -66,7 +66,10 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
         const reservedAt = now();
         const wait = reserve();
         if (wait === undefined) return false;
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        // Node counts a timer from the start of the event loop's turn, so one set late in a busy turn
+        // fires early by that much: calls would reach the provider bunched, over its quota (a burst of
+        // 200 queries drew 429s under load). The token is used when it is due by the clock.
+        for (let left = wait; left > 0; left = reservedAt + wait - now()) await new Promise((resolve) => setTimeout(resolve, left));
         // A pause that came while this call waited makes its token void: it queues again, behind the pause.
         if (pausedUntil <= reservedAt || pausedUntil <= now()) return true;
       }
