@@ -5,8 +5,8 @@
  *   const ms = await measureColdStart(upstreamVariables, { cpu: 1, runs: 3 });
  */
 import { spawn } from 'node:child_process';
-import { GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/build-mesh.js';
-import { DEMO_VARIABLES } from '../gateway/start.js';
+import { GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/compose/build-mesh.js';
+import { DEMO_VARIABLES } from '../gateway/server/start.js';
 import { freePort, median, ROOT } from './processes.js';
 import { W1 } from './workloads.js';
 

@@ -10,9 +10,9 @@
  *   npm run bench:fanout -- --runs 1          # a quicker check
  */
 import { randomUUID } from 'node:crypto';
-import { mintToken } from '../gateway/auth/tokens.js';
-import { DEMO_TOKEN_SECRET, DEMO_VARIABLES } from '../gateway/start.js';
-import { signPayload } from '../gateway/webhooks/signature.js';
+import { mintToken } from '../gateway/plugins/auth/tokens.js';
+import { DEMO_TOKEN_SECRET, DEMO_VARIABLES } from '../gateway/server/start.js';
+import { signPayload } from '../gateway/events/signature.js';
 import { DEMO_CREDENTIALS } from '../sources/world/index.js';
 import { world } from '../test/helpers/expected.js';
 import { subscribe, type Transport } from '../test/helpers/subscribers.js';

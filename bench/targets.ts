@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { ensureGatewayBundled, GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/build-mesh.js';
+import { ensureGatewayBundled, GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/compose/build-mesh.js';
 import { freePort, ROOT, startPinned, type Pinned } from './processes.js';
 import { W1, W2, W3, W3_PRODUCT_ID, type Workload } from './workloads.js';
 

@@ -8,8 +8,8 @@
  * keep counts only. They have no quota, and the gateway's catalog budget is set far above anything
  * measured: its code runs on every call, but it never holds one back.
  */
-import { SOURCE_URL_VARIABLES } from '../gateway/config.js';
-import { demoEndpoint } from '../gateway/start.js';
+import { SOURCE_URL_VARIABLES } from '../gateway/config/config.js';
+import { demoEndpoint } from '../gateway/server/start.js';
 import { DEMO_SERVICE_NAMES, startDemoServices } from '../sources/world/index.js';
 
 const latencyMs = Number(process.argv[2] ?? 0);

@@ -8,7 +8,7 @@ import { subscriptionResolvers } from './subscriptions.js';
 
 export const resolvers = {
   Query: {
-    // `first` is checked with the other query limits (gateway/use-query-limits.ts, MAX_PAGE_SIZE).
+    // `first` is checked with the other query limits (gateway/plugins/use-query-limits.ts, MAX_PAGE_SIZE).
     products: (_: unknown, args: { first: number; after?: string | null; search?: string | null }, context: SourcesContext) =>
       loadersFor(context).productPage(args),
     product: (_: unknown, { id }: { id: string }, context: SourcesContext) => loadersFor(context).products.load(id),

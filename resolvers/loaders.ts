@@ -5,9 +5,9 @@
  */
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import type { SourceName } from '../gateway/config.js';
+import type { SourceName } from '../gateway/config/config.js';
 import { badResponse } from '../gateway/errors.js';
-import type { SourceClients } from '../gateway/source-clients.js';
+import type { SourceClients } from '../gateway/sources/source-clients.js';
 import type { ProductRecord, CustomerRecord, OrderRecord, PaymentRecord, ReviewRecord } from '../sources/world/seed.js';
 
 export type Product = ProductRecord;
@@ -27,9 +27,9 @@ export interface ProductReviews {
   reviews: Review[];
 }
 
-/** What the loaders need of a request's context (gateway/server.ts provides it). */
+/** What the loaders need of a request's context (gateway/server/server.ts provides it). */
 export interface SourcesContext {
-  /** How the loaders reach each source (gateway/source-clients.ts). */
+  /** How the loaders reach each source (gateway/sources/source-clients.ts). */
   sources: SourceClients;
   /** False only in the benchmarks' unbatched baseline (GatewayOptions.batching). */
   batching?: boolean;

@@ -21,8 +21,8 @@
  */
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { SourceName } from '../gateway/config.js';
-import { createRetryQueue, type RetryQueue } from '../gateway/retry-queue.js';
+import type { SourceName } from '../gateway/config/config.js';
+import { createRetryQueue, type RetryQueue } from '../gateway/upstream/retry-queue.js';
 import { scopeOf, type Upstreams } from '../gateway/upstream/index.js';
 import { asUpstreamError, loadersFor, type Order, type Product, type SourcesContext } from './loaders.js';
 

@@ -1,5 +1,5 @@
 /**
- * The subscriptions: events that came in as webhooks (gateway/use-webhooks.ts), from the gateway's
+ * The subscriptions: events that came in as webhooks (gateway/events/use-webhooks.ts), from the gateway's
  * event log, optionally resumed after an event id.
  *
  * Resuming without a gap or a repeat: the stream starts listening for live events before it reads
@@ -7,7 +7,7 @@
  * from the log.
  */
 import { GraphQLError } from 'graphql';
-import type { EventLog, LoggedEvent, WebhookEvent } from '../gateway/webhooks/event-log.js';
+import type { EventLog, LoggedEvent, WebhookEvent } from '../gateway/events/event-log.js';
 import type { SourcesContext } from './loaders.js';
 
 export interface EventsContext extends SourcesContext {

@@ -1,7 +1,7 @@
 // `npm run build`: rebuild the composition (.mesh/) from .meshrc.yaml and the pinned contracts, and
 // the bundled gateway that `npm start` runs. With --if-stale (what `npm start` does first), only
 // what is older than its inputs is rebuilt.
-import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/build-mesh.js';
+import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/compose/build-mesh.js';
 
 const force = !process.argv.includes('--if-stale');
 try {

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { ensureMeshBuilt } from '../gateway/build-mesh.js';
+import { ensureMeshBuilt } from '../gateway/compose/build-mesh.js';
 import { loadPublicSchema } from '../test/helpers/public-schema.js';
 
 ensureMeshBuilt();

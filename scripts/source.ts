@@ -14,12 +14,12 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeF
 import { dirname, join, resolve } from 'node:path';
 import { buildSchema, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { parseDocument, YAMLSeq } from 'yaml';
-import { defaultPrefixes, invalidSourceName, MANIFEST, PREPARED, readAddedSources, sourceUrlVariable, type AddedSource } from '../gateway/added-sources.js';
-import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/build-mesh.js';
-import { checkBuiltSchema } from '../gateway/check-public-schema.js';
-import { ContractError, readContract, type Contract } from '../gateway/contracts.js';
-import { PROJECT_ROOT } from '../gateway/project.js';
-import { isPlaceholderField } from '../gateway/public-schema.js';
+import { defaultPrefixes, invalidSourceName, MANIFEST, PREPARED, readAddedSources, sourceUrlVariable, type AddedSource } from '../gateway/config/added-sources.js';
+import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/compose/build-mesh.js';
+import { checkBuiltSchema } from '../gateway/compose/check-public-schema.js';
+import { ContractError, readContract, type Contract } from '../gateway/compose/contracts.js';
+import { PROJECT_ROOT } from '../gateway/config/project.js';
+import { isPlaceholderField } from '../gateway/compose/public-schema.js';
 
 class SourceError extends Error {}
 
@@ -172,10 +172,10 @@ function meshrcEntry(source: AddedSource): Record<string, unknown> {
   };
 }
 
-/** Private: the module that serves a WSDL's operations as a schema (gateway/soap/soap-schema.ts). */
+/** Private: the module that serves a WSDL's operations as a schema (gateway/sources/soap/soap-schema.ts). */
 function soapModule(source: AddedSource): string {
   return `// Written by npm run source:add: the ${source.name} SOAP service, as a schema built from its pinned WSDL.
-import { soapSourceSchema } from '../../gateway/soap/added-soap-source.js';
+import { soapSourceSchema } from '../../gateway/sources/soap/added-soap-source.js';
 
 export const schema = soapSourceSchema(${JSON.stringify(source.name)}, ${JSON.stringify(source.contract)});
 `;

@@ -9,9 +9,9 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadAuthConfig } from '../gateway/config.js';
-import { mintToken } from '../gateway/auth/tokens.js';
-import { DEMO_TOKEN_SECRET } from '../gateway/start.js';
+import { loadAuthConfig } from '../gateway/config/config.js';
+import { mintToken } from '../gateway/plugins/auth/tokens.js';
+import { DEMO_TOKEN_SECRET } from '../gateway/server/start.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 

@@ -3,8 +3,8 @@
 // production turns off (introspection, GraphiQL, CORS for unlisted origins).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { MANIFEST_PATH } from '../gateway/use-trusted-documents.js';
-import { DEMO_TOKEN_SECRET } from '../gateway/start.js';
+import { MANIFEST_PATH } from '../gateway/plugins/use-trusted-documents.js';
+import { DEMO_TOKEN_SECRET } from '../gateway/server/start.js';
 import { DEMO_CREDENTIALS } from '../sources/world/index.js';
 import { BAD_REQUESTS, tokenOfKind, type BadRequest } from './helpers/bad-input.js';
 import { productById } from './helpers/expected.js';

@@ -1,5 +1,5 @@
 /**
- * The check that keeps the gateway from serving a schema graphql-js refuses (gateway/check-public-schema.ts),
+ * The check that keeps the gateway from serving a schema graphql-js refuses (gateway/compose/check-public-schema.ts),
  * on schemas made invalid by hand: it holds whatever the adapters come to produce. How a user meets
  * it (source:add, npm start) is tested in invalid-contract.test.ts.
  */
@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSchema, GraphQLInputObjectType, GraphQLObjectType, GraphQLSchema, GraphQLString, type GraphQLOutputType } from 'graphql';
-import { checkBuiltSchema, checkPublicSchema, publicSchemaProblem } from '../gateway/check-public-schema.js';
-import { ConfigError } from '../gateway/config.js';
+import { checkBuiltSchema, checkPublicSchema, publicSchemaProblem } from '../gateway/compose/check-public-schema.js';
+import { ConfigError } from '../gateway/config/config.js';
 
 const ADDED = [
   { name: 'learning', typePrefix: 'Learning' },

@@ -1,11 +1,11 @@
-// Admission control (gateway/use-concurrency-limit.ts): requests beyond MAX_CONCURRENT_REQUESTS wait
+// Admission control (gateway/plugins/use-concurrency-limit.ts): requests beyond MAX_CONCURRENT_REQUESTS wait
 // their turn; beyond MAX_QUEUED_REQUESTS more they are refused at once with 503, Retry-After and a
 // typed error, and the gateway serves the next ones normally. Upstreams answer after 100 ms here, so
 // that requests overlap. Below that ceiling the limit adapts: fewer at once while the CPU is busy,
 // all of them while they wait on upstreams.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSemaphore } from '../gateway/semaphore.js';
-import { nextLimit } from '../gateway/use-concurrency-limit.js';
+import { createSemaphore } from '../gateway/plugins/semaphore.js';
+import { nextLimit } from '../gateway/plugins/use-concurrency-limit.js';
 import { W2 } from '../bench/workloads.js';
 import { callCounts, startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 

@@ -5,9 +5,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asciiOnly, checkContracts, GATEWAY_BUNDLE } from '../gateway/build-mesh.js';
-import { loadConfig, readSoapHeaders } from '../gateway/config.js';
-import type { AddedSource } from '../gateway/added-sources.js';
+import { asciiOnly, checkContracts, GATEWAY_BUNDLE } from '../gateway/compose/build-mesh.js';
+import { loadConfig, readSoapHeaders } from '../gateway/config/config.js';
+import type { AddedSource } from '../gateway/config/added-sources.js';
 
 const VALID = {
   CATALOG_URL: 'http://127.0.0.1:4101',

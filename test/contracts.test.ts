@@ -1,12 +1,12 @@
 /**
- * The copies of an OpenAPI contract that Mesh's handler reads (gateway/contracts.ts), as `source:add`
+ * The copies of an OpenAPI contract that Mesh's handler reads (gateway/compose/contracts.ts), as `source:add`
  * would pin them. What the handler makes of them is tested end to end in bring-your-own.test.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readContract } from '../gateway/contracts.js';
+import { readContract } from '../gateway/compose/contracts.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'switchboard-contracts-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

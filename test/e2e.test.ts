@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { serverAudits } from 'graphql-http';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/build-mesh.js';
+import { GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/compose/build-mesh.js';
 import { customerById, reviewsOf, stockOf, world } from './helpers/expected.js';
 
 const FRONT_PAGE = '{ products(first: 100) { id name stock { total } reviews { rating author { name } } } }';

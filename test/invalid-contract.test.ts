@@ -8,7 +8,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../gateway/project.js';
+import { PROJECT_ROOT } from '../gateway/config/project.js';
 import { copyProject, fileDigests, type ProjectCopy } from './helpers/project-copy.js';
 
 /**

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRestMedia } from '../gateway/openapi-media.js';
+import { readRestMedia } from '../gateway/sources/rest/openapi-media.js';
 import { acceptFor, JSON_ONLY, readAnswer, type OperationMedia } from '../gateway/upstream/media-types.js';
-import { readXmlAnswer } from '../gateway/xml-answer.js';
+import { readXmlAnswer } from '../gateway/sources/rest/xml-answer.js';
 import { FIXTURES } from './helpers/contract-upstreams.js';
 
 const SHIPMENT = {

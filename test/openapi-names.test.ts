@@ -1,10 +1,10 @@
 /**
- * The names Switchboard gives the types an OpenAPI contract leaves unnamed (gateway/openapi-names.ts),
+ * The names Switchboard gives the types an OpenAPI contract leaves unnamed (gateway/compose/openapi-names.ts),
  * before Mesh's handler would name them by their position. What they look like in the unified schema
  * is tested end to end in bring-your-own.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { nameInlineSchemas } from '../gateway/openapi-names.js';
+import { nameInlineSchemas } from '../gateway/compose/openapi-names.js';
 
 const STATUS = { type: 'string', enum: ['open', 'closed'] };
 

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { loadConfig } from '../gateway/config.js';
+import { loadConfig } from '../gateway/config/config.js';
 import { exchange } from '../gateway/upstream/http-exchange.js';
 import { createUpstreamPolicy } from '../gateway/upstream/policy.js';
 

@@ -2,8 +2,8 @@
 // address without a token), on the expensive fields only; a refused operation is HTTP 429 with
 // RATE_LIMITED, Retry-After in seconds, and no upstream call.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../gateway/config.js';
-import { createGateway } from '../gateway/server.js';
+import { loadConfig } from '../gateway/config/config.js';
+import { createGateway } from '../gateway/server/server.js';
 import { callCounts, startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 
 let switchboard: TestSwitchboard;

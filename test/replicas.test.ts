@@ -4,10 +4,10 @@
 // every replica hears what each event invalidates.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { loadConfig } from '../gateway/config.js';
-import { serveGateway, type ServedGateway } from '../gateway/http-server.js';
-import { createGateway, type Gateway } from '../gateway/server.js';
-import { signPayload } from '../gateway/webhooks/signature.js';
+import { loadConfig } from '../gateway/config/config.js';
+import { serveGateway, type ServedGateway } from '../gateway/server/http-server.js';
+import { createGateway, type Gateway } from '../gateway/server/server.js';
+import { signPayload } from '../gateway/events/signature.js';
 import { DEMO_CREDENTIALS } from '../sources/world/index.js';
 import { createWebhookSender } from '../sources/world/webhook-sender.js';
 import { world } from './helpers/expected.js';

@@ -1,11 +1,11 @@
 /**
  * Plain REST reads built from the annotations Mesh's OpenAPI handler writes into the composition
- * (gateway/rest-operation.ts): the URL each call goes to, and which operations keep going through
+ * (gateway/sources/rest/rest-operation.ts): the URL each call goes to, and which operations keep going through
  * the handler because the direct path would not give the same answer.
  */
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { planRestRead } from '../gateway/rest-operation.js';
+import { planRestRead } from '../gateway/sources/rest/rest-operation.js';
 
 const DIRECTIVES = `
   scalar ObjMap

@@ -12,7 +12,7 @@ import { startPaymentsService } from '../sources/payments/service/app.js';
 import { startReviewsService } from '../sources/reviews/service/app.js';
 import { DEMO_CREDENTIALS, startDemoServices, startDemoWorld, type ServiceHandle } from '../sources/world/index.js';
 import { createWorld, type StockRecord } from '../sources/world/seed.js';
-import { verifySignature } from '../gateway/webhooks/signature.js';
+import { verifySignature } from '../gateway/events/signature.js';
 
 // The services build their own world; the same seed must give the same data.
 const world = createWorld();

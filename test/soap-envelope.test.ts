@@ -1,12 +1,12 @@
 /**
- * The gateway reads SOAP answers with its own reader (gateway/soap/read-envelope.ts) instead of
+ * The gateway reads SOAP answers with its own reader (gateway/sources/soap/read-envelope.ts) instead of
  * node-soap's: the two must agree on every answer the demo ERP gives, up to what the SOAP schema's
  * readValue evens out anyway: node-soap types scalars by the XSD, makes a lone repeated element a
  * one-item list and leaves nil elements out, where this reader keeps text, the lone element and null.
  */
 import soap from 'soap';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readEnvelope } from '../gateway/soap/read-envelope.js';
+import { readEnvelope } from '../gateway/sources/soap/read-envelope.js';
 import { INVENTORY_PATH, INVENTORY_WSDL_PATH, startInventoryService } from '../sources/inventory/service/app.js';
 import { world } from './helpers/expected.js';
 

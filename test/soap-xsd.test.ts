@@ -1,6 +1,6 @@
 /**
  * XSD shapes of public WSDLs, in process: the SOAP schema built from a small WSDL around each
- * (gateway/soap/soap-schema.ts), asked through GraphQL, with an upstream that records the envelope it
+ * (gateway/sources/soap/soap-schema.ts), asked through GraphQL, with an upstream that records the envelope it
  * is sent and answers with a fixed one. What a whole contract does through `source:add` and a real
  * SOAP server is tested in xsd-shapes.test.ts.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { graphql, printType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSoapSchema } from '../gateway/soap/soap-schema.js';
+import { createSoapSchema } from '../gateway/sources/soap/soap-schema.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'switchboard-xsd-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

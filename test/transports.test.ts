@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plugin } from 'graphql-yoga';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
-import { MANIFEST_PATH } from '../gateway/use-trusted-documents.js';
+import { MANIFEST_PATH } from '../gateway/plugins/use-trusted-documents.js';
 import { BAD_REQUESTS, tokenOfKind, type BadRequest } from './helpers/bad-input.js';
 import { productById } from './helpers/expected.js';
 import { ENTRIES, sendOver, STREAM_ENTRIES, type Answer, type Entry, type OperationParams } from './helpers/transports.js';

@@ -3,10 +3,10 @@
 // but recorded once, and the bounded event log behind it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_CREDENTIALS } from '../sources/world/index.js';
-import { signPayload } from '../gateway/webhooks/signature.js';
+import { signPayload } from '../gateway/events/signature.js';
 import { randomUUID } from 'node:crypto';
-import { createMemoryEventLog, type EventLog } from '../gateway/webhooks/event-log.js';
-import { createRedisEventLog } from '../gateway/webhooks/redis-event-log.js';
+import { createMemoryEventLog, type EventLog } from '../gateway/events/event-log.js';
+import { createRedisEventLog } from '../gateway/events/redis-event-log.js';
 import { REDIS_URL, removeKeys } from './helpers/redis.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 

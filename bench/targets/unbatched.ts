@@ -7,8 +7,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../gateway/config.js';
-import { createGateway, GRAPHQL_PATH } from '../../gateway/server.js';
+import { loadConfig } from '../../gateway/config/config.js';
+import { createGateway, GRAPHQL_PATH } from '../../gateway/server/server.js';
 
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' });
 const gateway = await createGateway(config, { batching: false });

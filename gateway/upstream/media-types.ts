@@ -1,7 +1,7 @@
 /**
  * Asking a REST upstream for what the gateway reads, and taking its answer only in a media type the
  * operation declares: JSON (`application/json`, any `+json`) as it is, XML (`application/xml`,
- * `text/xml`, any `+xml`) read into the shape of the operation's schema (gateway/xml-answer.ts).
+ * `text/xml`, any `+xml`) read into the shape of the operation's schema (gateway/sources/rest/xml-answer.ts).
  * Anything else the contract does not declare (a proxy's HTML error page with status 200, say) is
  * UPSTREAM_BAD_RESPONSE, named by its media type: never by its URL or its body.
  *
@@ -9,10 +9,10 @@
  *   readAnswer('petstore', media, reply);                  // the reply, its XML body as JSON
  */
 import { badResponse, upstreamError } from '../errors.js';
-import { readXmlAnswer } from '../xml-answer.js';
+import { readXmlAnswer } from '../sources/rest/xml-answer.js';
 import type { UpstreamReply } from './http-exchange.js';
 
-/** What one operation of a REST contract answers in (gateway/openapi-media.ts). */
+/** What one operation of a REST contract answers in (gateway/sources/rest/openapi-media.ts). */
 export interface OperationMedia {
   /** The `Accept` header its calls carry. */
   accept: string;

@@ -18,9 +18,9 @@
  *   const reply = await policy.run({ idempotent: true, shareKey: url, attempt: () => exchange(url, init, policy.timeoutMs) });
  */
 import { GraphQLError } from 'graphql';
-import type { UpstreamPolicySettings } from '../config.js';
+import type { UpstreamPolicySettings } from '../config/config.js';
 import { upstreamError } from '../errors.js';
-import { createSemaphore } from '../semaphore.js';
+import { createSemaphore } from '../plugins/semaphore.js';
 import { backoffMs, retryAfterMs } from './backoff.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import type { UpstreamReply } from './http-exchange.js';

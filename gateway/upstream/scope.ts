@@ -1,7 +1,7 @@
 /**
  * The gateway request an upstream call is made for: which gateway's upstreams serve it, and the
  * client's headers that a source may be allowed to receive. It travels in the request's GraphQL
- * context (`upstreamScope`, set by gateway/use-upstream-scope.ts): Mesh's REST handler hands its
+ * context (`upstreamScope`, set by gateway/plugins/use-upstream-scope.ts): Mesh's REST handler hands its
  * context to `customFetch`, the SOAP schema hands it to its transport with each call, and the
  * stitched graph's source clients have it at hand.
  *
@@ -27,6 +27,6 @@ export interface ScopedContext {
 /** The upstream scope of the request whose GraphQL context this is. */
 export function scopeOf(context: unknown): UpstreamScope {
   const scope = (context as ScopedContext | null | undefined)?.upstreamScope;
-  if (!scope) throw new Error('An upstream was called outside of a gateway request: its GraphQL context has no upstreamScope (gateway/use-upstream-scope.ts).');
+  if (!scope) throw new Error('An upstream was called outside of a gateway request: its GraphQL context has no upstreamScope (gateway/plugins/use-upstream-scope.ts).');
   return scope;
 }

@@ -5,16 +5,16 @@
  * own credentials to each attempt. A REST source is asked for what the operation's contract says it
  * answers in, and its answer is taken only in such a media type (media-types.ts). Mesh's handlers
  * reach it through `mesh-fetch.ts`; the SOAP source through its transport; plain REST reads through
- * gateway/source-clients.ts.
+ * gateway/sources/source-clients.ts.
  *
  *   const upstreams = createUpstreams(config);
  *   const response = await upstreams.request('catalog', `${catalogUrl}/products?ids=prod-0001`);
  */
-import type { GatewayConfig, SourceConfig, SourceName } from '../config.js';
+import type { GatewayConfig, SourceConfig, SourceName } from '../config/config.js';
 import { errorForStatus } from '../errors.js';
-import { createRestMediaLookup, type RestMedia } from '../openapi-media.js';
-import { PROJECT_ROOT } from '../project.js';
-import { withUsernameToken } from '../soap/ws-security.js';
+import { createRestMediaLookup, type RestMedia } from '../sources/rest/openapi-media.js';
+import { PROJECT_ROOT } from '../config/project.js';
+import { withUsernameToken } from '../sources/soap/ws-security.js';
 import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
 import { JSON_ONLY, readAnswer, type OperationMedia } from './media-types.js';
 import { createClientCredentials } from './oauth2.js';
@@ -57,7 +57,7 @@ export interface Upstreams {
   request(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<Response>;
   /**
    * Like `request`, answered with the body's text: one string for all callers that shared the call,
-   * decoded once, with no `Response` made for each (the stitched graph's reads, gateway/source-clients.ts).
+   * decoded once, with no `Response` made for each (the stitched graph's reads, gateway/sources/source-clients.ts).
    */
   requestText(source: AnySource, url: string, init?: RequestInit, options?: CallOptions): Promise<string>;
   /**

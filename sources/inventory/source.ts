@@ -1,11 +1,11 @@
 /**
  * The `inventory` source for Mesh's graphql handler: the warehouse ERP's SOAP service, as an
- * executable schema built from its pinned WSDL (see gateway/soap for why not the stock SOAP handler).
+ * executable schema built from its pinned WSDL (see gateway/sources/soap for why not the stock SOAP handler).
  */
-import { loadConfig } from '../../gateway/config.js';
-import { projectPath } from '../../gateway/project.js';
-import { createSoapSchema } from '../../gateway/soap/soap-schema.js';
-import { sendThroughScope } from '../../gateway/soap/added-soap-source.js';
+import { loadConfig } from '../../gateway/config/config.js';
+import { projectPath } from '../../gateway/config/project.js';
+import { createSoapSchema } from '../../gateway/sources/soap/soap-schema.js';
+import { sendThroughScope } from '../../gateway/sources/soap/added-soap-source.js';
 
 export const schema = createSoapSchema({
   source: 'inventory',

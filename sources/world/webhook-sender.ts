@@ -13,7 +13,7 @@
  *   sender.point('http://127.0.0.1:4000/webhooks/payments');   // delivered from now on
  *   await sender.settled();                                     // every event acknowledged
  */
-import { signPayload, SIGNATURE_HEADER } from '../../gateway/webhooks/signature.js';
+import { signPayload, SIGNATURE_HEADER } from '../../gateway/events/signature.js';
 import { backoffMs } from '../../gateway/upstream/backoff.js';
 
 export interface WebhookRetry {

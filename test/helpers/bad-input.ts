@@ -3,8 +3,8 @@
  * Switchboard must give. Shared by the battery test and the production-mode checks.
  */
 import { createHash } from 'node:crypto';
-import { mintToken } from '../../gateway/auth/tokens.js';
-import { DEMO_TOKEN_SECRET } from '../../gateway/start.js';
+import { mintToken } from '../../gateway/plugins/auth/tokens.js';
+import { DEMO_TOKEN_SECRET } from '../../gateway/server/start.js';
 
 export interface BadRequest {
   name: string;

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { PROJECT_ROOT } from '../../gateway/project.js';
+import { PROJECT_ROOT } from '../../gateway/config/project.js';
 
 /** What the gateway needs to build and run; everything else (tests, bench) stays behind. */
 const COPIED = ['.meshrc.yaml', 'package.json', 'tsconfig.json', 'gateway', 'resolvers', 'sources', 'scripts', 'generated', join('test', 'operations')];

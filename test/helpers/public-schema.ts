@@ -1,6 +1,6 @@
 // The public schema of the built composition, printed as generated/schema.graphql holds it.
-import { toPublicSchema } from '../../gateway/public-schema.js';
-import { printPublicSchema } from '../../gateway/print-schema.js';
+import { toPublicSchema } from '../../gateway/compose/public-schema.js';
+import { printPublicSchema } from '../../gateway/compose/print-schema.js';
 
 export async function loadPublicSchema(): Promise<string> {
   // Building the schema reads no environment and calls no upstream.

@@ -6,11 +6,11 @@
  * Every JSON answer is audited for stacks, upstream addresses and secrets (response-audit.ts):
  * `close()` fails the test file if one leaked.
  */
-import { loadConfig, SOURCE_URL_VARIABLES } from '../../gateway/config.js';
-import { DEMO_VARIABLES, demoEndpoint } from '../../gateway/start.js';
-import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server.js';
-import { serveGateway } from '../../gateway/http-server.js';
-import { mintToken, type TokenClaims } from '../../gateway/auth/tokens.js';
+import { loadConfig, SOURCE_URL_VARIABLES } from '../../gateway/config/config.js';
+import { DEMO_VARIABLES, demoEndpoint } from '../../gateway/server/start.js';
+import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server/server.js';
+import { serveGateway } from '../../gateway/server/http-server.js';
+import { mintToken, type TokenClaims } from '../../gateway/plugins/auth/tokens.js';
 import { DEMO_CREDENTIALS, startDemoWorld, type ServingOptions } from '../../sources/world/index.js';
 import type { Plugin } from 'graphql-yoga';
 import { createResponseAudit } from './response-audit.js';

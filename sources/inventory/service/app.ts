@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import * as soap from 'soap';
-import { projectPath } from '../../../gateway/project.js';
+import { projectPath } from '../../../gateway/config/project.js';
 import { createWorld, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS } from '../../world/config.js';
 import { pathOf, startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';

@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { projectPath } from '../../../gateway/project.js';
+import { projectPath } from '../../../gateway/config/project.js';
 import { createWorld, type World } from '../../world/seed.js';
 import { DEMO_CREDENTIALS } from '../../world/config.js';
 import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';

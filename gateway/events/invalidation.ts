@@ -12,9 +12,9 @@
  *   invalidations.onInvalidate((entities) => cache.invalidate(entities));
  *   invalidations.invalidate(entitiesChangedBy(event));   // [{ typename: 'StockLevel', id: 'SKU-0001' }]
  */
-import type { SourceName } from './config.js';
-import type { Upstreams } from './upstream/index.js';
-import type { WebhookEvent } from './webhooks/event-log.js';
+import type { SourceName } from '../config/config.js';
+import type { Upstreams } from '../upstream/index.js';
+import type { WebhookEvent } from './event-log.js';
 
 export interface EntityRef {
   typename: string;

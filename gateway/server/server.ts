@@ -10,35 +10,35 @@ import { isObjectType, Kind, type DocumentNode, type GraphQLSchema } from 'graph
 import { createYoga, useSchema, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
-import { useQueryLimits } from './use-query-limits.js';
-import { useRequestLimits } from './use-request-limits.js';
-import { MANIFEST_PATH, readManifest, useTrustedDocuments } from './use-trusted-documents.js';
-import { ConfigError, SOURCE_NAMES, type GatewayConfig } from './config.js';
-import { createRedisStore, useRateLimits, type FieldRateLimit } from './rate-limits.js';
-import { resolvers } from '../resolvers/index.js';
-import { createOrderDesk, type OrderDesk } from '../resolvers/place-order.js';
-import type { EventsContext } from '../resolvers/subscriptions.js';
-import { projectPath } from './project.js';
-import { toPublicSchema, type Resolvers } from './public-schema.js';
-import { checkPublicSchema } from './check-public-schema.js';
-import { sourceUrlVariable } from './added-sources.js';
+import { useQueryLimits } from '../plugins/use-query-limits.js';
+import { useRequestLimits } from '../plugins/use-request-limits.js';
+import { MANIFEST_PATH, readManifest, useTrustedDocuments } from '../plugins/use-trusted-documents.js';
+import { ConfigError, SOURCE_NAMES, type GatewayConfig } from '../config/config.js';
+import { createRedisStore, useRateLimits, type FieldRateLimit } from '../plugins/use-rate-limits.js';
+import { resolvers } from '../../resolvers/index.js';
+import { createOrderDesk, type OrderDesk } from '../../resolvers/place-order.js';
+import type { EventsContext } from '../../resolvers/subscriptions.js';
+import { projectPath } from '../config/project.js';
+import { toPublicSchema, type Resolvers } from '../compose/public-schema.js';
+import { checkPublicSchema } from '../compose/check-public-schema.js';
+import { sourceUrlVariable } from '../config/added-sources.js';
 import { getInContextSDK } from '@graphql-mesh/utils';
-import { createSourceClients, type RawSource } from './source-clients.js';
-import { createUpstreams, type Upstreams } from './upstream/index.js';
-import { createMaskError, useErrorShape } from './use-error-shape.js';
-import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from './use-graphiql.js';
-import { useConcurrencyLimit } from './use-concurrency-limit.js';
-import { useGraphQLSse } from './use-graphql-sse.js';
+import { createSourceClients, type RawSource } from '../sources/source-clients.js';
+import { createUpstreams, type Upstreams } from '../upstream/index.js';
+import { createMaskError, useErrorShape } from '../plugins/use-error-shape.js';
+import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from '../plugins/use-graphiql.js';
+import { useConcurrencyLimit } from '../plugins/use-concurrency-limit.js';
+import { useGraphQLSse } from '../plugins/use-graphql-sse.js';
 import { useReplayedResults } from './replay-operation.js';
-import { useAuth } from './auth/use-auth.js';
-import { withAccessRules } from './auth/rules.js';
-import { useHealth } from './use-health.js';
-import { useUpstreamScope } from './use-upstream-scope.js';
-import { useWebhooks } from './use-webhooks.js';
-import { createMemoryEventLog, type EventLog } from './webhooks/event-log.js';
-import { createRedisEventLog } from './webhooks/redis-event-log.js';
-import { WEBHOOK_TOPICS } from './webhooks/deliveries.js';
-import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Invalidations } from './invalidation.js';
+import { useAuth } from '../plugins/auth/use-auth.js';
+import { withAccessRules } from '../plugins/auth/rules.js';
+import { useHealth } from '../plugins/use-health.js';
+import { useUpstreamScope } from '../plugins/use-upstream-scope.js';
+import { useWebhooks } from '../events/use-webhooks.js';
+import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
+import { createRedisEventLog } from '../events/redis-event-log.js';
+import { WEBHOOK_TOPICS } from '../events/deliveries.js';
+import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Invalidations } from '../events/invalidation.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Where the graphql-sse protocol is served (yoga's own SSE answers at GRAPHQL_PATH). */
@@ -53,9 +53,9 @@ export interface Gateway {
   orders: OrderDesk;
   /** The events the upstreams' webhooks brought, per topic. */
   events: EventLog;
-  /** Told which entities each new event changed; a cache listens here (gateway/invalidation.ts). */
+  /** Told which entities each new event changed; a cache listens here (gateway/events/invalidation.ts). */
   invalidations: Invalidations;
-  /** What a WebSocket may carry (gateway/graphql-ws.ts): the body limit, and operations open at once. */
+  /** What a WebSocket may carry (gateway/server/graphql-ws.ts): the body limit, and operations open at once. */
   sockets: { maxMessageBytes: number; maxOperations: number };
   close(): Promise<void>;
 }
@@ -205,7 +205,7 @@ function isSubscription(document: DocumentNode): boolean {
 async function loadBuiltMesh(): Promise<BuiltMesh> {
   let built: { getBuiltMesh(): Promise<unknown> };
   try {
-    built = await import('../.mesh/index.js' as string);
+    built = await import('../../.mesh/index.js' as string);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('.mesh')) {
       throw new Error('The composed schema is not built yet: run `npm run build` (npm start does it for you).');
@@ -218,7 +218,7 @@ async function loadBuiltMesh(): Promise<BuiltMesh> {
 /**
  * Private: what Mesh's own root resolvers of the added sources call, by source name
  * (`context.carrier.Query.carrier_getParcel`): Mesh's in-context SDK for those sources alone, made
- * once. The stitched graph reaches Switchboard's own sources through gateway/source-clients.ts.
+ * once. The stitched graph reaches Switchboard's own sources through gateway/sources/source-clients.ts.
  */
 function addedSourceSdk(mesh: BuiltMesh, config: GatewayConfig): Record<string, unknown> {
   const added = new Set(config.added.map((source) => source.name));

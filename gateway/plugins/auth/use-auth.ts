@@ -14,7 +14,7 @@
  */
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { AuthConfig } from '../config.js';
+import type { AuthConfig } from '../../config/config.js';
 import { createTokenVerifier, TokenError } from './tokens.js';
 import type { ViewerContext } from './rules.js';
 
@@ -51,7 +51,7 @@ export function useAuth(auth: AuthConfig): Plugin<ViewerContext> {
 
 /**
  * Private: the request's Authorization value. Every transport brings its operations here as HTTP
- * requests: graphql-ws puts its connection payload's token there (gateway/graphql-ws.ts).
+ * requests: graphql-ws puts its connection payload's token there (gateway/server/graphql-ws.ts).
  */
 function authorizationOf(context: { request?: Request }): string | undefined {
   const value = context.request?.headers.get('authorization');

@@ -10,10 +10,10 @@
  *   plugins: [useWebhooks({ log, secrets: { payments: 'whsec_…' }, toleranceSeconds: 300, maxBytes: 262144 })]
  */
 import type { Plugin } from 'graphql-yoga';
-import type { EventLog } from './webhooks/event-log.js';
-import { DeliveryError, readDelivery, WEBHOOK_SOURCES, type WebhookSource } from './webhooks/deliveries.js';
-import { SIGNATURE_HEADER, verifySignature } from './webhooks/signature.js';
-import { readLimited } from './read-limited.js';
+import type { EventLog } from './event-log.js';
+import { DeliveryError, readDelivery, WEBHOOK_SOURCES, type WebhookSource } from './deliveries.js';
+import { SIGNATURE_HEADER, verifySignature } from './signature.js';
+import { readLimited } from '../plugins/read-limited.js';
 
 export interface WebhookOptions {
   log: EventLog;

@@ -5,10 +5,10 @@
  *
  *   export const schema = soapSourceSchema('carrier', 'carrier.wsdl');
  */
-import { sourceUrlVariable } from '../added-sources.js';
-import { readSoapHeaders } from '../config.js';
-import { projectPath } from '../project.js';
-import { scopeOf } from '../upstream/index.js';
+import { sourceUrlVariable } from '../../config/added-sources.js';
+import { readSoapHeaders } from '../../config/config.js';
+import { projectPath } from '../../config/project.js';
+import { scopeOf } from '../../upstream/index.js';
 import { createSoapSchema } from './soap-schema.js';
 import type { Send } from './soap-transport.js';
 
@@ -19,7 +19,7 @@ export function soapSourceSchema(name: string, wsdlFile: string) {
     // The manifest's endpoint unless <NAME>_URL is set (the gateway fills it in at start).
     connection: () => ({ endpoint: process.env[sourceUrlVariable(name)] }),
     send: sendThroughScope(name),
-    // The values of the SOAP headers its WSDL declares, checked at start (gateway/config.ts).
+    // The values of the SOAP headers its WSDL declares, checked at start (gateway/config/config.ts).
     soapHeaders: () => readSoapHeaders(process.env, name),
   });
 }

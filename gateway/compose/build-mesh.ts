@@ -9,14 +9,14 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
-import { ConfigError, SOURCE_NAMES } from './config.js';
-import { MANIFEST } from './added-sources.js';
-import { writeRestContracts } from './openapi-media.js';
-import { PROJECT_ROOT } from './project.js';
+import { ConfigError, SOURCE_NAMES } from '../config/config.js';
+import { MANIFEST } from '../config/added-sources.js';
+import { writeRestContracts } from '../sources/rest/openapi-media.js';
+import { PROJECT_ROOT } from '../config/project.js';
 
 const ROOT = PROJECT_ROOT;
 const BUILT = join('.mesh', 'index.ts');
-const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway/soap', 'gateway/upstream'];
+const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway/sources/soap', 'gateway/upstream'];
 /** The bundled gateway; one folder below the root, where the built composition expects to be. */
 export const GATEWAY_BUNDLE = join('.mesh', 'start.mjs');
 

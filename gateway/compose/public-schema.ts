@@ -4,7 +4,7 @@
  * and the types of the sources' own root fields that the composition hides; none of it is part of
  * Switchboard's API. Its fields also resolve through schema stitching, which wraps every field of
  * every result: here each field has the stitched graph's own resolver or the default one, and the
- * stitched graph reaches the sources through gateway/source-clients.ts.
+ * stitched graph reaches the sources through gateway/sources/source-clients.ts.
  *
  * The sources added with `npm run source:add` are the exception: their root fields (named with
  * their field prefixes) and every type reachable from them keep Mesh's own resolvers, which

@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, SOURCE_NAMES } from './config.js';
 
-/** The folder, in an OpenAPI source's, of the copies of its contract that Mesh's handler reads (gateway/contracts.ts). */
+/** The folder, in an OpenAPI source's, of the copies of its contract that Mesh's handler reads (gateway/compose/contracts.ts). */
 export const PREPARED = 'prepared';
 import { PROJECT_ROOT } from './project.js';
 

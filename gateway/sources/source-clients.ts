@@ -3,7 +3,7 @@
  * (the GraphQL handler's executor, the SOAP schema, the OpenAPI handler's REST resolvers), with one
  * operation per field, arguments and selection, built and compiled (graphql-jit) once and reused.
  * A plain REST read goes straight to the upstream transport instead, built from the annotations the
- * OpenAPI handler wrote into the composition (gateway/rest-operation.ts).
+ * OpenAPI handler wrote into the composition (gateway/sources/rest/rest-operation.ts).
  *
  * Mesh's in-context SDK does the same through schema delegation, which plans and rewrites every
  * call anew and wraps every field of the result; on this graph that cost most of a request's CPU
@@ -14,10 +14,10 @@
  */
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
-import type { SourceName } from './config.js';
-import { scopeOf, type CallOptions } from './upstream/index.js';
+import type { SourceName } from '../config/config.js';
+import { scopeOf, type CallOptions } from '../upstream/index.js';
 import { rememberByText } from './remember-by-text.js';
-import { planRestRead, type RestRead } from './rest-operation.js';
+import { planRestRead, type RestRead } from './rest/rest-operation.js';
 
 /** What Mesh's runtime keeps of each source (`getBuiltMesh().rawSources`). */
 export interface RawSource {

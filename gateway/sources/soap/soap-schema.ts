@@ -16,9 +16,9 @@ import {
   type GraphQLFieldConfig, type GraphQLInputType, type GraphQLOutputType, type GraphQLScalarType,
 } from 'graphql';
 import soap from 'soap';
-import { upstreamError } from '../errors.js';
-import { NO_READS_FIELD } from '../public-schema.js';
-import { escapeXml, escapeXmlAttribute } from '../../sources/world/xml.js';
+import { upstreamError } from '../../errors.js';
+import { NO_READS_FIELD } from '../../compose/public-schema.js';
+import { escapeXml, escapeXmlAttribute } from '../../../sources/world/xml.js';
 import { GraphQLJSON } from './json-scalar.js';
 import { readEnvelope } from './read-envelope.js';
 import { createSoapTransport, faultToError, type CallOptions, type Send } from './soap-transport.js';

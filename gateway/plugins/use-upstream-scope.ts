@@ -6,7 +6,7 @@
  *   plugins: [useUpstreamScope(createUpstreams(config))]
  */
 import type { Plugin } from 'graphql-yoga';
-import type { ScopedContext, Upstreams } from './upstream/index.js';
+import type { ScopedContext, Upstreams } from '../upstream/index.js';
 
 export function useUpstreamScope(upstreams: Upstreams): Plugin<ScopedContext & { request?: Request }> {
   return {

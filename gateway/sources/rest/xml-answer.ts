@@ -14,8 +14,8 @@
  *   // { id: 7, photoUrls: ['a.png'] }
  */
 import { parse, type TNode } from 'txml/txml';
-import { isObject } from './openapi-names.js';
-import { decode, localName } from './soap/read-envelope.js';
+import { isObject } from '../../compose/openapi-names.js';
+import { decode, localName } from '../soap/read-envelope.js';
 
 type Schema = Record<string, unknown>;
 interface XmlObject { name?: string; attribute?: boolean; wrapped?: boolean }

@@ -5,10 +5,10 @@
  *   const config = loadConfig(process.env);
  *   config.sources.catalog.url; // 'http://127.0.0.1:4101'
  */
-import type { FieldRateLimit } from './rate-limits.js';
-import type { QueryLimits } from './use-query-limits.js';
-import type { TrustedDocumentsMode } from './use-trusted-documents.js';
-import { intFromEnv } from '../sources/world/config.js';
+import type { FieldRateLimit } from '../plugins/use-rate-limits.js';
+import type { QueryLimits } from '../plugins/use-query-limits.js';
+import type { TrustedDocumentsMode } from '../plugins/use-trusted-documents.js';
+import { intFromEnv } from '../../sources/world/config.js';
 import { readAddedSources, sourceUrlVariable, type AddedSource } from './added-sources.js';
 
 export const SOURCE_NAMES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
@@ -52,21 +52,21 @@ export interface GatewayConfig {
   port: number;
   host: string;
   production: boolean;
-  /** GraphQL requests executed at once, and how many more may wait (gateway/use-concurrency-limit.ts). */
+  /** GraphQL requests executed at once, and how many more may wait (gateway/plugins/use-concurrency-limit.ts). */
   maxConcurrentRequests: number;
   maxQueuedRequests: number;
-  /** Webhooks from the upstreams (gateway/use-webhooks.ts). */
+  /** Webhooks from the upstreams (gateway/events/use-webhooks.ts). */
   webhooks: {
     /** Each source's signing secret; a source without one takes no webhooks. */
     secrets: { payments?: string; inventory?: string };
     toleranceSeconds: number;
     maxBytes: number;
   };
-  /** How clients prove who they are (gateway/auth/): JWT bearer tokens. */
+  /** How clients prove who they are (gateway/plugins/auth/): JWT bearer tokens. */
   auth: AuthConfig;
-  /** Calls per client per window on the expensive fields (gateway/rate-limits.ts). `RATE_LIMITS` */
+  /** Calls per client per window on the expensive fields (gateway/plugins/use-rate-limits.ts). `RATE_LIMITS` */
   rateLimits: FieldRateLimit[];
-  /** What one operation may ask (gateway/use-query-limits.ts): `MAX_DEPTH`, `MAX_ALIASES`, … */
+  /** What one operation may ask (gateway/plugins/use-query-limits.ts): `MAX_DEPTH`, `MAX_ALIASES`, … */
   queryLimits: QueryLimits;
   /** The largest request body, in bytes. `MAX_BODY_BYTES` */
   maxBodyBytes: number;
@@ -80,7 +80,7 @@ export interface GatewayConfig {
   graphiql: boolean;
   /** Origins whose browser pages may call the gateway (CORS); `*` for any. `CORS_ORIGINS` */
   corsOrigins: string[];
-  /** Whether documents are taken by hash from the manifest, and whether only those (gateway/use-trusted-documents.ts). `TRUSTED_DOCUMENTS` */
+  /** Whether documents are taken by hash from the manifest, and whether only those (gateway/plugins/use-trusted-documents.ts). `TRUSTED_DOCUMENTS` */
   trustedDocuments: TrustedDocumentsMode;
   /**
    * Where replicas share their state (the webhook event log, for now): `REDIS_URL`, and
@@ -93,7 +93,7 @@ export interface GatewayConfig {
     inventory: SourceConfig & { username: string; password: string };
     reviews: SourceConfig & { token: string };
   };
-  /** The sources brought with `npm run source:add` (gateway/added-sources.ts), in name order. */
+  /** The sources brought with `npm run source:add` (gateway/config/added-sources.ts), in name order. */
   added: AddedSourceConfig[];
 }
 

@@ -14,9 +14,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, parse, validateSchema, type GraphQLSchema } from 'graphql';
-import { readAddedSources, type AddedSource } from './added-sources.js';
-import { ConfigError } from './config.js';
-import { PROJECT_ROOT } from './project.js';
+import { readAddedSources, type AddedSource } from '../config/added-sources.js';
+import { ConfigError } from '../config/config.js';
+import { PROJECT_ROOT } from '../config/project.js';
 import { toPublicSchema } from './public-schema.js';
 
 /** Names the source a type of the public schema came from, when it can tell. */

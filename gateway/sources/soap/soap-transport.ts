@@ -3,7 +3,7 @@
  * typed errors in one place), and the mapping of a SOAP Fault to a GraphQL error.
  */
 import type { GraphQLError } from 'graphql';
-import { badResponse, errorForStatus, upstreamError } from '../errors.js';
+import { badResponse, errorForStatus, upstreamError } from '../../errors.js';
 
 /**
  * What the SOAP schema passes with each call, as node-soap's per-call options: whether the operation

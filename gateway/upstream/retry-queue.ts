@@ -11,7 +11,7 @@
  *   const doneAtOnce = await queue.run('release res-1', () => release('res-1'));
  *   await queue.idle();   // every task has succeeded
  */
-import { backoffMs } from './upstream/backoff.js';
+import { backoffMs } from './backoff.js';
 
 export interface RetryQueue {
   /** Runs `task` now, and again later until it succeeds; true when the first try succeeded. */

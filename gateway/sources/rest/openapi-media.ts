@@ -2,7 +2,7 @@
  * What each operation of a REST source's contract says it answers in: the media types of its success
  * responses (OpenAPI 3's `responses.<2xx|default>.content` keys; Swagger 2.0's `produces`, the
  * operation's or else the document's), the `Accept` header the gateway sends for it, and the schema
- * of its answer, which an XML answer is read into (gateway/xml-answer.ts). The upstream transport
+ * of its answer, which an XML answer is read into (gateway/sources/rest/xml-answer.ts). The upstream transport
  * finds the operation of each call by its method and path.
  *
  * Mesh's OpenAPI handler sends a Swagger 2.0 operation's `produces` as it is, so a contract listing XML
@@ -15,8 +15,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { acceptFor, readsXml, type OperationMedia } from './upstream/media-types.js';
-import { isObject } from './openapi-names.js';
+import { acceptFor, readsXml, type OperationMedia } from '../../upstream/media-types.js';
+import { isObject } from '../../compose/openapi-names.js';
 
 type Schema = Record<string, unknown>;
 

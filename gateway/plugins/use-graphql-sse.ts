@@ -17,8 +17,8 @@
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/fetch';
 import type { Plugin } from 'graphql-yoga';
-import type { Gateway } from './server.js';
-import { replayOperation } from './replay-operation.js';
+import type { Gateway } from '../server/server.js';
+import { replayOperation } from '../server/replay-operation.js';
 import { limitBody } from './use-request-limits.js';
 
 export interface GraphQLSseOptions {

@@ -14,8 +14,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { ConfigError } from './config.js';
-import { projectPath } from './project.js';
+import { ConfigError } from '../config/config.js';
+import { projectPath } from '../config/project.js';
 
 export type TrustedDocumentsMode = 'accept' | 'only' | 'off';
 

@@ -9,7 +9,7 @@
  *   await mintToken(config.auth, { subject: 'cust-0003', ttlSeconds: 3600 });   // for the demo and tests
  */
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import type { AuthConfig } from '../config.js';
+import type { AuthConfig } from '../../config/config.js';
 
 export interface Viewer {
   /** The token's `sub`: the customer it acts for. */

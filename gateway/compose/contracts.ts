@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, normalize, relative, sep } from 'node:path';
 import { buildClientSchema, buildSchema, printSchema, type IntrospectionQuery } from 'graphql';
 import { parse as parseYaml } from 'yaml';
-import { PREPARED, type ContractKind } from './added-sources.js';
+import { PREPARED, type ContractKind } from '../config/added-sources.js';
 import { isObject, nameInlineSchemas } from './openapi-names.js';
 
 export interface Contract {
@@ -74,7 +74,7 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
   // Mesh's OpenAPI handler reads copies that Switchboard prepares, in prepared/; the contract and its
   // files are pinned as they were given too. The copies say oneOf where the handler would merge an
   // anyOf's alternatives into an object no answer fits, and give the types the contract leaves
-  // unnamed their names (gateway/openapi-names.ts).
+  // unnamed their names (gateway/compose/openapi-names.ts).
   const documents = [document, ...files.pins.slice(1).map((pin) => ('from' in pin ? readReferenced(pin.from) : undefined))];
   const read = documents.filter((each): each is Record<string, unknown> => each !== undefined);
   const rewritten = read.map((each) => anyOfToOneOf(each, each)).some(Boolean);

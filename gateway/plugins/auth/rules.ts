@@ -12,7 +12,7 @@
  */
 import { defaultFieldResolver, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { loadersFor, type SourcesContext } from '../../resolvers/loaders.js';
+import { loadersFor, type SourcesContext } from '../../../resolvers/loaders.js';
 import type { Viewer } from './tokens.js';
 
 export interface ViewerContext {
