@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { mintToken } from '../gateway/plugins/auth/tokens.js';
 import { DEMO_TOKEN_SECRET, DEMO_VARIABLES } from '../gateway/server/start.js';
 import { signPayload } from '../gateway/events/signature.js';
-import { DEMO_CREDENTIALS } from '../sources/world/index.js';
+import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { world } from '../test/helpers/expected.js';
 import { subscribe, type Transport } from '../test/helpers/subscribers.js';
 import { cpuSeconds, median, pinSelf, settled, startPinned } from './processes.js';

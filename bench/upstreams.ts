@@ -10,7 +10,7 @@
  */
 import { SOURCE_URL_VARIABLES } from '../gateway/config/config.js';
 import { demoEndpoint } from '../gateway/server/start.js';
-import { DEMO_SERVICE_NAMES, startDemoServices } from '../sources/world/index.js';
+import { DEMO_SERVICE_NAMES, startDemoServices } from '../demo/world/index.js';
 
 const latencyMs = Number(process.argv[2] ?? 0);
 const services = await startDemoServices(DEMO_SERVICE_NAMES, () => 0, {

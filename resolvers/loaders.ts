@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import type { SourceName } from '../gateway/config/config.js';
 import { badResponse } from '../gateway/errors.js';
 import type { SourceClients } from '../gateway/sources/source-clients.js';
-import type { ProductRecord, CustomerRecord, OrderRecord, PaymentRecord, ReviewRecord } from '../sources/world/seed.js';
+import type { ProductRecord, CustomerRecord, OrderRecord, PaymentRecord, ReviewRecord } from '../demo/world/seed.js';
 
 export type Product = ProductRecord;
 export type Customer = CustomerRecord;

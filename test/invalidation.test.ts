@@ -2,9 +2,9 @@
 // use (`gateway.invalidations`), and the reads in flight that a query arriving after the event must
 // not join.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS } from '../sources/world/index.js';
-import { createWebhookSender } from '../sources/world/webhook-sender.js';
-import { stockChangedEvent } from '../sources/inventory/service/reservations.js';
+import { DEMO_CREDENTIALS } from '../demo/world/index.js';
+import { createWebhookSender } from '../demo/world/webhook-sender.js';
+import { stockChangedEvent } from '../demo/inventory/reservations.js';
 import { productById, stockOf, world } from './helpers/expected.js';
 import { callCounts, startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exchange, toResponse } from '../gateway/upstream/http-exchange.js';
 import { createClientCredentials } from '../gateway/upstream/oauth2.js';
-import { startPaymentsService } from '../sources/payments/service/app.js';
-import type { ServiceHandle } from '../sources/world/index.js';
+import { startPaymentsService } from '../demo/payments/app.js';
+import type { ServiceHandle } from '../demo/world/index.js';
 
 let payments: ServiceHandle;
 beforeAll(async () => {

@@ -6,12 +6,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as soap from 'soap';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCatalogService } from '../sources/catalog/service/app.js';
-import { INVENTORY_PATH, INVENTORY_WSDL_PATH, startInventoryService } from '../sources/inventory/service/app.js';
-import { startPaymentsService } from '../sources/payments/service/app.js';
-import { startReviewsService } from '../sources/reviews/service/app.js';
-import { DEMO_CREDENTIALS, startDemoServices, startDemoWorld, type ServiceHandle } from '../sources/world/index.js';
-import { createWorld, type StockRecord } from '../sources/world/seed.js';
+import { startCatalogService } from '../demo/catalog/app.js';
+import { INVENTORY_PATH, INVENTORY_WSDL_PATH, startInventoryService } from '../demo/inventory/app.js';
+import { startPaymentsService } from '../demo/payments/app.js';
+import { startReviewsService } from '../demo/reviews/app.js';
+import { DEMO_CREDENTIALS, startDemoServices, startDemoWorld, type ServiceHandle } from '../demo/world/index.js';
+import { createWorld, type StockRecord } from '../demo/world/seed.js';
 import { verifySignature } from '../gateway/events/signature.js';
 
 // The services build their own world; the same seed must give the same data.

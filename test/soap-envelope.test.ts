@@ -7,7 +7,7 @@
 import soap from 'soap';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readEnvelope } from '../gateway/sources/soap/read-envelope.js';
-import { INVENTORY_PATH, INVENTORY_WSDL_PATH, startInventoryService } from '../sources/inventory/service/app.js';
+import { INVENTORY_PATH, INVENTORY_WSDL_PATH, startInventoryService } from '../demo/inventory/app.js';
 import { world } from './helpers/expected.js';
 
 const ENVELOPE = (body: string) =>

@@ -1,7 +1,7 @@
 // Subscriptions over yoga's SSE: webhook deliveries come out as events, stitched like the rest of the
 // graph, filtered by their arguments, and resumed after an event id without a gap or a repeat.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS } from '../sources/world/index.js';
+import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { signPayload } from '../gateway/events/signature.js';
 import { customerById, world } from './helpers/expected.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';

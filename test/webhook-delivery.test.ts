@@ -4,9 +4,9 @@
 // retrying through a gateway that is unreachable or whose acknowledgement is lost.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS } from '../sources/world/index.js';
+import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { signPayload } from '../gateway/events/signature.js';
-import { createWebhookSender, type WebhookReport, type WebhookSender } from '../sources/world/webhook-sender.js';
+import { createWebhookSender, type WebhookReport, type WebhookSender } from '../demo/world/webhook-sender.js';
 import { productById, stockOf, world } from './helpers/expected.js';
 import { startFlakyProxy, type FlakyProxy } from './helpers/flaky-proxy.js';
 import WebSocket from 'ws';

@@ -2,7 +2,7 @@
 // ERP (XML), each refused delivery with its 4xx and one log line, a redelivered event acknowledged
 // but recorded once, and the bounded event log behind it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEMO_CREDENTIALS } from '../sources/world/index.js';
+import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { signPayload } from '../gateway/events/signature.js';
 import { randomUUID } from 'node:crypto';
 import { createMemoryEventLog, type EventLog } from '../gateway/events/event-log.js';

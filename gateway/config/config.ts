@@ -8,7 +8,7 @@
 import type { FieldRateLimit } from '../plugins/use-rate-limits.js';
 import type { QueryLimits } from '../plugins/use-query-limits.js';
 import type { TrustedDocumentsMode } from '../plugins/use-trusted-documents.js';
-import { intFromEnv } from '../../sources/world/config.js';
+import { intFromEnv } from '../../demo/world/config.js';
 import { readAddedSources, sourceUrlVariable, type AddedSource } from './added-sources.js';
 
 export const SOURCE_NAMES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
@@ -136,7 +136,7 @@ export const SOURCE_URL_VARIABLES: Record<SourceName, string> = {
 
 /**
  * Where a source's settings are not set. The demo catalog's quota is 200 calls per second with bursts
- * of 100 (sources/catalog/service/app.ts); its budget keeps the burst at half the provider's. The
+ * of 100 (demo/catalog/app.ts); its budget keeps the burst at half the provider's. The
  * provider counts a call when it reads it, not when the gateway sent it: calls held up on their way
  * (a busy host, a slow network) and then read together with the next ones spend the margin, at
  * 200 calls for every second of hold-up. A margin of 20 calls (100 ms) drew 429s under a loaded test

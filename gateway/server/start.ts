@@ -2,8 +2,8 @@
  * What `npm start` does once the composition is built: start a demo upstream for every source the
  * environment does not point elsewhere, check the configuration, and serve the gateway.
  */
-import { DEMO_CREDENTIALS, DEMO_PORTS, startDemoServices, type DemoService } from '../../sources/world/index.js';
-import { credentialsFromEnv } from '../../sources/world/config.js';
+import { DEMO_CREDENTIALS, DEMO_PORTS, startDemoServices, type DemoService } from '../../demo/world/index.js';
+import { credentialsFromEnv } from '../../demo/world/config.js';
 import { loadConfig, SOURCE_NAMES, SOURCE_URL_VARIABLES, type GatewayConfig, type SourceName } from '../config/config.js';
 import { checkContracts } from '../compose/build-mesh.js';
 import { sourceUrlVariable } from '../config/added-sources.js';

@@ -1,5 +1,5 @@
 /** What the demo world holds, computed from the same seed as the services, for exact assertions. */
-import { createWorld } from '../../sources/world/seed.js';
+import { createWorld } from '../../demo/world/seed.js';
 
 export const world = createWorld();
 

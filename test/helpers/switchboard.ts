@@ -11,7 +11,7 @@ import { DEMO_VARIABLES, demoEndpoint } from '../../gateway/server/start.js';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server/server.js';
 import { serveGateway } from '../../gateway/server/http-server.js';
 import { mintToken, type TokenClaims } from '../../gateway/plugins/auth/tokens.js';
-import { DEMO_CREDENTIALS, startDemoWorld, type ServingOptions } from '../../sources/world/index.js';
+import { DEMO_CREDENTIALS, startDemoWorld, type ServingOptions } from '../../demo/world/index.js';
 import type { Plugin } from 'graphql-yoga';
 import { createResponseAudit } from './response-audit.js';
 
@@ -56,7 +56,7 @@ export interface TestSwitchboard {
   /** What each upstream received since the last `resetLogs`. */
   requests(): Promise<Record<Source, LoggedRequest[]>>;
   resetLogs(): Promise<void>;
-  /** Sets faults on an upstream, as `POST /_admin/faults` does (sources/world/faults.ts). */
+  /** Sets faults on an upstream, as `POST /_admin/faults` does (demo/world/faults.ts). */
   inject(source: Source, fault: Record<string, unknown> | Record<string, unknown>[]): Promise<void>;
   /** Clears every upstream's faults. */
   clearFaults(): Promise<void>;

@@ -7,10 +7,10 @@
  *   demo.inventory.log.entries;                            // what the gateway asked the ERP
  *   await demo.close();
  */
-import { startCatalogService } from '../catalog/service/app.js';
-import { startInventoryService } from '../inventory/service/app.js';
-import { startPaymentsService } from '../payments/service/app.js';
-import { startReviewsService } from '../reviews/service/app.js';
+import { startCatalogService } from '../catalog/app.js';
+import { startInventoryService } from '../inventory/app.js';
+import { startPaymentsService } from '../payments/app.js';
+import { startReviewsService } from '../reviews/app.js';
 import { DEMO_CREDENTIALS, type DemoCredentials, type DemoServiceName } from './config.js';
 import type { ServiceHandle, ServingOptions } from './http-service.js';
 import { createWorld, type World } from './seed.js';

@@ -11,10 +11,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { projectPath } from '../../../gateway/config/project.js';
-import { createWorld, type World } from '../../world/seed.js';
-import { DEMO_CREDENTIALS } from '../../world/config.js';
-import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
+import { projectPath } from '../../gateway/config/project.js';
+import { createWorld, type World } from '../world/seed.js';
+import { DEMO_CREDENTIALS } from '../world/config.js';
+import { startHttpService, type ServiceHandle, type ServingOptions } from '../world/http-service.js';
 import { createReviewsResolvers } from './resolvers.js';
 import { useBearerToken } from './use-bearer-token.js';
 import { useRequestLog, type RequestLogContext } from './use-request-log.js';

@@ -1,5 +1,5 @@
 /**
- * What each `sources/<name>/service/server.ts` does: start one demo upstream on `PORT` (or its
+ * What each `demo/<name>/server.ts` does: start one demo upstream on `PORT` (or its
  * default port) with credentials from the environment, print one line with its URL, and close it on
  * SIGINT/SIGTERM. A bad variable stops the start with one line naming it.
  *

@@ -11,14 +11,14 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import * as soap from 'soap';
-import { projectPath } from '../../../gateway/config/project.js';
-import { createWorld, type World } from '../../world/seed.js';
-import { DEMO_CREDENTIALS } from '../../world/config.js';
-import { pathOf, startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
-import type { RequestLogEntry } from '../../world/request-log.js';
+import { projectPath } from '../../gateway/config/project.js';
+import { createWorld, type World } from '../world/seed.js';
+import { DEMO_CREDENTIALS } from '../world/config.js';
+import { pathOf, startHttpService, type ServiceHandle, type ServingOptions } from '../world/http-service.js';
+import type { RequestLogEntry } from '../world/request-log.js';
 import { soapFaultEnvelope } from './soap-faults.js';
 import { createReservations, stockChangedEvent } from './reservations.js';
-import { createWebhookSender } from '../../world/webhook-sender.js';
+import { createWebhookSender } from '../world/webhook-sender.js';
 import { createGetStockLevels, requestedSkus } from './stock-levels.js';
 import { verifyUsernameToken } from './ws-security.js';
 

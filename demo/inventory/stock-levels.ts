@@ -6,8 +6,8 @@
  *   const getStockLevels = createGetStockLevels(world);
  *   getStockLevels({ Sku: ['SKU-0002', 'SKU-0001'] }); // { StockLevel: [{ Sku: 'SKU-0002', Total, Warehouses: [{ Warehouse, Quantity }] }, ...] }
  */
-import type { StockRecord, World } from '../../world/seed.js';
-import { indexBy, pickAll } from '../../world/lookup.js';
+import type { StockRecord, World } from '../world/seed.js';
+import { indexBy, pickAll } from '../world/lookup.js';
 import { soapFault } from './soap-faults.js';
 
 /** The most SKUs one call may ask for (`maxOccurs` in inventory.wsdl). */

@@ -6,8 +6,8 @@
  *   createSchema({ typeDefs, resolvers: createReviewsResolvers(world) });
  */
 import { createGraphQLError } from 'graphql-yoga';
-import type { ReviewRecord, World } from '../../world/seed.js';
-import { groupBy, indexBy, newestFirst } from '../../world/lookup.js';
+import type { ReviewRecord, World } from '../world/seed.js';
+import { groupBy, indexBy, newestFirst } from '../world/lookup.js';
 
 /** The most product ids one `productReviews` call may ask for, as the schema says. */
 export const MAX_PRODUCT_IDS = 500;

@@ -1,8 +1,8 @@
 /**
- * Runs the demo payment processor on its own: `npx tsx sources/payments/service/server.ts`
+ * Runs the demo payment processor on its own: `npx tsx demo/payments/server.ts`
  * (PORT, PAYMENTS_CLIENT_ID, PAYMENTS_CLIENT_SECRET, PAYMENTS_TOKEN_TTL_SECONDS, PAYMENTS_WEBHOOK_SECRET, and WEBHOOK_URL: where webhooks go).
  */
-import { runService } from '../../world/run-service.js';
+import { runService } from '../world/run-service.js';
 import { startPaymentsService } from './app.js';
 
 await runService('payments', (port, credentials) => startPaymentsService({

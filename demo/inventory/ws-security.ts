@@ -6,7 +6,7 @@
  *   soapServer.authenticate = (security) => { verifyUsernameToken(security, { username, password }); return true; };
  */
 import { passwordDigest } from 'soap';
-import { safeEqual } from '../../world/config.js';
+import { safeEqual } from '../world/config.js';
 import { soapFault } from './soap-faults.js';
 
 export interface UsernameTokenCredentials {

@@ -13,10 +13,10 @@
  *   reservations.operations.ReserveStock({ ReservationId: 'res-1', Line: [{ Sku: 'SKU-0001', Quantity: 2 }] });
  */
 import { randomUUID } from 'node:crypto';
-import type { StockRecord, World } from '../../world/seed.js';
-import { indexBy } from '../../world/lookup.js';
+import type { StockRecord, World } from '../world/seed.js';
+import { indexBy } from '../world/lookup.js';
 import { soapFault } from './soap-faults.js';
-import { escapeXml } from '../../world/xml.js';
+import { escapeXml } from '../world/xml.js';
 
 export type ReservationStatus = 'OPEN' | 'RELEASED' | 'COMMITTED';
 

@@ -5,12 +5,12 @@
  *   const catalog = await startCatalogService({ port: 0 });
  *   await fetch(`${catalog.url}/products?ids=prod-0002,prod-0001`, { headers: { 'x-api-key': 'demo-catalog-key' } });
  */
-import { createWorld, type ProductRecord, type World } from '../../world/seed.js';
-import { DEMO_CREDENTIALS, safeEqual } from '../../world/config.js';
-import { createTokenBucket } from '../../../gateway/upstream/token-bucket.js';
-import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
-import { createJsonHandler, found, intParam, listParam, ok, problem, type JsonRequest, type JsonRoute } from '../../world/json-api.js';
-import { groupBy, indexBy, newestFirst, pickAll } from '../../world/lookup.js';
+import { createWorld, type ProductRecord, type World } from '../world/seed.js';
+import { DEMO_CREDENTIALS, safeEqual } from '../world/config.js';
+import { createTokenBucket } from '../../gateway/upstream/token-bucket.js';
+import { startHttpService, type ServiceHandle, type ServingOptions } from '../world/http-service.js';
+import { createJsonHandler, found, intParam, listParam, ok, problem, type JsonRequest, type JsonRoute } from '../world/json-api.js';
+import { groupBy, indexBy, newestFirst, pickAll } from '../world/lookup.js';
 import { createOrderWrites, type OrderIndexes } from './orders.js';
 
 export interface CatalogServiceOptions {

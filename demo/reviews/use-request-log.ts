@@ -11,7 +11,7 @@ import {
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { RequestLogEntry } from '../../world/request-log.js';
+import type { RequestLogEntry } from '../world/request-log.js';
 
 export interface RequestLogContext {
   logEntry?: RequestLogEntry;

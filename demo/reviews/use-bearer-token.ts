@@ -5,7 +5,7 @@
  *   createYoga({ schema, plugins: [useBearerToken('demo-reviews-token')] });
  */
 import type { Plugin } from 'graphql-yoga';
-import { safeEqual } from '../../world/config.js';
+import { safeEqual } from '../world/config.js';
 
 export function useBearerToken(token: string): Plugin {
   return {

@@ -11,7 +11,7 @@
  */
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { soapFaultEnvelope } from '../inventory/service/soap-faults.js';
+import { soapFaultEnvelope } from '../inventory/soap-faults.js';
 import { createFaultBook, errorBody, FaultError, malformedBody, type Dialect, type Fault, type FaultBook, type FaultBookOptions } from './faults.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import type { WebhookRetry, WebhookSender } from './webhook-sender.js';

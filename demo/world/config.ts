@@ -1,5 +1,5 @@
 /**
- * The demo world's credentials and ports: the defaults, and how `sources/<name>/service/server.ts`
+ * The demo world's credentials and ports: the defaults, and how `demo/<name>/server.ts`
  * reads them from environment variables (checked once, at start-up).
  *
  *   const credentials = credentialsFromEnv(process.env); // DEMO_CREDENTIALS where a variable is unset

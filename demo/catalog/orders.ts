@@ -8,9 +8,9 @@
  *   routes.push(...writes.routes);
  *   writes.recorded(); // what the API recorded and cancelled, for GET /_admin/state
  */
-import type { CustomerRecord, OrderRecord, ProductRecord } from '../../world/seed.js';
-import { ok, problem, readBody, type JsonRoute } from '../../world/json-api.js';
-import { addToGroup } from '../../world/lookup.js';
+import type { CustomerRecord, OrderRecord, ProductRecord } from '../world/seed.js';
+import { ok, problem, readBody, type JsonRoute } from '../world/json-api.js';
+import { addToGroup } from '../world/lookup.js';
 
 export interface OrderIndexes {
   products: Map<string, ProductRecord>;

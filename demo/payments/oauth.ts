@@ -7,8 +7,8 @@
  *   createJsonHandler(routes, (request) => requireBearerToken(request, tokens));
  */
 import { randomBytes } from 'node:crypto';
-import { safeEqual } from '../../world/config.js';
-import { HttpError, problem, readBody, type JsonRequest, type JsonRoute } from '../../world/json-api.js';
+import { safeEqual } from '../world/config.js';
+import { HttpError, problem, readBody, type JsonRequest, type JsonRoute } from '../world/json-api.js';
 
 export const SCOPE = 'payments:read payments:write';
 

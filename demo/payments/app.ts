@@ -7,14 +7,14 @@
  *   await fetch(`${payments.url}/payments?orderIds=ord-00001`, { headers: { authorization: `Bearer ${token}` } });
  */
 import { randomUUID } from 'node:crypto';
-import { createWorld, type World } from '../../world/seed.js';
-import { DEMO_CREDENTIALS } from '../../world/config.js';
-import { startHttpService, type ServiceHandle, type ServingOptions } from '../../world/http-service.js';
-import { createJsonHandler, found, listParam, ok, type JsonRoute } from '../../world/json-api.js';
-import { groupBy, indexBy, pickAll } from '../../world/lookup.js';
+import { createWorld, type World } from '../world/seed.js';
+import { DEMO_CREDENTIALS } from '../world/config.js';
+import { startHttpService, type ServiceHandle, type ServingOptions } from '../world/http-service.js';
+import { createJsonHandler, found, listParam, ok, type JsonRoute } from '../world/json-api.js';
+import { groupBy, indexBy, pickAll } from '../world/lookup.js';
 import { createCharges, type PaymentEventType, type PaymentIndexes } from './charges.js';
-import { createWebhookSender } from '../../world/webhook-sender.js';
-import type { PaymentRecord } from '../../world/seed.js';
+import { createWebhookSender } from '../world/webhook-sender.js';
+import type { PaymentRecord } from '../world/seed.js';
 import { createTokenRoute, createTokenStore, requireBearerToken } from './oauth.js';
 
 export interface PaymentsServiceOptions {

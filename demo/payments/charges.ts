@@ -16,9 +16,9 @@
  *   routes.push(...charges.routes);
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { PaymentRecord } from '../../world/seed.js';
-import { problem, readBody, type JsonReply, type JsonRequest, type JsonRoute } from '../../world/json-api.js';
-import { addToGroup } from '../../world/lookup.js';
+import type { PaymentRecord } from '../world/seed.js';
+import { problem, readBody, type JsonReply, type JsonRequest, type JsonRoute } from '../world/json-api.js';
+import { addToGroup } from '../world/lookup.js';
 
 export interface PaymentIndexes {
   payments: Map<string, PaymentRecord>;
