@@ -83,6 +83,10 @@ const ADMIN_PREFIX = '/_admin/';
 export async function startHttpService(options: HttpServiceOptions): Promise<ServiceHandle> {
   const { name, handler } = options;
   const server = options.server ?? createServer();
+  // A provider behind a load balancer keeps idle connections for a minute. Node's 5 s default let a
+  // client that reused a connection just as the service dropped it read ECONNRESET (a test's admin
+  // call after a busy start, once in CI).
+  server.keepAliveTimeout = 65_000;
   const { latencyMs = 0, replay = false, countOnly = false } = options.serving ?? {};
   const log = new RequestLog({ countOnly });
   const faults = createFaultBook({ dialect: options.dialect, operationOf: options.operationOf, actions: options.actions });
