@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { StockRecord, World } from '../world/seed.js';
 import { indexBy } from '../world/lookup.js';
 import { soapFault } from './soap-faults.js';
-import { escapeXml } from '../world/xml.js';
+import { escapeXml } from '../../lib/xml.js';
 
 export type ReservationStatus = 'OPEN' | 'RELEASED' | 'COMMITTED';
 

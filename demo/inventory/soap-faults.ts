@@ -5,7 +5,7 @@
  *
  *   throw soapFault('soap:Server', 'Stock record SKU-1191 is locked for a stock audit', { Code: 'STOCK_LOCKED', Sku: 'SKU-1191' });
  */
-import { escapeXml } from '../world/xml.js';
+import { escapeXml } from '../../lib/xml.js';
 
 export const INVENTORY_NS = 'http://switchboard.example/inventory';
 const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';

@@ -5,6 +5,7 @@
  *   const credentials = credentialsFromEnv(process.env); // DEMO_CREDENTIALS where a variable is unset
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
+import { intFromEnv } from '../../lib/env.js';
 
 export type DemoServiceName = 'catalog' | 'payments' | 'inventory' | 'reviews';
 
@@ -61,17 +62,6 @@ export function credentialsFromEnv(env: Env): DemoCredentials {
 /** `PORT`, or the service's default port when unset. */
 export function portFromEnv(env: Env, service: DemoServiceName): number {
   return intFromEnv(env, 'PORT', DEMO_PORTS[service], 0, 65_535);
-}
-
-/** The integer in variable `name`, or `fallback` when it is unset. */
-export function intFromEnv(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, but got: ${JSON.stringify(raw)}.`);
-  }
-  return value;
 }
 
 /**

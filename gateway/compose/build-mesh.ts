@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../config/project.js';
 
 const ROOT = PROJECT_ROOT;
 const BUILT = join('.mesh', 'index.ts');
-const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway/sources/soap', 'gateway/upstream'];
+const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'lib', 'gateway/sources/soap', 'gateway/upstream'];
 /** The bundled gateway; one folder below the root, where the built composition expects to be. */
 export const GATEWAY_BUNDLE = join('.mesh', 'start.mjs');
 
@@ -34,7 +34,7 @@ export function gatewayNodeFlags(root = PROJECT_ROOT): string[] {
   return flags[1]!.trim().split(/\s+/).filter(Boolean);
 }
 /** What the bundle is built from; with its packages inside it, an `npm install` or upgrade rebuilds it too. */
-const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway', 'scripts', 'test/operations', join('.mesh', 'index.ts'), 'package-lock.json', join('node_modules', '.package-lock.json')];
+const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway', 'lib', 'scripts', 'test/operations', join('.mesh', 'index.ts'), 'package-lock.json', join('node_modules', '.package-lock.json')];
 
 interface MeshrcSource {
   name: string;

@@ -8,7 +8,7 @@
 import type { FieldRateLimit } from '../plugins/use-rate-limits.js';
 import type { QueryLimits } from '../plugins/use-query-limits.js';
 import type { TrustedDocumentsMode } from '../plugins/use-trusted-documents.js';
-import { intFromEnv } from '../../demo/world/config.js';
+import { intFromEnv } from '../../lib/env.js';
 import { readAddedSources, sourceUrlVariable, type AddedSource } from './added-sources.js';
 
 export const SOURCE_NAMES = ['catalog', 'payments', 'inventory', 'reviews'] as const;

@@ -18,7 +18,7 @@ import {
 import soap from 'soap';
 import { upstreamError } from '../../errors.js';
 import { NO_READS_FIELD } from '../../compose/public-schema.js';
-import { escapeXml, escapeXmlAttribute } from '../../../demo/world/xml.js';
+import { escapeXml, escapeXmlAttribute } from '../../../lib/xml.js';
 import { GraphQLJSON } from './json-scalar.js';
 import { readEnvelope } from './read-envelope.js';
 import { createSoapTransport, faultToError, type CallOptions, type Send } from './soap-transport.js';

@@ -1,5 +1,5 @@
 /**
- * Text made safe for XML: the demo ERP's envelopes and events, and the SOAP headers the gateway writes.
+ * Text made safe for XML, for whoever writes it: the SOAP envelopes and headers the gateway writes, and the demo ERP's answers and events.
  *
  *   `<Sku>${escapeXml(sku)}</Sku>`, `xmlns:h="${escapeXmlAttribute(namespace)}"`
  */
