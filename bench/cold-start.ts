@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/compose/build-mesh.js';
-import { DEMO_VARIABLES } from '../gateway/server/start.js';
+import { DEMO_VARIABLES } from '../demo/launch.js';
 import { freePort, median, ROOT } from './processes.js';
 import { W1 } from './workloads.js';
 

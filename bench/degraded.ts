@@ -11,7 +11,7 @@
  *   npm run bench:degraded -- --seconds 4 # a shorter check
  */
 import { writeFileSync } from 'node:fs';
-import { DEMO_VARIABLES } from '../gateway/server/start.js';
+import { DEMO_VARIABLES } from '../demo/launch.js';
 import { loadTest, type LoadResult } from './load.js';
 import { pinSelf, ROOT, startPinned } from './processes.js';
 import { describeMachine } from './report.js';

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mintToken } from '../gateway/plugins/auth/tokens.js';
-import { DEMO_TOKEN_SECRET, DEMO_VARIABLES } from '../gateway/server/start.js';
+import { DEMO_TOKEN_SECRET, DEMO_VARIABLES } from '../demo/launch.js';
 import { signPayload } from '../gateway/events/signature.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { world } from '../test/helpers/expected.js';

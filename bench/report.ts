@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { SOURCE_NAMES, type SourceName } from '../gateway/config/config.js';
+import { DEMO_SERVICE_NAMES as SOURCE_NAMES, type DemoServiceName as SourceName } from '../demo/world/index.js';
 import { ROOT } from './processes.js';
 import type { ColdStart } from './cold-start.js';
 import type { Target } from './targets.js';

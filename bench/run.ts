@@ -12,8 +12,8 @@
  */
 import { deepStrictEqual } from 'node:assert';
 import { writeFileSync } from 'node:fs';
-import { DEMO_VARIABLES } from '../gateway/server/start.js';
-import { SOURCE_NAMES, type SourceName } from '../gateway/config/config.js';
+import { DEMO_VARIABLES } from '../demo/launch.js';
+import { DEMO_SERVICE_NAMES as SOURCE_NAMES, type DemoServiceName as SourceName } from '../demo/world/index.js';
 import { measureColdStart, type ColdStart } from './cold-start.js';
 import { loadTest } from './load.js';
 import { cpuSeconds, median, pinSelf, ROOT, sampleRss, settled, startPinned, type Pinned } from './processes.js';

@@ -7,7 +7,7 @@
  *   npm run bench:soak -- --seconds 30 # a shorter check
  */
 import { writeFileSync } from 'node:fs';
-import { DEMO_VARIABLES } from '../gateway/server/start.js';
+import { DEMO_VARIABLES } from '../demo/launch.js';
 import { loadTest } from './load.js';
 import { pinSelf, ROOT, sampleRss, startPinned } from './processes.js';
 import { describeMachine } from './report.js';

@@ -8,8 +8,8 @@
  * keep counts only. They have no quota, and the gateway's catalog budget is set far above anything
  * measured: its code runs on every call, but it never holds one back.
  */
-import { SOURCE_URL_VARIABLES } from '../gateway/config/config.js';
-import { demoEndpoint } from '../gateway/server/start.js';
+import { sourceUrlVariable } from '../gateway/config/source-manifests.js';
+import { demoEndpoint } from '../demo/launch.js';
 import { DEMO_SERVICE_NAMES, startDemoServices } from '../demo/world/index.js';
 
 const latencyMs = Number(process.argv[2] ?? 0);
@@ -24,7 +24,7 @@ const variables: Record<string, string> = {
   RATE_LIMITS: 'Query.products=1000000/1ms,Mutation.placeOrder=1000000/1ms',
 };
 for (const name of DEMO_SERVICE_NAMES) {
-  variables[SOURCE_URL_VARIABLES[name]] = demoEndpoint(name, services[name]!.url);
+  variables[sourceUrlVariable(name)] = demoEndpoint(name, services[name]!.url);
   variables[`${name.toUpperCase()}_BASE_URL`] = services[name]!.url;
 }
 console.log(JSON.stringify(variables));

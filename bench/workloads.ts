@@ -5,7 +5,7 @@
  *   const w1 = WORKLOADS.find((w) => w.name === 'W1')!;
  *   w1.minimalCalls; // { catalog: 2, payments: 0, inventory: 1, reviews: 1 }
  */
-import type { SourceName } from '../gateway/config/config.js';
+import type { DemoServiceName as SourceName } from '../demo/world/index.js';
 
 export interface Workload {
   /** `W1`, `W2`, `W3`, or `W1@<size>` for the size sweep. */

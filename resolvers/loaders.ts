@@ -5,7 +5,7 @@
  */
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import type { SourceName } from '../gateway/config/config.js';
+import type { DemoServiceName as SourceName } from '../demo/world/config.js';
 import { badResponse } from '../gateway/errors.js';
 import type { SourceClients } from '../gateway/sources/source-clients.js';
 import type { ProductRecord, CustomerRecord, OrderRecord, PaymentRecord, ReviewRecord } from '../demo/world/seed.js';
@@ -58,7 +58,7 @@ export function createLoaders(context: SourcesContext) {
   const batch = context.batching ?? true;
   const call = async <T>(source: SourceName, field: string, args: Record<string, unknown>, selectionSet: string) => {
     try {
-      return ((await context.sources[source].query(field, args, selectionSet, context)) ?? []) as T[];
+      return ((await context.sources[source]!.query(field, args, selectionSet, context)) ?? []) as T[];
     } catch (error) {
       // The error of every key of the batch.
       throw asUpstreamError(source, error as Error);

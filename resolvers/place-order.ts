@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { SourceName } from '../gateway/config/config.js';
+import type { DemoServiceName as SourceName } from '../demo/world/config.js';
 import { createRetryQueue, type RetryQueue } from '../gateway/upstream/retry-queue.js';
 import { scopeOf, type Upstreams } from '../gateway/upstream/index.js';
 import { asUpstreamError, loadersFor, type Order, type Product, type SourcesContext } from './loaders.js';
@@ -42,7 +42,8 @@ export interface OrderDesk {
 export interface OrderDeskOptions {
   upstreams: Upstreams;
   /** The base URLs of catalog and payments, as configured. */
-  urls: { catalog: string; payments: string };
+  /** Each source's URL, by name. */
+  urls: Readonly<Record<string, string>>;
   /** How many outcomes are remembered by key; the oldest are forgotten first. */
   rememberedKeys?: number;
 }
@@ -139,7 +140,7 @@ function createSteps({ upstreams, urls }: OrderDeskOptions, clientHeaders: Heade
     return text ? JSON.parse(text) : undefined;
   };
   const reservation = (field: string, args: Record<string, unknown>, context: SourcesContext) =>
-    context.sources.inventory.mutate(field, args, '{ reservationId status }', context).catch((error: unknown) => {
+    context.sources.inventory!.mutate(field, args, '{ reservationId status }', context).catch((error: unknown) => {
       throw asUpstreamError('inventory', error as Error);
     });
   return {
@@ -147,22 +148,22 @@ function createSteps({ upstreams, urls }: OrderDeskOptions, clientHeaders: Heade
       reservation('reserveStock', { reservationId: id, line: lines }, context),
     release: (id: string, context: SourcesContext) => reservation('releaseReservation', { reservationId: id }, context),
     commit: (id: string, context: SourcesContext) => reservation('commitReservation', { reservationId: id }, context),
-    charge: (orderId: string, scope: string, amount: number, currency: string) => json('payments', `${urls.payments}/payments`, {
+    charge: (orderId: string, scope: string, amount: number, currency: string) => json('payments', `${urls.payments!}/payments`, {
       method: 'POST',
       headers: { 'idempotency-key': `charge-${scope}` },
       body: JSON.stringify({ orderId, amount, currency }),
     }),
-    refund: (orderId: string, scope: string) => json('payments', `${urls.payments}/refunds`, {
+    refund: (orderId: string, scope: string) => json('payments', `${urls.payments!}/refunds`, {
       method: 'POST',
       headers: { 'idempotency-key': `refund-${scope}` },
       body: JSON.stringify({ orderId }),
     }),
     record: (orderId: string, customerId: string, currency: string, lines: Order['lines']): Promise<Order> =>
-      json('catalog', `${urls.catalog}/orders/${encodeURIComponent(orderId)}`, {
+      json('catalog', `${urls.catalog!}/orders/${encodeURIComponent(orderId)}`, {
         method: 'PUT',
         body: JSON.stringify({ customerId, currency, lines }),
       }),
-    cancel: (orderId: string) => json('catalog', `${urls.catalog}/orders/${encodeURIComponent(orderId)}/cancellation`, {
+    cancel: (orderId: string) => json('catalog', `${urls.catalog!}/orders/${encodeURIComponent(orderId)}/cancellation`, {
       method: 'POST',
       // Cancelling twice is cancelling once.
       idempotent: true,

@@ -1,12 +1,13 @@
 /**
  * Bring your own API:
  *
- *   npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>]
+ *   npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]…
  *   npm run source:remove -- <name>
  *
  * `add` pins the contract (and the local files it refers to) under sources/<name>/, adds the source
  * to .meshrc.yaml with prefixes so that its names cannot collide with anyone else's, rebuilds the
- * composition and the gateway, and prints the new root fields; it keeps nothing when the public
+ * composition and the gateway, and prints the new root fields and the variables its credentials
+ * (`--auth`, as many as the provider needs) are read from; it keeps nothing when the public
  * schema the gateway would serve is not valid. `remove` undoes it. Either one changes nothing when it
  * fails: it says which source and why in one line, and exits with 1.
  */
@@ -14,11 +15,12 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeF
 import { dirname, join, resolve } from 'node:path';
 import { buildSchema, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { parseDocument, YAMLSeq } from 'yaml';
-import { defaultPrefixes, invalidSourceName, MANIFEST, PREPARED, readAddedSources, sourceUrlVariable, type AddedSource } from '../gateway/config/added-sources.js';
+import { defaultPrefixes, invalidSourceName, MANIFEST, PREPARED, readAddedSources, sourceUrlVariable, type AddedSource } from '../gateway/config/source-manifests.js';
 import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/compose/build-mesh.js';
 import { checkBuiltSchema } from '../gateway/compose/check-public-schema.js';
 import { ContractError, readContract, type Contract } from '../gateway/compose/contracts.js';
 import { PROJECT_ROOT } from '../gateway/config/project.js';
+import { AUTH_USAGE, AuthSpecError, credentialTemplate } from '../gateway/config/credential-templates.js';
 import { isPlaceholderField } from '../gateway/compose/public-schema.js';
 
 class SourceError extends Error {}
@@ -33,25 +35,33 @@ async function main(args: string[]): Promise<void> {
   } else if (command === 'remove' && name && rest.length === 0) {
     await remove(name);
   } else {
-    throw new SourceError('usage: npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>], or npm run source:remove -- <name>');
+    throw new SourceError(`usage: npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]... (kinds: ${AUTH_USAGE}), or npm run source:remove -- <name>`);
   }
 }
 
-/** Private: `--endpoint` and `--prefix`, each once. */
-function options(args: string[]): { endpoint?: string; prefix?: string } {
-  const found: Record<string, string> = {};
+interface AddOptions {
+  endpoint?: string;
+  prefix?: string;
+  auth: string[];
+}
+
+/** Private: `--endpoint` and `--prefix`, each once; `--auth`, once per credential. */
+function options(args: string[]): AddOptions {
+  const found: AddOptions = { auth: [] };
   for (let i = 0; i < args.length; i += 2) {
     const flag = args[i]!;
     const value = args[i + 1];
-    if (!['--endpoint', '--prefix'].includes(flag) || value === undefined || value.startsWith('--') || flag.slice(2) in found) {
-      throw new SourceError(`${flag} is not an option here (options: --endpoint <url>, --prefix <TypePrefix>, each once, with a value)`);
+    const once = flag === '--endpoint' || flag === '--prefix';
+    if ((!once && flag !== '--auth') || value === undefined || value.startsWith('--') || (once && found[flag.slice(2) as 'endpoint' | 'prefix'] !== undefined)) {
+      throw new SourceError(`${flag} is not an option here (options: --endpoint <url>, --prefix <TypePrefix>, each once, and --auth <kind> per credential, each with a value)`);
     }
-    found[flag.slice(2)] = value;
+    if (once) found[flag.slice(2) as 'endpoint' | 'prefix'] = value;
+    else found.auth.push(value);
   }
   return found;
 }
 
-async function add(name: string, contractPath: string, given: { endpoint?: string; prefix?: string }): Promise<void> {
+async function add(name: string, contractPath: string, given: AddOptions): Promise<void> {
   const fail = (why: string): never => {
     throw new SourceError(`source:add ${name}: ${why}`);
   };
@@ -83,7 +93,18 @@ async function add(name: string, contractPath: string, given: { endpoint?: strin
   const taken = added.find((source) => source.typePrefix === prefixes.typePrefix || source.fieldPrefix === prefixes.fieldPrefix);
   if (taken) fail(`the prefix ${prefixes.typePrefix} is ${taken.name}'s already: give another with --prefix`);
   const endpoint = given.endpoint?.replace(/\/+$/, '') ?? contract.endpoint;
-  const manifest: AddedSource = { name, kind: contract.kind, contract: contract.main, ...(endpoint ? { endpoint } : {}), ...prefixes };
+  const auth = given.auth.map((spec) => {
+    try {
+      return credentialTemplate(name, spec);
+    } catch (error) {
+      if (error instanceof AuthSpecError) return fail(error.message);
+      throw error;
+    }
+  });
+  const manifest: AddedSource = {
+    name, kind: contract.kind, contract: contract.main, ...(endpoint ? { endpoint } : {}), ...prefixes,
+    credentials: auth.map((one) => one.credential), policy: {}, idempotentOperations: [],
+  };
 
   entries.add(meshrc.createNode(meshrcEntry(manifest)));
   await changeProject(`source:add ${name}`, meshrcText, () => {
@@ -94,7 +115,7 @@ async function add(name: string, contractPath: string, given: { endpoint?: strin
       else cpSync(pin.from, target);
     }
     if (contract.kind === 'soap') writeFileSync(join(folder, 'source.ts'), soapModule(manifest));
-    writeFileSync(join(folder, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(folder, MANIFEST), `${JSON.stringify(manifestFile(manifest), null, 2)}\n`);
     writeFileSync(MESHRC, meshrc.toString({ lineWidth: 0 }));
   }, () => rmSync(folder, { recursive: true, force: true }), checkBuiltSchema);
 
@@ -104,6 +125,8 @@ async function add(name: string, contractPath: string, given: { endpoint?: strin
   console.log(endpoint
     ? `Its upstream: ${endpoint} (set ${sourceUrlVariable(name)} to point it elsewhere).`
     : `Set ${sourceUrlVariable(name)} to its upstream's URL before starting the gateway: the contract names none.`);
+  const variables = auth.flatMap((one) => one.variables);
+  if (variables.length) console.log(`Its credentials (sources/${name}/${MANIFEST}) are read from: ${variables.join(', ')}; set them before starting the gateway.`);
   const fields = newRootFields(manifest.fieldPrefix);
   console.log(`New root fields (${fields.length}):`);
   for (const field of fields) console.log(`  ${field}`);
@@ -153,6 +176,12 @@ async function changeProject(what: string, meshrcText: string, change: () => voi
   rmSync(saved, { recursive: true, force: true });
 }
 
+/** Private: the manifest as source:add writes it: no empty blocks. */
+function manifestFile(manifest: AddedSource): Record<string, unknown> {
+  const { credentials, policy, idempotentOperations, ...rest } = manifest;
+  return { ...rest, ...(credentials.length ? { credentials } : {}) };
+}
+
 /** Private: the source in .meshrc.yaml: its handler over the pinned contract, and its prefixes. */
 function meshrcEntry(source: AddedSource): Record<string, unknown> {
   const contract = `./sources/${source.name}/${source.contract}`;
@@ -175,7 +204,7 @@ function meshrcEntry(source: AddedSource): Record<string, unknown> {
 /** Private: the module that serves a WSDL's operations as a schema (gateway/sources/soap/soap-schema.ts). */
 function soapModule(source: AddedSource): string {
   return `// Written by npm run source:add: the ${source.name} SOAP service, as a schema built from its pinned WSDL.
-import { soapSourceSchema } from '../../gateway/sources/soap/added-soap-source.js';
+import { soapSourceSchema } from '../../gateway/sources/soap/soap-source.js';
 
 export const schema = soapSourceSchema(${JSON.stringify(source.name)}, ${JSON.stringify(source.contract)});
 `;

@@ -3,7 +3,7 @@
  * Reads `.env` when there is one. Prints the URLs, or one line saying what to fix.
  */
 import { existsSync } from 'node:fs';
-import { startSwitchboard } from '../gateway/server/start.js';
+import { startSwitchboard } from '../demo/launch.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 

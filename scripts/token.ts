@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadAuthConfig } from '../gateway/config/config.js';
 import { mintToken } from '../gateway/plugins/auth/tokens.js';
-import { DEMO_TOKEN_SECRET } from '../gateway/server/start.js';
+import { DEMO_TOKEN_SECRET } from '../demo/launch.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 

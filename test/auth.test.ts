@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../gateway/plugins/auth/tokens.js';
-import { DEMO_TOKEN_SECRET } from '../gateway/server/start.js';
+import { DEMO_TOKEN_SECRET } from '../demo/launch.js';
 import { customerById, ordersOf, paymentOfOrder, productById, world } from './helpers/expected.js';
 import { subscribe, TRANSPORTS } from './helpers/subscribers.js';
 import { callCounts, startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';

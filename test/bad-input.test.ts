@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { MANIFEST_PATH } from '../gateway/plugins/use-trusted-documents.js';
-import { DEMO_TOKEN_SECRET } from '../gateway/server/start.js';
+import { DEMO_TOKEN_SECRET } from '../demo/launch.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { BAD_REQUESTS, tokenOfKind, type BadRequest } from './helpers/bad-input.js';
 import { productById } from './helpers/expected.js';

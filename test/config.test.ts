@@ -1,13 +1,13 @@
 // Misuse of the configuration: each bad value stops the start with one line naming the variable,
 // pinned here word for word.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asciiOnly, checkContracts, GATEWAY_BUNDLE } from '../gateway/compose/build-mesh.js';
-import { loadConfig, readSoapHeaders } from '../gateway/config/config.js';
-import type { AddedSource } from '../gateway/config/added-sources.js';
+import { loadConfig } from '../gateway/config/config.js';
+import { readSourceManifests, type AddedSource } from '../gateway/config/source-manifests.js';
 
 const VALID = {
   CATALOG_URL: 'http://127.0.0.1:4101',
@@ -29,12 +29,15 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.production).toBe(true);
     expect([config.maxConcurrentRequests, config.maxQueuedRequests]).toEqual([64, 1000]);
-    expect(config.sources.payments.tokenUrl).toBe('http://127.0.0.1:4102/oauth/token');
-    expect(config.sources.inventory).toEqual({
+    // The demo's sources are configured by their manifests like anyone's (sources/<name>/source.json).
+    expect(config.sources.payments!.credentials).toEqual([{
+      type: 'oauth2ClientCredentials', tokenUrl: '/oauth/token', clientId: 'i', clientSecret: 's', scopes: [],
+      clientAuthentication: 'basic', variables: ['PAYMENTS_CLIENT_ID', 'PAYMENTS_CLIENT_SECRET'],
+    }]);
+    expect(config.sources.inventory).toMatchObject({
       name: 'inventory',
       url: 'http://127.0.0.1:4103/inventory',
-      username: 'u',
-      password: 'p',
+      credentials: [{ type: 'wsSecurity', username: 'u', password: 'p', passwordType: 'digest' }],
       forwardHeaders: [],
       policy: {
         timeoutMs: 10_000, retries: 2, retryBaseMs: 100, retryMaxDelayMs: 5_000, maxConcurrent: 64,
@@ -42,7 +45,7 @@ describe('loadConfig', () => {
       },
     });
     // The demo catalog's quota is the catalog's default budget.
-    expect(config.sources.catalog.policy).toMatchObject({ ratePerSecond: 200, rateBurst: 50 });
+    expect(config.sources.catalog!.policy).toMatchObject({ ratePerSecond: 200, rateBurst: 50 });
   });
 
   it('reads each source\'s policy and header allowlist from its own variables', () => {
@@ -55,10 +58,10 @@ describe('loadConfig', () => {
       REVIEWS_BREAKER_FAILURES: '2',
       REVIEWS_FORWARD_HEADERS: 'Accept-Language, x-request-id',
     });
-    expect(config.sources.reviews.policy).toMatchObject({ timeoutMs: 250, retries: 0, ratePerSecond: 10, rateBurst: 3, breakerFailures: 2 });
-    expect(config.sources.reviews.forwardHeaders).toEqual(['accept-language', 'x-request-id']);
-    expect(config.sources.catalog.policy.timeoutMs).toBe(10_000);
-    expect(config.sources.catalog.forwardHeaders).toEqual([]);
+    expect(config.sources.reviews!.policy).toMatchObject({ timeoutMs: 250, retries: 0, ratePerSecond: 10, rateBurst: 3, breakerFailures: 2 });
+    expect(config.sources.reviews!.forwardHeaders).toEqual(['accept-language', 'x-request-id']);
+    expect(config.sources.catalog!.policy.timeoutMs).toBe(10_000);
+    expect(config.sources.catalog!.forwardHeaders).toEqual([]);
   });
 
   it('checks client tokens with a shared secret or an issuer\'s keys, for one issuer and audience', () => {
@@ -91,8 +94,8 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'prod' }, 'NODE_ENV must be one of development, production, test, but got: "prod".'],
     [{ CATALOG_URL: 'catalog.example.com' }, 'CATALOG_URL must be an http(s) URL, but got: "catalog.example.com".'],
     [{ REVIEWS_URL: 'ftp://reviews.example.com' }, 'REVIEWS_URL must be an http(s) URL, but got: "ftp://reviews.example.com".'],
-    [{ PAYMENTS_CLIENT_SECRET: '' }, 'PAYMENTS_CLIENT_SECRET must be set to the credential Switchboard uses toward that upstream (see .env.example), but it is missing.'],
-    [{ INVENTORY_URL: undefined }, 'INVENTORY_URL must be set to the http(s) URL of that upstream (see .env.example), but it is missing.'],
+    [{ PAYMENTS_CLIENT_SECRET: '' }, 'PAYMENTS_CLIENT_SECRET must be set: sources/payments/source.json sends it to payments (credentials[0].clientSecret, of its oauth2ClientCredentials credential), but it is missing.'],
+    [{ INVENTORY_URL: undefined }, 'INVENTORY_URL must be set to the http(s) URL of the inventory upstream: its manifest names none (see README, "Source manifests").'],
     [{ MAX_CONCURRENT_REQUESTS: '0' }, 'MAX_CONCURRENT_REQUESTS must be an integer from 1 to 10000, but got: "0".'],
     [{ MAX_QUEUED_REQUESTS: 'many' }, 'MAX_QUEUED_REQUESTS must be an integer from 0 to 1000000, but got: "many".'],
     [{ CATALOG_TIMEOUT_MS: '0' }, 'CATALOG_TIMEOUT_MS must be an integer from 1 to 600000, but got: "0".'],
@@ -117,22 +120,80 @@ describe('loadConfig', () => {
   });
 });
 
-describe('added sources', () => {
-  const carrier: AddedSource = { name: 'carrier', kind: 'openapi', contract: 'openapi.yaml', endpoint: 'https://api.carrier.example/v1', typePrefix: 'Carrier', fieldPrefix: 'carrier_' };
-  const tax: AddedSource = { name: 'tax', kind: 'soap', contract: 'tax.wsdl', typePrefix: 'Tax', fieldPrefix: 'tax_' };
+describe('sources beyond the demo', () => {
+  const manifest = (name: string, more: Partial<AddedSource> = {}): AddedSource => ({
+    name, kind: 'openapi', contract: 'openapi.yaml', typePrefix: `${name[0]!.toUpperCase()}${name.slice(1)}`, fieldPrefix: `${name}_`,
+    credentials: [], policy: {}, idempotentOperations: [], ...more,
+  });
+  const carrier = manifest('carrier', {
+    endpoint: 'https://api.carrier.example/v1',
+    credentials: [{ type: 'apiKey', in: 'header', name: 'Authorization', value: 'Token {env.CARRIER_KEY}' }],
+    policy: { ratePerSecond: 5 },
+  });
+  const tax = manifest('tax', { kind: 'soap', contract: 'tax.wsdl' });
 
-  it('reads their endpoint, <NAME>_URL over the manifest, their policy and their Authorization', () => {
-    const [added] = loadConfig({ ...VALID, CARRIER_TIMEOUT_MS: '2500', CARRIER_AUTHORIZATION: 'Bearer abc' }, [carrier]).added;
-    expect(added).toMatchObject({ name: 'carrier', url: 'https://api.carrier.example/v1', authorization: 'Bearer abc', policy: { timeoutMs: 2500 } });
-    expect(loadConfig({ ...VALID, CARRIER_URL: 'http://127.0.0.1:9/v1/' }, [carrier]).added[0]!.url).toBe('http://127.0.0.1:9/v1');
+  it('reads their endpoint (<NAME>_URL over the manifest), their policy (variables over the manifest) and their credentials from the environment', () => {
+    const [added] = loadConfig({ ...VALID, CARRIER_TIMEOUT_MS: '2500', CARRIER_KEY: 'abc' }, [carrier]).added;
+    expect(added).toMatchObject({
+      name: 'carrier', url: 'https://api.carrier.example/v1', policy: { timeoutMs: 2500, ratePerSecond: 5 },
+      credentials: [{ type: 'apiKey', in: 'header', name: 'Authorization', value: 'Token abc' }],
+    });
+    expect(loadConfig({ ...VALID, CARRIER_KEY: 'abc', CARRIER_URL: 'http://127.0.0.1:9/v1/' }, [carrier]).added[0]!.url).toBe('http://127.0.0.1:9/v1');
   });
 
-  it('stops the start with one line when one has no endpoint or bad SOAP header values', () => {
-    expect(() => loadConfig({ ...VALID, TAX_URL: '' }, [tax])).toThrow('TAX_URL must be set to the http(s) URL of the tax upstream: its contract names none (see README, "Bring your own API").');
-    expect(() => loadConfig({ ...VALID, TAX_URL: 'http://127.0.0.1:9/soap', TAX_SOAP_HEADERS: '["secret-key"]' }, [tax]))
-      .toThrow('TAX_SOAP_HEADERS must be a JSON object of SOAP header values by element name, such as {"AuthHeader":{"ApiKey":"..."}}; the value set is not one.');
-    expect(readSoapHeaders({ TAX_SOAP_HEADERS: '{"AgencyAuth":{"ApiKey":"k"}}' }, 'tax')).toEqual({ AgencyAuth: { ApiKey: 'k' } });
-    expect(readSoapHeaders({}, 'tax')).toBeUndefined();
+  it.each([
+    [tax, { TAX_URL: '' }, 'TAX_URL must be set to the http(s) URL of the tax upstream: its manifest names none (see README, "Source manifests").'],
+    [carrier, { CARRIER_KEY: '' }, 'CARRIER_KEY must be set: sources/carrier/source.json sends it to carrier (credentials[0].value, of its apiKey credential), but it is missing.'],
+    [manifest('ledger', { endpoint: 'http://ledger.example', credentials: [{ type: 'mutualTls', cert: '{env.LEDGER_CERT}', key: '{env.LEDGER_KEY}' }] }), { LEDGER_CERT: 'c', LEDGER_KEY: 'k' },
+      'ledger: sources/ledger/source.json declares a mutualTls credential, which needs an https URL, but LEDGER_URL is http://ledger.example.'],
+  ])('stops the start with one line: %#', (source, env, message) => {
+    expect(() => loadConfig({ ...VALID, ...env }, [source])).toThrow(message);
+  });
+});
+
+describe('source manifests', () => {
+  const read = (manifest: Record<string, unknown>) => {
+    const root = mkdtempSync(join(tmpdir(), 'switchboard-manifest-'));
+    try {
+      mkdirSync(join(root, 'sources', 'shipping'), { recursive: true });
+      writeFileSync(join(root, 'sources', 'shipping', 'openapi.json'), '{}');
+      writeFileSync(join(root, 'sources', 'shipping', 'source.json'), JSON.stringify({ name: 'shipping', kind: 'openapi', contract: 'openapi.json', ...manifest }));
+      return readSourceManifests(root);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+  const fix = '; fix it (README, "Source manifests"), or add the source again with npm run source:add.';
+
+  it('reads every credential kind, prefixes and policy', () => {
+    const credentials = [
+      { type: 'apiKey', in: 'query', name: 'api_key', value: '{env.SHIPPING_API_KEY}' },
+      { type: 'bearer', token: '{env.SHIPPING_TOKEN}' },
+      { type: 'basic', username: 'shop', password: '{env.SHIPPING_PASSWORD}' },
+      { type: 'oauth2ClientCredentials', tokenUrl: 'https://id.example/token', clientId: '{env.SHIPPING_CLIENT_ID}', clientSecret: '{env.SHIPPING_CLIENT_SECRET}', scopes: ['rates:read'], audience: 'https://api.shipping.example', clientAuthentication: 'body' },
+      { type: 'wsSecurity', username: 'shop', password: '{env.SHIPPING_PASSWORD}', passwordType: 'digest' },
+      { type: 'soapHeaders', values: { AuthHeader: { ApiKey: '{env.SHIPPING_API_KEY}' } } },
+      { type: 'mutualTls', cert: '{env.SHIPPING_CERT}', key: '{env.SHIPPING_KEY}', ca: '/etc/ssl/shipping-ca.pem' },
+    ];
+    expect(read({ credentials, typePrefix: 'Shipping', fieldPrefix: 'shipping_', policy: { ratePerSecond: 10 } })).toEqual([{
+      name: 'shipping', kind: 'openapi', contract: 'openapi.json', credentials, policy: { ratePerSecond: 10 }, idempotentOperations: [],
+      typePrefix: 'Shipping', fieldPrefix: 'shipping_',
+    }]);
+  });
+
+  it.each([
+    [{ credentials: [{ type: 'apiKey', in: 'header', name: 'x-api-key', value: 'sk_live_123' }] }, 'holds a secret in credentials[0].value: write the environment variable that holds it instead, as {env.NAME}'],
+    [{ credentials: { type: 'soapHeaders', values: { Auth: { Key: 'plain' } } } }, 'holds a secret in credentials[0].values: write the environment variable that holds it instead, as {env.NAME}'],
+    [{ credentials: [{ type: 'kerberos' }] }, 'has credentials[0].type "kerberos", which is none of apiKey, bearer, basic, oauth2ClientCredentials, wsSecurity, soapHeaders, mutualTls'],
+    [{ credentials: [{ type: 'apiKey', in: 'cookie', name: 'k', value: '{env.K}' }] }, 'has credentials[0].in "cookie", which is none of header, query'],
+    [{ credentials: [{ type: 'apiKey', in: 'header', name: 'x api key', value: '{env.K}' }] }, 'has credentials[0].name "x api key", which is not an HTTP header name'],
+    [{ credentials: [{ type: 'bearer', token: '{env.T}', scheme: 'Token' }] }, 'has credentials[0].scheme, which a bearer credential does not take (it takes token)'],
+    [{ credentials: [{ type: 'basic', password: '{env.P}' }] }, 'has no credentials[0].username'],
+    [{ policy: { retries: 'two' } }, 'has policy.retries that is not a whole number'],
+    [{ policy: { speed: 1 } }, 'has policy.speed, which is none of timeoutMs, retries, retryBaseMs, retryMaxDelayMs, maxConcurrent, ratePerSecond, rateBurst, rateMaxWaitMs, breakerFailures, breakerCooldownMs'],
+    [{ auth: 'bearer' }, 'has "auth", which a manifest does not take (it takes name, kind, contract, endpoint, typePrefix, fieldPrefix, credentials, policy, idempotentOperations)'],
+  ])('refuses %j in one line', (manifest, why) => {
+    expect(() => read(manifest)).toThrow(`shipping: sources/shipping/source.json ${why}${fix}`);
   });
 });
 

@@ -2,7 +2,7 @@
 // many ask at once, a new token before the old one expires, and a clear error for wrong credentials.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exchange, toResponse } from '../gateway/upstream/http-exchange.js';
-import { createClientCredentials } from '../gateway/upstream/oauth2.js';
+import { createClientCredentials } from '../gateway/upstream/credentials/oauth2-client-credentials.js';
 import { startPaymentsService } from '../demo/payments/app.js';
 import type { ServiceHandle } from '../demo/world/index.js';
 

@@ -38,7 +38,7 @@ const policyWith = (variables: Record<string, string>) => {
     REVIEWS_RETRY_BASE_MS: '1',
     ...variables,
   });
-  return createUpstreamPolicy('reviews', config.sources.reviews.policy);
+  return createUpstreamPolicy('reviews', config.sources.reviews!.policy);
 };
 
 it('keeps at most MAX_CONCURRENT calls in flight, and runs the rest as slots free up', async () => {

@@ -101,7 +101,7 @@ describe('the circuit breaker', () => {
       expect(body.errors).toEqual([{ message: 'reviews answered HTTP 500.', path: ['product', 'rating'], extensions: { code: 'UPSTREAM_UNAVAILABLE', source: 'reviews', upstreamStatus: 500 } }]);
     }
     expect(callCounts(await switchboard.requests()).reviews).toBe(4);
-    expect(switchboard.gateway.upstreams.policies.reviews.breaker.state).toBe('open');
+    expect(switchboard.gateway.upstreams.policies.reviews!.breaker.state).toBe('open');
 
     const open = await switchboard.query(QUERY);
     expect(open.body.data).toEqual({ product: { name, rating: null } });
@@ -117,19 +117,19 @@ describe('the circuit breaker', () => {
     expect((await switchboard.query(QUERY)).body.errors?.[0]?.extensions?.code).toBe('CIRCUIT_OPEN');
     await new Promise((resolve) => setTimeout(resolve, 550));
     expect((await switchboard.query(QUERY)).body).toEqual({ data: { product: { name, rating: ratingOf('prod-0003') } } });
-    expect(switchboard.gateway.upstreams.policies.reviews.breaker.state).toBe('closed');
+    expect(switchboard.gateway.upstreams.policies.reviews!.breaker.state).toBe('closed');
     expect(callCounts(await switchboard.requests()).reviews).toBe(5);
   });
 
   it('opens again at once when the probe fails', async () => {
     await switchboard.inject('reviews', { kind: 'error', status: 503 });
     for (let i = 0; i < 2; i++) await switchboard.query(QUERY);
-    expect(switchboard.gateway.upstreams.policies.reviews.breaker.state).toBe('open');
+    expect(switchboard.gateway.upstreams.policies.reviews!.breaker.state).toBe('open');
     await new Promise((resolve) => setTimeout(resolve, 550));
-    expect(switchboard.gateway.upstreams.policies.reviews.breaker.state).toBe('half-open');
+    expect(switchboard.gateway.upstreams.policies.reviews!.breaker.state).toBe('half-open');
     const probe = await switchboard.query(QUERY);
     expect(probe.body.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', source: 'reviews', upstreamStatus: 503 });
-    expect(switchboard.gateway.upstreams.policies.reviews.breaker.state).toBe('open');
+    expect(switchboard.gateway.upstreams.policies.reviews!.breaker.state).toBe('open');
     expect(callCounts(await switchboard.requests()).reviews).toBe(5);
     await switchboard.clearFaults();
     await new Promise((resolve) => setTimeout(resolve, 550));

@@ -9,8 +9,8 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
-import { ConfigError, SOURCE_NAMES } from '../config/config.js';
-import { MANIFEST } from '../config/added-sources.js';
+import { ConfigError } from '../config/config.js';
+import { MANIFEST } from '../config/source-manifests.js';
 import { writeRestContracts } from '../sources/rest/openapi-media.js';
 import { PROJECT_ROOT } from '../config/project.js';
 
@@ -51,9 +51,9 @@ export function checkContracts(root = ROOT): { name: string; path: string }[] {
     if (!existsSync(path)) {
       throw new ConfigError(`${name}: the contract file ${contract} is missing: restore it, or fix the source's path in .meshrc.yaml.`);
     }
-    // A source beyond Switchboard's own comes with its manifest: where it answers, its prefixes.
-    if (!(SOURCE_NAMES as readonly string[]).includes(name) && !existsSync(join(root, 'sources', name, MANIFEST))) {
-      throw new ConfigError(`${name}: .meshrc.yaml has this source but sources/${name}/${MANIFEST} is missing: add sources with npm run source:add, which writes both.`);
+    // Every source comes with its manifest: where it answers, its credentials, its prefixes.
+    if (!existsSync(join(root, 'sources', name, MANIFEST))) {
+      throw new ConfigError(`${name}: .meshrc.yaml has this source but sources/${name}/${MANIFEST} is missing: add sources with npm run source:add, which writes both, or write the manifest (README, "Source manifests").`);
     }
     return { name, path };
   });

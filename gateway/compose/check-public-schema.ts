@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, parse, validateSchema, type GraphQLSchema } from 'graphql';
-import { readAddedSources, type AddedSource } from '../config/added-sources.js';
+import { readAddedSources, type AddedSource } from '../config/source-manifests.js';
 import { ConfigError } from '../config/config.js';
 import { PROJECT_ROOT } from '../config/project.js';
 import { toPublicSchema } from './public-schema.js';

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, normalize, relative, sep } from 'node:path';
 import { buildClientSchema, buildSchema, printSchema, type IntrospectionQuery } from 'graphql';
 import { parse as parseYaml } from 'yaml';
-import { PREPARED, type ContractKind } from '../config/added-sources.js';
+import { PREPARED, type ContractKind } from '../config/source-manifests.js';
 import { isObject, nameInlineSchemas } from './openapi-names.js';
 
 export interface Contract {

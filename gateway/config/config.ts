@@ -1,6 +1,7 @@
 /**
- * The gateway's configuration, read from environment variables once, at start-up, and checked there:
- * a bad value stops the start with one line that names the variable and what to do.
+ * The gateway's configuration, read from environment variables and the sources' manifests
+ * (`sources/<name>/source.json`) once, at start-up, and checked there: a bad value stops the start
+ * with one line that names the variable or the manifest's field, and what to do.
  *
  *   const config = loadConfig(process.env);
  *   config.sources.catalog.url; // 'http://127.0.0.1:4101'
@@ -8,20 +9,21 @@
 import type { FieldRateLimit } from '../plugins/use-rate-limits.js';
 import type { QueryLimits } from '../plugins/use-query-limits.js';
 import type { TrustedDocumentsMode } from '../plugins/use-trusted-documents.js';
-import { intFromEnv } from '../../lib/env.js';
-import { readAddedSources, sourceUrlVariable, type AddedSource } from './added-sources.js';
+import { intFromEnv, type Env } from '../../lib/env.js';
+import { resolveCredentials, type CredentialSettings } from './credentials.js';
+import { isAdded, MANIFEST, readSourceManifests, sourceUrlVariable, type AddedSource, type SourceManifest } from './source-manifests.js';
 
-export const SOURCE_NAMES = ['catalog', 'payments', 'inventory', 'reviews'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
-
-export interface SourceConfig<Name extends string = SourceName> {
-  name: Name;
-  /** Where the upstream answers: a REST base URL, the SOAP endpoint, or the GraphQL endpoint. */
+export interface SourceConfig {
+  name: string;
+  /** Where the upstream answers (`<NAME>_URL`, else the manifest's endpoint): a REST base URL, the SOAP endpoint, or the GraphQL endpoint. */
   url: string;
   /** How calls to this source are made (gateway/upstream/policy.ts). */
   policy: UpstreamPolicySettings;
-  /** Client request headers (lower case) passed on to this source; none by default. */
+  /** Client request headers (lower case) passed on to this source; none by default. `<NAME>_FORWARD_HEADERS` */
   forwardHeaders: string[];
+  /** What each call carries (gateway/upstream/credentials/), values read from the environment. */
+  credentials: CredentialSettings[];
+  manifest: SourceManifest;
 }
 
 /** The upstream policy of one source; each field is read from `<SOURCE>_<NAME>` (see .env.example). */
@@ -58,7 +60,7 @@ export interface GatewayConfig {
   /** Webhooks from the upstreams (gateway/events/use-webhooks.ts). */
   webhooks: {
     /** Each source's signing secret; a source without one takes no webhooks. */
-    secrets: { payments?: string; inventory?: string };
+    secrets: Record<string, string>;
     toleranceSeconds: number;
     maxBytes: number;
   };
@@ -87,21 +89,14 @@ export interface GatewayConfig {
    * `REDIS_KEY_PREFIX` before every key. Unset, each gateway keeps it in memory.
    */
   redis?: { url: string; keyPrefix: string };
-  sources: {
-    catalog: SourceConfig & { apiKey: string };
-    payments: SourceConfig & { tokenUrl: string; clientId: string; clientSecret: string };
-    inventory: SourceConfig & { username: string; password: string };
-    reviews: SourceConfig & { token: string };
-  };
-  /** The sources brought with `npm run source:add` (gateway/config/added-sources.ts), in name order. */
+  /** Every source, by name (gateway/config/source-manifests.ts). */
+  sources: Record<string, SourceConfig>;
+  /** The sources whose root fields are public, added with `npm run source:add`, in name order. */
   added: AddedSourceConfig[];
 }
 
-/** An added source: its manifest, where it answers, its policy, and the credential it is sent, if any. */
-export interface AddedSourceConfig extends SourceConfig<string> {
+export interface AddedSourceConfig extends SourceConfig {
   manifest: AddedSource;
-  /** The `Authorization` header value sent with every call, from `<NAME>_AUTHORIZATION`. */
-  authorization?: string;
 }
 
 export interface AuthConfig {
@@ -124,24 +119,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Env = Record<string, string | undefined>;
-
-/** The variable that points each source at its upstream; unset means "run the demo upstream". */
-export const SOURCE_URL_VARIABLES: Record<SourceName, string> = {
-  catalog: 'CATALOG_URL',
-  payments: 'PAYMENTS_URL',
-  inventory: 'INVENTORY_URL',
-  reviews: 'REVIEWS_URL',
-};
-
-/**
- * Where a source's settings are not set. The demo catalog's quota is 200 calls per second with bursts
- * of 100 (demo/catalog/app.ts); its budget keeps the burst at half the provider's. The
- * provider counts a call when it reads it, not when the gateway sent it: calls held up on their way
- * (a busy host, a slow network) and then read together with the next ones spend the margin, at
- * 200 calls for every second of hold-up. A margin of 20 calls (100 ms) drew 429s under a loaded test
- * machine; one of 50 (250 ms) did not.
- */
+/** Where neither a source's variables nor its manifest set a policy setting. */
 const POLICY_DEFAULTS: UpstreamPolicySettings = {
   timeoutMs: 10_000,
   retries: 2,
@@ -154,17 +132,12 @@ const POLICY_DEFAULTS: UpstreamPolicySettings = {
   breakerFailures: 5,
   breakerCooldownMs: 10_000,
 };
-const SOURCE_POLICY_DEFAULTS: Record<SourceName, Partial<UpstreamPolicySettings>> = {
-  catalog: { ratePerSecond: 200, rateBurst: 50 },
-  payments: {},
-  inventory: {},
-  reviews: {},
-};
+/** The settings a manifest's "policy" may give, by name. */
+export const POLICY_SETTINGS = Object.keys(POLICY_DEFAULTS) as (keyof UpstreamPolicySettings)[];
 
-export function loadConfig(env: Env = process.env, addedSources: AddedSource[] = readAddedSources()): GatewayConfig {
+export function loadConfig(env: Env = process.env, manifests: SourceManifest[] = readSourceManifests()): GatewayConfig {
   const read = reader(env);
-  const source = <Name extends string>(name: Name, url: string) => ({ name, url, policy: readPolicy(read, name), forwardHeaders: read.headerList(`${name.toUpperCase()}_FORWARD_HEADERS`) });
-  const paymentsUrl = read.url('PAYMENTS_URL');
+  const sources = manifests.map((manifest) => readSource(env, read, manifest));
   const production = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
   return {
     port: read.port('PORT', 4000),
@@ -173,10 +146,10 @@ export function loadConfig(env: Env = process.env, addedSources: AddedSource[] =
     maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 64, 1, 10_000),
     maxQueuedRequests: read.integer('MAX_QUEUED_REQUESTS', 1000, 0, 1_000_000),
     webhooks: {
-      secrets: {
-        ...(env.PAYMENTS_WEBHOOK_SECRET ? { payments: env.PAYMENTS_WEBHOOK_SECRET } : {}),
-        ...(env.INVENTORY_WEBHOOK_SECRET ? { inventory: env.INVENTORY_WEBHOOK_SECRET } : {}),
-      },
+      secrets: Object.fromEntries(sources.flatMap(({ name }) => {
+        const secret = env[`${name.toUpperCase()}_WEBHOOK_SECRET`]?.trim();
+        return secret ? [[name, secret]] : [];
+      })),
       toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
       maxBytes: read.integer('WEBHOOK_MAX_BYTES', 262_144, 1024, 10_485_760),
     },
@@ -200,60 +173,42 @@ export function loadConfig(env: Env = process.env, addedSources: AddedSource[] =
     corsOrigins: read.list('CORS_ORIGINS', production ? [] : ['*']),
     trustedDocuments: read.oneOf('TRUSTED_DOCUMENTS', ['accept', 'only', 'off'], 'accept'),
     ...(env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {}),
-    sources: {
-      catalog: { ...source('catalog', read.url('CATALOG_URL')), apiKey: read.secret('CATALOG_API_KEY') },
-      payments: {
-        ...source('payments', paymentsUrl),
-        tokenUrl: env.PAYMENTS_TOKEN_URL ? read.url('PAYMENTS_TOKEN_URL') : `${paymentsUrl}/oauth/token`,
-        clientId: read.secret('PAYMENTS_CLIENT_ID'),
-        clientSecret: read.secret('PAYMENTS_CLIENT_SECRET'),
-      },
-      inventory: {
-        ...source('inventory', read.url('INVENTORY_URL')),
-        username: read.secret('INVENTORY_USERNAME'),
-        password: read.secret('INVENTORY_PASSWORD'),
-      },
-      reviews: { ...source('reviews', read.url('REVIEWS_URL')), token: read.secret('REVIEWS_TOKEN') },
-    },
-    added: addedSources.map((manifest) => {
-      const variable = sourceUrlVariable(manifest.name);
-      if (!env[variable]?.trim() && !manifest.endpoint) {
-        throw new ConfigError(`${variable} must be set to the http(s) URL of the ${manifest.name} upstream: its contract names none (see README, "Bring your own API").`);
-      }
-      const authorization = env[`${manifest.name.toUpperCase()}_AUTHORIZATION`]?.trim();
-      if (manifest.kind === 'soap') readSoapHeaders(env, manifest.name);
-      return {
-        ...source(manifest.name, env[variable]?.trim() ? read.url(variable) : manifest.endpoint!.replace(/\/+$/, '')),
-        manifest,
-        ...(authorization ? { authorization } : {}),
-      };
-    }),
+    sources: Object.fromEntries(sources.map((source) => [source.name, source])),
+    added: sources.filter((source): source is AddedSourceConfig => isAdded(source.manifest)),
   };
 }
 
 /**
- * The values of an added SOAP source's declared headers, from `<NAME>_SOAP_HEADERS`: a JSON object
- * by header element name (`{"AuthHeader":{"ApiKey":"…"}}`). Unset is none; anything else stops the start.
+ * Private: one source: where it answers (`<NAME>_URL`, else its manifest's endpoint), its policy,
+ * the client headers it is passed, and its credentials read from the environment.
  */
-export function readSoapHeaders(env: Env, name: string): Record<string, unknown> | undefined {
-  const variable = `${name.toUpperCase()}_SOAP_HEADERS`;
-  const raw = env[variable]?.trim();
-  if (!raw) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    value = undefined;
+function readSource(env: Env, read: ReturnType<typeof reader>, manifest: SourceManifest): SourceConfig {
+  const { name } = manifest;
+  const variable = sourceUrlVariable(name);
+  if (!env[variable]?.trim() && !manifest.endpoint) {
+    throw new ConfigError(`${variable} must be set to the http(s) URL of the ${name} upstream: its manifest names none (see README, "Source manifests").`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${variable} must be a JSON object of SOAP header values by element name, such as {"AuthHeader":{"ApiKey":"..."}}; the value set is not one.`);
+  const url = env[variable]?.trim() ? read.url(variable) : manifest.endpoint!.replace(/\/+$/, '');
+  const file = `sources/${name}/${MANIFEST}`;
+  const credentials = resolveCredentials(name, manifest.credentials, env, file, (message) => {
+    throw new ConfigError(message);
+  });
+  if (credentials.some((credential) => credential.type === 'mutualTls') && !url.startsWith('https:')) {
+    throw new ConfigError(`${name}: ${file} declares a mutualTls credential, which needs an https URL, but ${variable} is ${url}.`);
   }
-  return value as Record<string, unknown>;
+  return {
+    name,
+    url,
+    policy: readPolicy(read, name, manifest.policy),
+    forwardHeaders: read.headerList(`${name.toUpperCase()}_FORWARD_HEADERS`),
+    credentials,
+    manifest,
+  };
 }
 
-/** Private: a source's policy, each setting from `<SOURCE>_<SETTING>` or its default. */
-function readPolicy(read: ReturnType<typeof reader>, name: string): UpstreamPolicySettings {
-  const fallback = { ...POLICY_DEFAULTS, ...SOURCE_POLICY_DEFAULTS[name as SourceName] };
+/** Private: a source's policy, each setting from `<SOURCE>_<SETTING>`, else its manifest, else the default. */
+function readPolicy(read: ReturnType<typeof reader>, name: string, declared: Partial<UpstreamPolicySettings>): UpstreamPolicySettings {
+  const fallback = { ...POLICY_DEFAULTS, ...declared };
   const prefix = name.toUpperCase();
   const int = (setting: string, value: number, min: number, max: number) => read.integer(`${prefix}_${setting}`, value, min, max);
   return {

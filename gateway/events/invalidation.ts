@@ -12,7 +12,6 @@
  *   invalidations.onInvalidate((entities) => cache.invalidate(entities));
  *   invalidations.invalidate(entitiesChangedBy(event));   // [{ typename: 'StockLevel', id: 'SKU-0001' }]
  */
-import type { SourceName } from '../config/config.js';
 import type { Upstreams } from '../upstream/index.js';
 import type { WebhookEvent } from './event-log.js';
 
@@ -53,12 +52,12 @@ export function entitiesChangedBy(event: WebhookEvent): EntityRef[] {
 }
 
 /** The source whose reads return each entity type that events change. */
-const READ_FROM: Readonly<Record<string, SourceName>> = { Payment: 'payments', StockLevel: 'inventory' };
+const READ_FROM: Readonly<Record<string, string>> = { Payment: 'payments', StockLevel: 'inventory' };
 
 /** Makes the gateway's own in-flight reads follow invalidations. */
 export function forgetInFlightReads(invalidations: Invalidations, upstreams: Upstreams): () => void {
   return invalidations.onInvalidate((entities) => {
     const sources = new Set(entities.flatMap((entity) => READ_FROM[entity.typename] ?? []));
-    for (const source of sources) upstreams.policies[source].forgetInFlight();
+    for (const source of sources) upstreams.policies[source]?.forgetInFlight();
   });
 }

@@ -13,7 +13,7 @@ import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-fi
 import { useQueryLimits } from '../plugins/use-query-limits.js';
 import { useRequestLimits } from '../plugins/use-request-limits.js';
 import { MANIFEST_PATH, readManifest, useTrustedDocuments } from '../plugins/use-trusted-documents.js';
-import { ConfigError, SOURCE_NAMES, type GatewayConfig } from '../config/config.js';
+import { ConfigError, type GatewayConfig } from '../config/config.js';
 import { createRedisStore, useRateLimits, type FieldRateLimit } from '../plugins/use-rate-limits.js';
 import { resolvers } from '../../resolvers/index.js';
 import { createOrderDesk, type OrderDesk } from '../../resolvers/place-order.js';
@@ -21,7 +21,7 @@ import type { EventsContext } from '../../resolvers/subscriptions.js';
 import { projectPath } from '../config/project.js';
 import { toPublicSchema, type Resolvers } from '../compose/public-schema.js';
 import { checkPublicSchema } from '../compose/check-public-schema.js';
-import { sourceUrlVariable } from '../config/added-sources.js';
+import { sourceUrlVariable } from '../config/source-manifests.js';
 import { getInContextSDK } from '@graphql-mesh/utils';
 import { createSourceClients, type RawSource } from '../sources/source-clients.js';
 import { createUpstreams, type Upstreams } from '../upstream/index.js';
@@ -77,8 +77,8 @@ export interface GatewayOptions {
 }
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
-  // The composition reads an added source's endpoint from `{env.<NAME>_URL}`: its manifest's default, unless set.
-  for (const source of config.added) process.env[sourceUrlVariable(source.name)] ??= source.url;
+  // The composition reads a source's endpoint from `{env.<NAME>_URL}`: its manifest's default, unless set.
+  for (const source of Object.values(config.sources)) process.env[sourceUrlVariable(source.name)] ??= source.url;
   const mesh = await loadBuiltMesh();
   // Checked before anything else opens (Redis, upstream clients): a schema it cannot serve stops the start.
   let schema: GraphQLSchema;
@@ -99,7 +99,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   forgetInFlightReads(invalidations, upstreams);
   // Every replica hears every event, so each one forgets what the event made stale.
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event)));
-  const orders = createOrderDesk({ upstreams, urls: { catalog: config.sources.catalog.url, payments: config.sources.payments.url } });
+  const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
+  const orders = createOrderDesk({ upstreams, urls });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
   const yoga = createYoga({
@@ -119,7 +120,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     context: { ...addedSourceSdk(mesh, config), batching, orders, events, sources: createSourceClients(mesh.rawSources, {
       requestText: upstreams.requestText,
       env: process.env,
-      endpoints: Object.fromEntries(SOURCE_NAMES.map((name) => [name, config.sources[name].url])),
+      endpoints: urls,
     }) } satisfies EventsContext,
     plugins: [
       useRequestLimits({ maxBytes: config.maxBodyBytes }),

@@ -14,7 +14,6 @@
  */
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
-import type { SourceName } from '../config/config.js';
 import { scopeOf, type CallOptions } from '../upstream/index.js';
 import { rememberByText } from './remember-by-text.js';
 import { planRestRead, type RestRead } from './rest/rest-operation.js';
@@ -36,11 +35,12 @@ export interface SourceClient {
   mutate(field: string, args: Record<string, unknown>, selectionSet: string, context: object): Promise<unknown>;
 }
 
-export type SourceClients = Record<SourceName, SourceClient>;
+/** Each source's client, by the source's name. */
+export type SourceClients = Readonly<Record<string, SourceClient>>;
 
 export interface SourceClientOptions {
   /** The upstream transport (credentials, timeout, typed errors), for plain REST reads and remote GraphQL sources. */
-  requestText: (source: SourceName, url: string, init: RequestInit, options?: CallOptions) => Promise<string>;
+  requestText: (source: string, url: string, init: RequestInit, options?: CallOptions) => Promise<string>;
   /** What `{env.X}` in the composition's annotations reads. */
   env: Record<string, string | undefined>;
   /**
@@ -68,7 +68,7 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
   const endpoint = source.executor ? options.endpoints?.[source.name] : undefined;
   const readGraphQLAnswer = rememberByText(readAnswer, 16);
   const post: Post | undefined = endpoint
-    ? async (body, context) => readGraphQLAnswer(await options.requestText(source.name as SourceName, endpoint, {
+    ? async (body, context) => readGraphQLAnswer(await options.requestText(source.name, endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
       body,
@@ -109,7 +109,7 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
       return upstreams.shareRead(source.name, `${field}${selectionSet} ${JSON.stringify(args)}`, clientHeaders, async () => {
         const rest = restReadFor(field);
         if (!rest) return execute('query', field, args, selectionSet, context);
-        const text = await options.requestText(source.name as SourceName, rest.url(args), { headers: rest.headers }, { clientHeaders });
+        const text = await options.requestText(source.name, rest.url(args), { headers: rest.headers }, { clientHeaders });
         return rest.shape(readJson(text));
       });
     },

@@ -12,7 +12,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 // Enough sockets per upstream host for a burst of concurrent batches; idle ones are kept for reuse.
-const AGENT_OPTIONS = { keepAlive: true, maxSockets: 128, maxFreeSockets: 32 };
+export const AGENT_OPTIONS = { keepAlive: true, maxSockets: 128, maxFreeSockets: 32 };
 const httpAgent = new HttpAgent(AGENT_OPTIONS);
 const httpsAgent = new HttpsAgent(AGENT_OPTIONS);
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -28,11 +28,12 @@ export interface UpstreamReply {
 /**
  * Rejects with an error named `TimeoutError` when no complete answer came within `timeoutMs`, with
  * `AbortError` when `init.signal` aborts, and with the socket's error when the connection fails or
- * is reset before the body ends.
+ * is reset before the body ends. `agent` replaces the shared keep-alive agent (a source with its
+ * own client certificate, credentials/mutual-tls.ts).
  */
-export function exchange(url: string, init: RequestInit, timeoutMs: number): Promise<UpstreamReply> {
+export function exchange(url: string | URL, init: RequestInit, timeoutMs: number, agent?: HttpAgent): Promise<UpstreamReply> {
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
+    const target = typeof url === 'string' ? new URL(url) : url;
     const secure = target.protocol === 'https:';
     const headers: Record<string, string> = {};
     // The transport hands over a Headers it built already; building another would be work per call for nothing.
@@ -53,7 +54,7 @@ export function exchange(url: string, init: RequestInit, timeoutMs: number): Pro
     const onAbort = () => fail(Object.assign(new Error('The upstream call was aborted.'), { name: 'AbortError' }));
     const req = (secure ? httpsRequest : httpRequest)(
       target,
-      { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent },
+      { method: init.method ?? 'GET', headers, agent: agent ?? (secure ? httpsAgent : httpAgent) },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

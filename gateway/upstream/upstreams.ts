@@ -10,15 +10,14 @@
  *   const upstreams = createUpstreams(config);
  *   const response = await upstreams.request('catalog', `${catalogUrl}/products?ids=prod-0001`);
  */
-import type { GatewayConfig, SourceConfig, SourceName } from '../config/config.js';
+import type { GatewayConfig, SourceConfig } from '../config/config.js';
 import { errorForStatus } from '../errors.js';
 import { createRestMediaLookup, type RestMedia } from '../sources/rest/openapi-media.js';
 import { PROJECT_ROOT } from '../config/project.js';
-import { withUsernameToken } from '../sources/soap/ws-security.js';
+import { createCredentials, type Attempt, type SourceCredentials } from './credentials/index.js';
 import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
 import { JSON_ONLY, readAnswer, type OperationMedia } from './media-types.js';
-import { createClientCredentials } from './oauth2.js';
-import { createUpstreamPolicy, transportError, type UpstreamPolicy } from './policy.js';
+import { createUpstreamPolicy, type UpstreamPolicy } from './policy.js';
 
 export interface CallOptions {
   /**
@@ -41,8 +40,8 @@ export interface UpstreamsOptions {
   restMedia?: (source: string) => RestMedia | undefined;
 }
 
-/** One of Switchboard's own sources, or one added with `npm run source:add`. */
-type AnySource = SourceName | (string & {});
+/** A source's name, as its folder in `sources/` gives it. */
+type AnySource = string;
 
 export interface Upstreams {
   /** The source whose upstream serves `url`, if any. */
@@ -67,7 +66,7 @@ export interface Upstreams {
    */
   shareRead<T>(source: AnySource, key: string, clientHeaders: Headers | undefined, read: () => Promise<T>): Promise<T>;
   /** Each source's policy, for health reports and tests. */
-  readonly policies: Readonly<Record<SourceName, UpstreamPolicy>> & Readonly<Record<string, UpstreamPolicy>>;
+  readonly policies: Readonly<Record<string, UpstreamPolicy>>;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -77,59 +76,33 @@ const GRAPHQL_QUERY = /^\s*\{\s*"query"\s*:\s*"\s*(query\b|\{)/;
 
 export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions = {}): Upstreams {
   const restMedia = options.restMedia ?? createRestMediaLookup(PROJECT_ROOT);
-  const { catalog, payments, inventory, reviews } = config.sources;
+  const settings = new Map<string, SourceConfig>(Object.values(config.sources).map((source) => [source.name, source]));
   // Longest first, so that two sources on one host under different paths are told apart.
-  const settings = new Map<string, SourceConfig<string>>([...Object.values(config.sources), ...config.added].map((source) => [source.name, source]));
-  const added = new Map(config.added.map((source) => [source.name, source]));
   const prefixes = [...settings.values()]
     .map((source) => ({ source: source.name, prefix: source.url }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
   const policies = Object.fromEntries([...settings.values()].map(({ name, policy }) => [name, createUpstreamPolicy(name, policy)])) as Upstreams['policies'];
-  // The token call goes around the policy: it is made from inside an attempt, which holds a slot already.
-  const paymentsTokens = createClientCredentials({
-    source: 'payments',
-    tokenUrl: payments.tokenUrl,
-    clientId: payments.clientId,
-    clientSecret: payments.clientSecret,
-    variables: 'PAYMENTS_CLIENT_ID and PAYMENTS_CLIENT_SECRET',
-    send: async (url, init) => {
-      try {
-        return toResponse(await exchange(url, init, payments.policy.timeoutMs));
-      } catch (error) {
-        throw transportError('payments', error, payments.policy.timeoutMs);
-      }
-    },
-  });
+  const credentials = new Map<string, SourceCredentials>([...settings.values()].map((source) => [
+    source.name,
+    createCredentials(source.name, source.credentials, { sourceUrl: source.url, timeoutMs: source.policy.timeoutMs }),
+  ]));
 
-  /** Private: one attempt, with the source's credentials on it. */
+  /**
+   * Private: one attempt, with the source's credentials put on it anew; a 401 to a credential that
+   * can be renewed (an OAuth2 token the provider revoked early) is tried once more with a new one.
+   */
   const attempt = async (source: AnySource, url: string, init: RequestInit, headers: Headers): Promise<UpstreamReply> => {
     const timeoutMs = policies[source]!.timeoutMs;
-    switch (source) {
-      case 'catalog':
-        headers.set('x-api-key', catalog.apiKey);
-        return exchange(url, { ...init, headers }, timeoutMs);
-      case 'reviews':
-        headers.set('authorization', `Bearer ${reviews.token}`);
-        return exchange(url, { ...init, headers }, timeoutMs);
-      case 'payments': {
-        const token = await paymentsTokens.get();
-        headers.set('authorization', `Bearer ${token}`);
-        const reply = await exchange(url, { ...init, headers }, timeoutMs);
-        if (reply.status !== 401) return reply;
-        // The upstream may revoke a token before its announced expiry: fetch a new one, once.
-        paymentsTokens.invalidate(token);
-        headers.set('authorization', `Bearer ${await paymentsTokens.get()}`);
-        return exchange(url, { ...init, headers }, timeoutMs);
-      }
-      case 'inventory':
-        // WS-Security travels inside the SOAP envelope, new for every attempt.
-        return exchange(url, { ...init, headers, body: withUsernameToken(String(init.body ?? ''), inventory.username, inventory.password) }, timeoutMs);
-      default: {
-        const authorization = added.get(source)?.authorization;
-        if (authorization) headers.set('authorization', authorization);
-        return exchange(url, { ...init, headers }, timeoutMs);
-      }
-    }
+    const credential = credentials.get(source)!;
+    const send = async () => {
+      // The attempt's own headers (the caller made them for it), so the second try carries a new credential over the first's.
+      const outgoing: Attempt = { url: new URL(url), headers, body: init.body as Attempt['body'] };
+      await credential.apply(outgoing);
+      return { outgoing, reply: await exchange(outgoing.url, { ...init, headers: outgoing.headers, body: outgoing.body as BodyInit | undefined }, timeoutMs, credential.agent) };
+    };
+    const first = await send();
+    if (first.reply.status !== 401 || !credential.renew(first.outgoing)) return first.reply;
+    return (await send()).reply;
   };
 
   /** Private: what a REST source's operation at `url` answers in; undefined for a source of another protocol. */

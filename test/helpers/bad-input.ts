@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mintToken } from '../../gateway/plugins/auth/tokens.js';
-import { DEMO_TOKEN_SECRET } from '../../gateway/server/start.js';
+import { DEMO_TOKEN_SECRET } from '../../demo/launch.js';
 
 export interface BadRequest {
   name: string;

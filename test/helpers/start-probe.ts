@@ -4,7 +4,7 @@
  * start fails, prints its message and how many servers still listen, as one JSON line on stdout, and
  * then ends without process.exit: it ends only once nothing is left open (a socket, a timer, a server).
  */
-import { startSwitchboard } from '../../gateway/server/start.js';
+import { startSwitchboard } from '../../demo/launch.js';
 
 try {
   const switchboard = await startSwitchboard({ ...process.env, PORT: '0' });

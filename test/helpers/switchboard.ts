@@ -6,8 +6,9 @@
  * Every JSON answer is audited for stacks, upstream addresses and secrets (response-audit.ts):
  * `close()` fails the test file if one leaked.
  */
-import { loadConfig, SOURCE_URL_VARIABLES } from '../../gateway/config/config.js';
-import { DEMO_VARIABLES, demoEndpoint } from '../../gateway/server/start.js';
+import { loadConfig } from '../../gateway/config/config.js';
+import { sourceUrlVariable } from '../../gateway/config/source-manifests.js';
+import { DEMO_VARIABLES, demoEndpoint } from '../../demo/launch.js';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server/server.js';
 import { serveGateway } from '../../gateway/server/http-server.js';
 import { mintToken, type TokenClaims } from '../../gateway/plugins/auth/tokens.js';
@@ -74,7 +75,7 @@ export async function startTestSwitchboard(
   options: { serving?: ServingOptions; plugins?: Plugin[] } = {},
 ): Promise<TestSwitchboard> {
   const world = await startDemoWorld({ serving: options.serving });
-  const urls = Object.fromEntries(SOURCES.map((name) => [SOURCE_URL_VARIABLES[name], demoEndpoint(name, world[name].url)]));
+  const urls = Object.fromEntries(SOURCES.map((name) => [sourceUrlVariable(name), demoEndpoint(name, world[name].url)]));
   // Client rate limits are tested on their own (test/rate-limits.test.ts); the other tests are one busy client.
   Object.assign(process.env, urls, DEMO_VARIABLES, { RATE_LIMITS: 'none' }, variables);
   const config = loadConfig(process.env);
