@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeF
 import { dirname, join, resolve } from 'node:path';
 import { buildSchema, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { parseDocument, YAMLSeq } from 'yaml';
-import { defaultPrefixes, invalidSourceName, MANIFEST, PREPARED, readAddedSources, sourceUrlVariable, type AddedSource } from '../gateway/config/source-manifests.js';
+import { defaultPrefixes, invalidSourceName, isAdded, MANIFEST, PREPARED, readAddedSources, readSourceManifests, sourceUrlVariable, type AddedSource } from '../gateway/config/source-manifests.js';
 import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/compose/build-mesh.js';
 import { checkBuiltSchema } from '../gateway/compose/check-public-schema.js';
 import { ContractError, readContract, type Contract } from '../gateway/compose/contracts.js';
@@ -134,8 +134,9 @@ async function add(name: string, contractPath: string, given: AddOptions): Promi
 
 async function remove(name: string): Promise<void> {
   const folder = join(PROJECT_ROOT, 'sources', name);
-  if (!existsSync(join(folder, MANIFEST))) {
-    throw new SourceError(`source:remove ${name}: there is no added source named ${name}${invalidSourceName(name)?.includes('own sources') ? ' (Switchboard\'s own sources cannot be removed)' : ''}`);
+  if (!existsSync(join(folder, MANIFEST))) throw new SourceError(`source:remove ${name}: there is no source named ${name}`);
+  if (!readSourceManifests().some((source) => source.name === name && isAdded(source))) {
+    throw new SourceError(`source:remove ${name}: ${name} was not added with source:add (its manifest has no prefixes): take it out of .meshrc.yaml and the stitched graph by hand`);
   }
   const meshrcText = readFileSync(MESHRC, 'utf8');
   const meshrc = parseDocument(meshrcText);

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_USAGE } from '../gateway/config/credential-templates.js';
 import { FIXTURES, serveGraphQL, serveRest, serveSoap, type Upstream } from './helpers/contract-upstreams.js';
 import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
 import { writeLargeOpenApi, writeLargeWsdl } from './helpers/large-contract.js';
@@ -250,10 +251,14 @@ describe('npm run source:add', () => {
   }, 120_000);
 
   it('adds a SOAP source from its WSDL', () => {
-    const result = sourceAdd('tax', fixture('tax-rates.wsdl'), '--endpoint', `${tax.url}/soap`);
+    const result = sourceAdd('tax', fixture('tax-rates.wsdl'), '--endpoint', `${tax.url}/soap`, '--auth', 'soapHeaders:AgencyAuth.ApiKey');
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Added tax (WSDL, 1 file pinned in sources/tax/).');
     expect(result.stdout).toContain('Query.tax_getRates(countryCode: String!): [TaxRate!]!');
+    // The header's value is declared in the manifest as a variable, and the variable is named to the operator.
+    expect(result.stdout).toContain('Its credentials (sources/tax/source.json) are read from: TAX_AGENCY_AUTH_API_KEY; set them before starting the gateway.');
+    expect(JSON.parse(readFileSync(join(project.root, 'sources', 'tax', 'source.json'), 'utf8')).credentials)
+      .toEqual([{ type: 'soapHeaders', values: { AgencyAuth: { ApiKey: '{env.TAX_AGENCY_AUTH_API_KEY}' } } }]);
   }, 120_000);
 
   it('adds a SOAP source whose WSDL has two services, and a portType bound to SOAP 1.1 and to SOAP 1.2', () => {
@@ -265,7 +270,7 @@ describe('npm run source:add', () => {
   }, 120_000);
 
   it('adds an rpc-style SOAP source whose types are in an imported XSD, pinning both files', () => {
-    const result = sourceAdd('fx', fixture('fx-quotes/quotes.wsdl'), '--endpoint', `${fx.url}/soap`);
+    const result = sourceAdd('fx', fixture('fx-quotes/quotes.wsdl'), '--endpoint', `${fx.url}/soap`, '--auth', 'soapHeaders:BankCredentials.ClientId,BankCredentials.Secret');
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Added fx (WSDL, 2 files pinned in sources/fx/).');
     expect(result.stdout).toContain('Query.fx_getQuote(from: String!, to: String!, amount: String!): FxQuote');
@@ -299,7 +304,8 @@ describe('npm run source:add', () => {
     writeFileSync(broken, 'openapi: 3.0.3\ninfo: { title: x, version: "1" }\npaths: {}\n');
     const refusals: [string[], string][] = [
       [['carrier', fixture('tracking.graphql')], 'source:add carrier: there is a source named carrier already (npm run source:remove -- carrier first)'],
-      [['catalog', fixture('tracking.graphql')], "source:add catalog: catalog is one of Switchboard's own sources"],
+      [['catalog', fixture('tracking.graphql')], 'source:add catalog: there is a source named catalog already (npm run source:remove -- catalog first)'],
+      [['keyed', fixture('tracking.graphql'), '--auth', 'apiKey:cookie:k'], `source:add keyed: --auth "apiKey:cookie:k" is not one of ${AUTH_USAGE}`],
       [['Bad-Name', fixture('tracking.graphql')], 'source:add Bad-Name: a source name is 1 to 30 lower-case letters and digits, starting with a letter'],
       [['nothing', join(project.root, 'missing.yaml')], `source:add nothing: ${join(project.root, 'missing.yaml')}: there is no file ${join(project.root, 'missing.yaml')}`],
       [['empty', broken], `source:add empty: ${broken}: the OpenAPI 3.0 document has no paths, so it gives no operations`],
@@ -332,8 +338,9 @@ describe('the added sources, end to end', () => {
   beforeAll(async () => {
     gateway = await project.start({
       PAYPROVIDER_URL: `${provider.url}/v2`,
-      TAX_SOAP_HEADERS: '{"AgencyAuth":{"ApiKey":"agency-key-7"}}',
-      FX_SOAP_HEADERS: '{"BankCredentials":{"ClientId":"shop-1","Secret":"s3cret & co"}}',
+      TAX_AGENCY_AUTH_API_KEY: 'agency-key-7',
+      FX_BANK_CREDENTIALS_CLIENT_ID: 'shop-1',
+      FX_BANK_CREDENTIALS_SECRET: 's3cret & co',
     });
   }, 60_000);
 
@@ -553,6 +560,8 @@ describe('npm run source:remove', () => {
     expect(readFileSync(join(project.root, '.mesh', 'schema.graphql'), 'utf8')).not.toContain('warehouse_getBin');
     const own = project.run('npm', ['run', '-s', 'source:remove', '--', 'catalog']);
     expect(own.status).toBe(1);
-    expect(own.stderr.trim()).toBe("source:remove catalog: there is no added source named catalog (Switchboard's own sources cannot be removed)");
+    expect(own.stderr.trim()).toBe('source:remove catalog: catalog was not added with source:add (its manifest has no prefixes): take it out of .meshrc.yaml and the stitched graph by hand');
+    const none = project.run('npm', ['run', '-s', 'source:remove', '--', 'nowhere']);
+    expect(none.stderr.trim()).toBe('source:remove nowhere: there is no source named nowhere');
   }, 120_000);
 });
