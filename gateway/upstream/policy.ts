@@ -160,12 +160,19 @@ function judge(reply: UpstreamReply): Outcome {
 }
 
 /** A failure of the exchange itself as the typed error the fields get. */
+const CLIENT_CERTIFICATE_REFUSED = /^ERR_SSL_(TLSV13|TLSV1|SSLV3)_ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_REVOKED|CERTIFICATE_EXPIRED|ACCESS_DENIED)$/;
+
 export function transportError(source: string, error: unknown, timeoutMs: number): GraphQLError {
   if ((error as Error).name === 'TimeoutError') {
     return upstreamError(source, 'UPSTREAM_TIMEOUT', `${source} did not answer within ${timeoutMs} ms.`);
   }
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  // The provider's TLS alert about the certificate Switchboard showed (mutual TLS).
+  if (CLIENT_CERTIFICATE_REFUSED.test(code)) {
+    return upstreamError(source, 'UPSTREAM_AUTH_FAILED', `${source} refused Switchboard's client certificate.`);
+  }
   // A connection that never opened, versus one that broke before the whole answer came.
-  if (UNREACHABLE.has((error as NodeJS.ErrnoException).code ?? '')) {
+  if (UNREACHABLE.has(code)) {
     return upstreamError(source, 'UPSTREAM_UNAVAILABLE', `${source} could not be reached.`);
   }
   return upstreamError(source, 'UPSTREAM_UNAVAILABLE', `${source} dropped the connection before it answered in full.`);
