@@ -30,7 +30,7 @@ declare module 'graphql' {
  * An error on the fields that an upstream should have answered. `message` must be safe to show a
  * client: no URL, credential or upstream stack goes in it.
  *
- *   throw upstreamError('catalog', 'UPSTREAM_UNAVAILABLE', 'catalog answered 503');
+ *   throw upstreamError('carrier', 'UPSTREAM_UNAVAILABLE', 'carrier answered 503');
  */
 export function upstreamError(
   source: string,
@@ -53,7 +53,7 @@ export function codeForUpstreamStatus(status: number): ErrorCode {
 /**
  * The error for an upstream's non-2xx answer: its code, and the status and `Retry-After` it sent.
  *
- *   throw errorForStatus('catalog', 503, response.headers);
+ *   throw errorForStatus('carrier', 503, response.headers);
  */
 export function errorForStatus(source: string, status: number, headers: Headers): GraphQLError {
   const code = codeForUpstreamStatus(status);

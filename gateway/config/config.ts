@@ -4,7 +4,7 @@
  * with one line that names the variable or the manifest's field, and what to do.
  *
  *   const config = loadConfig(process.env);
- *   config.sources.catalog.url; // 'http://127.0.0.1:4101'
+ *   config.sources.carrier.url; // 'https://api.carrier.example/v1'
  */
 import type { FieldRateLimit } from '../plugins/use-rate-limits.js';
 import type { QueryLimits } from '../plugins/use-query-limits.js';

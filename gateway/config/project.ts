@@ -3,7 +3,7 @@
  * from this module's location, so that the same code finds them when it runs from its TypeScript
  * sources (tests, tsx) and from the bundled gateway that `npm start` runs (.mesh/start.mjs).
  *
- *   projectPath('sources', 'inventory', 'inventory.wsdl'); // '/srv/switchboard/sources/inventory/inventory.wsdl'
+ *   projectPath('sources', 'tax', 'tax.wsdl'); // '/srv/switchboard/sources/tax/tax.wsdl'
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -10,7 +10,7 @@
  * (bench/results.md). Every path ends in the same upstream transport (the source's policy, credentials, typed errors).
  *
  *   const clients = createSourceClients(mesh.rawSources, { requestText: upstreams.requestText, env: process.env });
- *   await clients.catalog.query('listProducts', { ids: ['prod-0001'] }, '{ id name }', context);
+ *   await clients.carrier.query('listParcels', { ids: ['PCL-1001'] }, '{ id status }', context);
  */
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';

@@ -14,7 +14,7 @@
  * Transport failures come out as the typed errors the affected fields get; HTTP answers come out as
  * they are, for the caller to read (a SOAP Fault travels in a 500).
  *
- *   const policy = createUpstreamPolicy('catalog', config.sources.catalog.policy);
+ *   const policy = createUpstreamPolicy('carrier', config.sources.carrier.policy);
  *   const reply = await policy.run({ idempotent: true, shareKey: url, attempt: () => exchange(url, init, policy.timeoutMs) });
  */
 import { GraphQLError } from 'graphql';

@@ -10,7 +10,7 @@
  * 0.78× of the aggregator without them).
  *
  *   const { upstreams, clientHeaders } = scopeOf(context);
- *   await upstreams.request('catalog', url, {}, { clientHeaders });
+ *   await upstreams.request('carrier', url, {}, { clientHeaders });
  */
 import type { Upstreams } from './upstreams.js';
 

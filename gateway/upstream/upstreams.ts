@@ -8,7 +8,7 @@
  * gateway/sources/source-clients.ts.
  *
  *   const upstreams = createUpstreams(config);
- *   const response = await upstreams.request('catalog', `${catalogUrl}/products?ids=prod-0001`);
+ *   const response = await upstreams.request('carrier', `${config.sources.carrier.url}/parcels?ids=PCL-1001`);
  */
 import type { GatewayConfig, SourceConfig } from '../config/config.js';
 import { errorForStatus } from '../errors.js';

@@ -7,7 +7,7 @@
  * WS-Security header comes from configuration, the call goes through the gateway's upstream
  * transport, and a Fault becomes a typed GraphQL error on the fields it affects.
  *
- *   export const schema = createSoapSchema({ source: 'inventory', wsdlPath, endpoint, security, send });
+ *   export const schema = createSoapSchema({ source: 'tax', wsdlPath, connection, send });
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -81,7 +81,7 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
   };
   const isQuery = options.isQuery ?? ((name: string) => READ_OPERATION.test(name));
   const portsInUse = new Set(model.operations.map((operation) => `${operation.service} ${operation.port}`)).size;
-  // Read on the first call, not at build time and not again on every call (inventory's reads the whole config).
+  // Read on the first call, not at build time and not again on every call (a source's reads its manifest).
   let connection: { endpoint?: string } | undefined;
   let soapHeaders: Record<string, unknown> | undefined;
   const invoke: Invoke = (operation, args, context) => {
