@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { mintToken } from '../gateway/plugins/auth/tokens.js';
 import { DEMO_TOKEN_SECRET, DEMO_VARIABLES } from '../demo/launch.js';
-import { signPayload } from '../gateway/events/signature.js';
+import { signWebhook as signPayload } from '../demo/world/index.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { world } from '../test/helpers/expected.js';
 import { subscribe, type Transport } from '../test/helpers/subscribers.js';

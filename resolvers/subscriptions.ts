@@ -107,6 +107,14 @@ export async function eventStream(log: EventLog, topic: string, after: string | 
 
 const paymentOf = (event: WebhookEvent) => event.data.payment as { orderId: string };
 
+/** The ERP's StockChanged document, as the gateway reads XML (sources/inventory/source.json): text by element name. */
+interface StockChangedDocument {
+  Sku: string;
+  Total: string;
+  Warehouses?: { Warehouse: string; Quantity: string }[];
+}
+const stockOf = (event: WebhookEvent) => event.data as unknown as StockChangedDocument;
+
 export const subscriptionResolvers = {
   paymentEvents: {
     subscribe: (_: unknown, args: { orderId?: string | null; after?: string | null }, context: EventsContext) =>
@@ -120,13 +128,20 @@ export const subscriptionResolvers = {
   },
   stockChanged: {
     subscribe: (_: unknown, args: { sku?: string | null; after?: string | null }, context: EventsContext) =>
-      eventStream(context.events, 'stock', args.after, (event) => !args.sku || event.data.sku === args.sku),
-    resolve: (event: WebhookEvent) => ({
-      id: event.id,
-      type: 'STOCK_CHANGED',
-      occurredAt: event.occurredAt,
-      sku: event.data.sku,
-      stock: { sku: event.data.sku, total: event.data.total, warehouses: event.data.warehouses },
-    }),
+      eventStream(context.events, 'stock', args.after, (event) => !args.sku || stockOf(event).Sku === args.sku),
+    resolve: (event: WebhookEvent) => {
+      const stock = stockOf(event);
+      return {
+        id: event.id,
+        type: 'STOCK_CHANGED',
+        occurredAt: event.occurredAt,
+        sku: stock.Sku,
+        stock: {
+          sku: stock.Sku,
+          total: Number(stock.Total),
+          warehouses: (stock.Warehouses ?? []).map((held) => ({ warehouse: held.Warehouse, quantity: Number(held.Quantity) })),
+        },
+      };
+    },
   },
 };

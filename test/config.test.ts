@@ -141,6 +141,13 @@ describe('sources beyond the demo', () => {
     expect(loadConfig({ ...VALID, CARRIER_KEY: 'abc', CARRIER_URL: 'http://127.0.0.1:9/v1/' }, [carrier]).added[0]!.url).toBe('http://127.0.0.1:9/v1');
   });
 
+  it('refuses two sources whose webhooks publish to one topic', () => {
+    const hook = { secret: '{env.S}', signature: { scheme: 'github', header: 'x-hub-signature-256', encoding: 'hex' }, format: 'json', lists: [], topic: 'events', id: 'id', types: [], time: 'at', required: [], invalidates: [] } as const;
+    const one = manifest('one', { endpoint: 'https://one.example', webhook: { ...hook, lists: [], types: [], required: [], invalidates: [] } });
+    const two = manifest('two', { endpoint: 'https://two.example', webhook: { ...hook, lists: [], types: [], required: [], invalidates: [] } });
+    expect(() => loadConfig(VALID, [one, two])).toThrow('two: sources/two/source.json publishes its webhooks to the topic events, as one\'s do; give each source its own topic.');
+  });
+
   it.each([
     [tax, { TAX_URL: '' }, 'TAX_URL must be set to the http(s) URL of the tax upstream: its manifest names none (see README, "Source manifests").'],
     [carrier, { CARRIER_KEY: '' }, 'CARRIER_KEY must be set: sources/carrier/source.json sends it to carrier (credentials[0].value, of its apiKey credential), but it is missing.'],
@@ -164,6 +171,7 @@ describe('source manifests', () => {
     }
   };
   const fix = '; fix it (README, "Source manifests"), or add the source again with npm run source:add.';
+  const HOOK = { secret: '{env.SHIPPING_WEBHOOK_SECRET}', signature: { scheme: 'github' }, format: 'json', topic: 'shipments', id: 'id', type: 'action', time: 'at' };
 
   it('reads every credential kind, prefixes and policy', () => {
     const credentials = [
@@ -191,7 +199,13 @@ describe('source manifests', () => {
     [{ credentials: [{ type: 'basic', password: '{env.P}' }] }, 'has no credentials[0].username'],
     [{ policy: { retries: 'two' } }, 'has policy.retries that is not a whole number'],
     [{ policy: { speed: 1 } }, 'has policy.speed, which is none of timeoutMs, retries, retryBaseMs, retryMaxDelayMs, maxConcurrent, ratePerSecond, rateBurst, rateMaxWaitMs, breakerFailures, breakerCooldownMs'],
-    [{ auth: 'bearer' }, 'has "auth", which a manifest does not take (it takes name, kind, contract, endpoint, typePrefix, fieldPrefix, credentials, policy, idempotentOperations)'],
+    [{ webhook: { ...HOOK, secret: 'whsec_live' } }, 'holds a secret in webhook.secret: write the environment variable that holds it instead, as {env.NAME}'],
+    [{ webhook: { ...HOOK, signature: { scheme: 'svix' } } }, 'has webhook.signature.scheme "svix", which is none of stripe, github, hmac'],
+    [{ webhook: { ...HOOK, signature: { scheme: 'hmac' } } }, 'has no valid webhook.signature.header (the hmac scheme names none by default)'],
+    [{ webhook: { ...HOOK, format: 'yaml' } }, 'has webhook.format "yaml", which is neither json nor xml'],
+    [{ webhook: { ...HOOK, invalidates: [{ type: 'Shipment' }] } }, 'has webhook.invalidates that is not a list of { "type": <public type name>, "key": <path> }'],
+    [{ webhook: { ...HOOK, typeValue: 'x' } }, 'has both webhook.type and webhook.typeValue: the type is in the payload, or the same for every event'],
+    [{ auth: 'bearer' }, 'has "auth", which a manifest does not take (it takes name, kind, contract, endpoint, typePrefix, fieldPrefix, credentials, policy, idempotentOperations, webhook)'],
   ])('refuses %j in one line', (manifest, why) => {
     expect(() => read(manifest)).toThrow(`shipping: sources/shipping/source.json ${why}${fix}`);
   });

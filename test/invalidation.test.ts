@@ -46,8 +46,9 @@ it('tells the hook which entities each new event changed, once per event', async
   await deliver('inventory', stock);
   stop();
   expect(told).toEqual([
-    [{ typename: 'Payment', id: payment.id }, { typename: 'Order', id: payment.orderId }],
-    [{ typename: 'StockLevel', id: 'SKU-0003' }],
+    // As the demo's manifests declare them (webhook.invalidates); the source is the one whose event it was.
+    [{ typename: 'Payment', id: payment.id, source: 'payments' }, { typename: 'Order', id: payment.orderId, source: 'payments' }],
+    [{ typename: 'StockLevel', id: 'SKU-0003', source: 'inventory' }],
   ]);
 });
 

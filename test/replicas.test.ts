@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { loadConfig } from '../gateway/config/config.js';
 import { serveGateway, type ServedGateway } from '../gateway/server/http-server.js';
 import { createGateway, type Gateway } from '../gateway/server/server.js';
-import { signPayload } from '../gateway/events/signature.js';
+import { signWebhook as signPayload } from '../demo/world/index.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { createWebhookSender } from '../demo/world/webhook-sender.js';
 import { world } from './helpers/expected.js';
@@ -169,7 +169,7 @@ it('every replica hears what an event invalidates, whichever replica took it', a
   await post(A!.origin, `evt_${randomUUID()}`);
   await until(() => heard.length === 2);
   for (const stop of stops) stop();
-  const entities = [{ typename: 'Payment', id: payment.id }, { typename: 'Order', id: payment.orderId }];
+  const entities = [{ typename: 'Payment', id: payment.id, source: 'payments' }, { typename: 'Order', id: payment.orderId, source: 'payments' }];
   expect(heard.sort((left, right) => left.replica.localeCompare(right.replica))).toEqual([{ replica: 'A', entities }, { replica: 'B', entities }]);
 });
 

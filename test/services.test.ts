@@ -14,6 +14,9 @@ import { DEMO_CREDENTIALS, startDemoServices, startDemoWorld, type ServiceHandle
 import { createWorld, type StockRecord } from '../demo/world/seed.js';
 import { verifySignature } from '../gateway/events/signature.js';
 
+/** The scheme the demo providers sign in, as sources/payments/source.json declares it. */
+const STRIPE_SCHEME = { scheme: 'stripe', header: 'switchboard-signature', encoding: 'hex' } as const;
+
 // The services build their own world; the same seed must give the same data.
 const world = createWorld();
 
@@ -284,7 +287,7 @@ describe('payments webhooks', () => {
     expect(received[1]!.body).toBe(received[0]!.body);
     for (const delivery of received) {
       expect(delivery.contentType).toBe('application/json; charset=utf-8');
-      expect(verifySignature(delivery.signature, Buffer.from(delivery.body), DEMO_CREDENTIALS.paymentsWebhookSecret)).toMatchObject({ ok: true });
+      expect(verifySignature(STRIPE_SCHEME, new Headers({ 'switchboard-signature': delivery.signature }), Buffer.from(delivery.body), DEMO_CREDENTIALS.paymentsWebhookSecret)).toEqual({ ok: true });
     }
     expect(JSON.parse(received[0]!.body)).toEqual({
       id: report.deliveries[0].id,

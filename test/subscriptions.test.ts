@@ -2,7 +2,7 @@
 // graph, filtered by their arguments, and resumed after an event id without a gap or a repeat.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
-import { signPayload } from '../gateway/events/signature.js';
+import { signWebhook as signPayload } from '../demo/world/index.js';
 import { customerById, world } from './helpers/expected.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
-import { signPayload } from '../gateway/events/signature.js';
+import { signWebhook as signPayload } from '../demo/world/index.js';
 import { createWebhookSender, type WebhookReport, type WebhookSender } from '../demo/world/webhook-sender.js';
 import { productById, stockOf, world } from './helpers/expected.js';
 import { startFlakyProxy, type FlakyProxy } from './helpers/flaky-proxy.js';

@@ -3,7 +3,7 @@
 // but recorded once, and the bounded event log behind it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
-import { signPayload } from '../gateway/events/signature.js';
+import { signWebhook as signPayload } from '../demo/world/index.js';
 import { randomUUID } from 'node:crypto';
 import { createMemoryEventLog, type EventLog } from '../gateway/events/event-log.js';
 import { createRedisEventLog } from '../gateway/events/redis-event-log.js';
@@ -67,7 +67,11 @@ describe('deliveries', () => {
       .toEqual({ status: 200, body: { received: true, id: 'stk_1', duplicate: false } });
     expect((await held('stock')).at(-1)).toEqual({
       seq: expect.any(Number), id: 'stk_1', topic: 'stock', type: 'stock.changed', occurredAt: '2026-11-24T10:00:00.000Z',
-      data: { sku: 'SKU-0001', total: 7, warehouses: [{ warehouse: 'AMS', quantity: 5 }, { warehouse: 'DUB', quantity: 2 }] },
+      // The XML as the gateway reads it: text by element name, Warehouses a list as the manifest says.
+      data: {
+        EventId: 'stk_1', OccurredAt: '2026-11-24T10:00:00Z', Sku: 'SKU-0001', Total: '7',
+        Warehouses: [{ Warehouse: 'AMS', Quantity: '5' }, { Warehouse: 'DUB', Quantity: '2' }],
+      },
     });
   });
 
@@ -83,7 +87,7 @@ describe('deliveries', () => {
     ['the wrong content type', 'payments', paymentEvent(), { contentType: 'text/plain' }, 415, 'unsupported_media_type', 'payments webhooks must be application/json, but got: "text/plain".'],
     ['XML cut short', 'inventory', stockEvent('stk_cut').slice(0, 120), { secret: INVENTORY_SECRET, contentType: 'application/xml' }, 400, 'malformed_delivery', 'The body must be a StockChanged XML document.'],
     ['oversized (300 KB)', 'payments', JSON.stringify({ pad: 'x'.repeat(300_000) }), {}, 413, 'payload_too_large', 'The body must be at most 262144 bytes.'],
-    ['for no such source', 'billing', paymentEvent(), {}, 404, 'not_found', 'There is no webhook route for "billing"; the sources are payments, inventory.'],
+    ['for no such source', 'billing', paymentEvent(), {}, 404, 'not_found', 'There is no webhook route for "billing"; the sources are inventory, payments.'],
   ])('refuses a delivery %s with a 4xx and one log line', async (_, source, body, options, status, error, message) => {
     const before = (await held('payments')).length;
     const answer = await deliver(source, body, options as Parameters<typeof deliver>[2]);

@@ -18,6 +18,7 @@ import { createWorld, type World } from './seed.js';
 export { DEMO_CREDENTIALS, DEMO_PORTS, type DemoCredentials, type DemoServiceName } from './config.js';
 export type { ServiceHandle, ServingOptions } from './http-service.js';
 export { RequestLog, type RequestLogEntry } from './request-log.js';
+export { signWebhook } from './webhook-sender.js';
 
 /** A running demo upstream. */
 export type DemoService = ServiceHandle;

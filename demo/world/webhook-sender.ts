@@ -13,8 +13,20 @@
  *   sender.point('http://127.0.0.1:4000/webhooks/payments');   // delivered from now on
  *   await sender.settled();                                     // every event acknowledged
  */
-import { signPayload, SIGNATURE_HEADER } from '../../gateway/events/signature.js';
+import { createHmac } from 'node:crypto';
 import { backoffMs } from '../../gateway/upstream/backoff.js';
+
+/** The header the demo providers sign in. */
+export const SIGNATURE_HEADER = 'switchboard-signature';
+
+/**
+ * The demo providers' signature, in Stripe's scheme: `t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * "<t>.<body>">`. Written here apart from the gateway's check (gateway/events/signature.ts), so that
+ * a wrong scheme on either side fails a test.
+ */
+export function signWebhook(secret: string, body: string | Buffer, timestamp = Math.floor(Date.now() / 1000)): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
+}
 
 export interface WebhookRetry {
   /** The first retry waits up to this long (full jitter); each further one up to twice as long. */
@@ -88,7 +100,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     try {
       const response = await fetch(target!, {
         method: 'POST',
-        headers: { 'content-type': options.contentType, [SIGNATURE_HEADER]: signPayload(options.secret, event.body) },
+        headers: { 'content-type': options.contentType, [SIGNATURE_HEADER]: signWebhook(options.secret, event.body) },
         body: event.body,
         signal: AbortSignal.timeout(timeoutMs),
       });

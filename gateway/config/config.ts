@@ -11,6 +11,7 @@ import type { QueryLimits } from '../plugins/use-query-limits.js';
 import type { TrustedDocumentsMode } from '../plugins/use-trusted-documents.js';
 import { intFromEnv, type Env } from '../../lib/env.js';
 import { resolveCredentials, type CredentialSettings } from './credentials.js';
+import { webhookSecret, type WebhookDeclaration } from './webhooks.js';
 import { isAdded, MANIFEST, readSourceManifests, sourceUrlVariable, type AddedSource, type SourceManifest } from './source-manifests.js';
 
 export interface SourceConfig {
@@ -59,8 +60,8 @@ export interface GatewayConfig {
   maxQueuedRequests: number;
   /** Webhooks from the upstreams (gateway/events/use-webhooks.ts). */
   webhooks: {
-    /** Each source's signing secret; a source without one takes no webhooks. */
-    secrets: Record<string, string>;
+    /** What each source that sends webhooks declared, with its secret when that is set (else it takes none). */
+    sources: Record<string, ConfiguredWebhook>;
     toleranceSeconds: number;
     maxBytes: number;
   };
@@ -93,6 +94,12 @@ export interface GatewayConfig {
   sources: Record<string, SourceConfig>;
   /** The sources whose root fields are public, added with `npm run source:add`, in name order. */
   added: AddedSourceConfig[];
+}
+
+export interface ConfiguredWebhook extends WebhookDeclaration {
+  /** The variable the secret is read from, named when it is not set. */
+  secretVariable: string;
+  secretValue?: string;
 }
 
 export interface AddedSourceConfig extends SourceConfig {
@@ -146,10 +153,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 64, 1, 10_000),
     maxQueuedRequests: read.integer('MAX_QUEUED_REQUESTS', 1000, 0, 1_000_000),
     webhooks: {
-      secrets: Object.fromEntries(sources.flatMap(({ name }) => {
-        const secret = env[`${name.toUpperCase()}_WEBHOOK_SECRET`]?.trim();
-        return secret ? [[name, secret]] : [];
-      })),
+      sources: readWebhooks(env, manifests),
       toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
       maxBytes: read.integer('WEBHOOK_MAX_BYTES', 262_144, 1024, 10_485_760),
     },
@@ -176,6 +180,21 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     sources: Object.fromEntries(sources.map((source) => [source.name, source])),
     added: sources.filter((source): source is AddedSourceConfig => isAdded(source.manifest)),
   };
+}
+
+/** Private: each source's declared webhook with its secret; two sources never publish to one topic. */
+function readWebhooks(env: Env, manifests: readonly SourceManifest[]): Record<string, ConfiguredWebhook> {
+  const declared = manifests.flatMap((manifest) => (manifest.webhook ? [[manifest.name, manifest.webhook] as const] : []));
+  const topics = new Map<string, string>();
+  for (const [name, webhook] of declared) {
+    const other = topics.get(webhook.topic);
+    if (other) throw new ConfigError(`${name}: sources/${name}/${MANIFEST} publishes its webhooks to the topic ${webhook.topic}, as ${other}'s do; give each source its own topic.`);
+    topics.set(webhook.topic, name);
+  }
+  return Object.fromEntries(declared.map(([name, webhook]) => {
+    const secret = webhookSecret(webhook, env);
+    return [name, { ...webhook, secretVariable: secret.variable, ...(secret.value ? { secretValue: secret.value } : {}) }];
+  }));
 }
 
 /**

@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, POLICY_SETTINGS, type UpstreamPolicySettings } from './config.js';
 import { checkDeclaredCredentials, type DeclaredCredential } from './credentials.js';
+import { checkDeclaredWebhook, type WebhookDeclaration } from './webhooks.js';
 
 /** The folder, in an OpenAPI source's, of the copies of its contract that Mesh's handler reads (gateway/compose/contracts.ts). */
 export const PREPARED = 'prepared';
@@ -39,6 +40,8 @@ export interface SourceManifest {
    * they create, say), so retried like reads. A WSDL cannot say it; the provider's documentation does.
    */
   idempotentOperations: string[];
+  /** The webhooks the source sends (gateway/config/webhooks.ts), if any. */
+  webhook?: WebhookDeclaration;
 }
 
 /**
@@ -118,7 +121,7 @@ function readManifest(path: string, folder: string): SourceManifest {
   const contract = text('contract', new RegExp(`^(${PREPARED}/)?[\\w.-]+$`));
   if (!existsSync(join(path, '..', contract))) fail(`names a contract that is not there (${contract})`);
   const endpoint = manifest.endpoint === undefined ? undefined : text('endpoint', /^https?:\/\/\S+$/);
-  const known = ['name', 'kind', 'contract', 'endpoint', 'typePrefix', 'fieldPrefix', 'credentials', 'policy', 'idempotentOperations'];
+  const known = ['name', 'kind', 'contract', 'endpoint', 'typePrefix', 'fieldPrefix', 'credentials', 'policy', 'idempotentOperations', 'webhook'];
   const unknown = Object.keys(manifest).find((key) => !known.includes(key));
   if (unknown !== undefined) fail(`has "${unknown}", which a manifest does not take (it takes ${known.join(', ')})`);
   const read: SourceManifest = {
@@ -130,6 +133,8 @@ function readManifest(path: string, folder: string): SourceManifest {
     policy: readPolicyDefaults(manifest.policy, fail),
     idempotentOperations: readNames(manifest.idempotentOperations, 'idempotentOperations', fail),
   };
+  const webhook = checkDeclaredWebhook(manifest.webhook, fail);
+  if (webhook) read.webhook = webhook;
   if (manifest.typePrefix === undefined && manifest.fieldPrefix === undefined) return read;
   const added: AddedSource = { ...read, typePrefix: text('typePrefix', /^[A-Z][A-Za-z0-9]*$/), fieldPrefix: text('fieldPrefix', /^[a-z][A-Za-z0-9]*_$/) };
   return added;

@@ -1,12 +1,15 @@
 /**
- * What each source's webhook deliveries look like, read into Switchboard's events: payments sends
- * JSON (`{ id, type, occurredAt, data: { payment } }`), the warehouse ERP sends XML, as legacy systems
- * do (`<StockChanged><EventId/><OccurredAt/><Sku/><Total/><Warehouses>…</Warehouses></StockChanged>`).
- * Each reader checks the body once and throws a `DeliveryError` naming what is wrong.
+ * A webhook delivery read into one of Switchboard's events, as its source declares
+ * (gateway/config/webhooks.ts): JSON, or XML read into the same shape (each element an object of its
+ * children by local name, or its text; repeated elements, and those the declaration lists, as
+ * lists). The declaration's paths then give the event's id, type, time and published data, and
+ * name what must be there. Each check throws a `DeliveryError` naming what is wrong.
  *
- *   readDelivery('payments', 'application/json; charset=utf-8', body);  // { id, topic: 'payments', type, occurredAt, data }
+ *   readDelivery('carrier', declaration, 'application/json; charset=utf-8', body);
+ *   // { id: 'evt_1', topic: 'shipments', type: 'shipment.delivered', occurredAt, data: { shipment: { … } } }
  */
 import { parse, type TNode } from 'txml/txml';
+import type { WebhookDeclaration } from '../config/webhooks.js';
 import type { WebhookEvent } from './event-log.js';
 
 export class DeliveryError extends Error {
@@ -15,77 +18,100 @@ export class DeliveryError extends Error {
   }
 }
 
-export type WebhookSource = 'payments' | 'inventory';
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/;
+const XML_TYPE = /^(application|text)\/([\w.-]+\+)?xml$/;
 
-export const WEBHOOK_SOURCES: readonly WebhookSource[] = ['payments', 'inventory'];
-
-/** The topics the sources' events are published to: payments' events, and the ERP's stock changes. */
-export const WEBHOOK_TOPICS: readonly string[] = ['payments', 'stock'];
-
-const PAYMENT_TYPES = new Set(['payment.succeeded', 'payment.failed', 'payment.refunded']);
-
-export function readDelivery(source: WebhookSource, contentType: string | null, body: Buffer): WebhookEvent {
+export function readDelivery(source: string, hook: WebhookDeclaration, contentType: string | null, body: Buffer): WebhookEvent {
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (source === 'payments') {
-    if (mediaType !== 'application/json') throw new DeliveryError(415, `payments webhooks must be application/json, but got: ${JSON.stringify(contentType ?? '')}.`);
-    return readPaymentEvent(body);
+  const json = hook.format === 'json';
+  if (!(json ? JSON_TYPE : XML_TYPE).test(mediaType)) {
+    throw new DeliveryError(415, `${source} webhooks must be ${json ? 'application/json' : 'text/xml or application/xml'}, but got: ${JSON.stringify(contentType ?? '')}.`);
   }
-  if (mediaType !== 'text/xml' && mediaType !== 'application/xml') {
-    throw new DeliveryError(415, `inventory webhooks must be text/xml or application/xml, but got: ${JSON.stringify(contentType ?? '')}.`);
+  const payload = json ? readJson(body) : readXml(body, hook);
+  const id = valueAt(payload, hook.id);
+  if ((typeof id !== 'string' && typeof id !== 'number') || String(id) === '' || String(id).length > 200) {
+    throw new DeliveryError(400, `\`${hook.id}\` must hold the event's id.`);
   }
-  return readStockChange(body);
+  const type = hook.type === undefined ? (hook.typeValue ?? hook.topic) : valueAt(payload, hook.type);
+  if (typeof type !== 'string' || type === '' || (hook.types.length > 0 && !hook.types.includes(type))) {
+    const expected = hook.types.length > 0 ? `one of ${hook.types.join(', ')}` : 'the event\'s type';
+    throw new DeliveryError(400, `\`${hook.type}\` must be ${expected}, but got: ${JSON.stringify(type ?? null)}.`);
+  }
+  const occurredAt = readTime(valueAt(payload, hook.time), hook.time);
+  const present = (value: unknown) => value !== undefined && value !== null && value !== '' && typeof value !== 'object';
+  for (const path of hook.required) {
+    if (!present(valueAt(payload, path))) throw new DeliveryError(400, `\`${path}\` must hold a value.`);
+  }
+  const data = hook.data === undefined ? payload : valueAt(payload, hook.data);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new DeliveryError(400, `\`${hook.data}\` must be an object.`);
+  // The keys of what it changed are read from what it publishes, on every replica (invalidation.ts).
+  for (const { key } of hook.invalidates) {
+    const path = hook.data === undefined ? key : `${hook.data}.${key}`;
+    if (!present(valueAt(data, key))) throw new DeliveryError(400, `\`${path}\` must hold a value.`);
+  }
+  return { id: String(id), topic: hook.topic, type, occurredAt, data: data as Record<string, unknown> };
 }
 
-/** Private: a payments event. */
-function readPaymentEvent(body: Buffer): WebhookEvent {
+/** The value at a dotted path (`data.payment.id`), undefined where the path leads nowhere. */
+export function valueAt(value: unknown, path: string): unknown {
+  let at = value;
+  for (const key of path.split('.')) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at) || !Object.hasOwn(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+/** Private: a JSON payload, an object. */
+function readJson(body: Buffer): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(body.toString('utf8'));
   } catch {
     throw new DeliveryError(400, 'The body is not valid JSON.');
   }
-  const event = raw as { id?: unknown; type?: unknown; occurredAt?: unknown; data?: { payment?: Record<string, unknown> } } | null;
-  if (typeof event?.id !== 'string' || event.id === '' || event.id.length > 200) throw new DeliveryError(400, '`id` must be the event\'s id.');
-  if (typeof event.type !== 'string' || !PAYMENT_TYPES.has(event.type)) {
-    throw new DeliveryError(400, `\`type\` must be one of ${[...PAYMENT_TYPES].join(', ')}, but got: ${JSON.stringify(event.type)}.`);
-  }
-  const occurredAt = readTime(event.occurredAt);
-  const payment = event.data?.payment;
-  if (typeof payment?.id !== 'string' || typeof payment.orderId !== 'string' || typeof payment.amount !== 'number') {
-    throw new DeliveryError(400, '`data.payment` must be a payment with `id`, `orderId` and `amount`.');
-  }
-  return { id: event.id, topic: 'payments', type: event.type, occurredAt, data: { payment } };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new DeliveryError(400, 'The body must be a JSON object.');
+  return raw as Record<string, unknown>;
 }
 
-/** Private: a stock change from the ERP. */
-function readStockChange(body: Buffer): WebhookEvent {
+/** Private: an XML payload, its root element as an object of its children by local name. */
+function readXml(body: Buffer, hook: WebhookDeclaration): Record<string, unknown> {
   const text = body.toString('utf8');
-  const root = parse(text).find((node): node is TNode => typeof node === 'object' && !node.tagName.startsWith('?'));
-  if (!root || localName(root.tagName) !== 'StockChanged' || !text.trimEnd().endsWith('>')) {
-    throw new DeliveryError(400, 'The body must be a StockChanged XML document.');
+  const what = hook.root ? `a ${hook.root} XML document` : 'an XML document';
+  let nodes: (TNode | string)[];
+  try {
+    nodes = parse(text);
+  } catch {
+    throw new DeliveryError(400, `The body must be ${what}.`);
   }
-  const child = (name: string) => root.children.find((node): node is TNode => typeof node === 'object' && localName(node.tagName) === name);
-  const textOf = (node: TNode | undefined) => (node?.children.filter((part) => typeof part === 'string').join('') ?? '').trim();
-  const id = textOf(child('EventId'));
-  const sku = textOf(child('Sku'));
-  const total = Number(textOf(child('Total')));
-  if (!id || id.length > 200) throw new DeliveryError(400, 'StockChanged must hold an EventId.');
-  if (!sku) throw new DeliveryError(400, 'StockChanged must hold a Sku.');
-  if (!Number.isInteger(total)) throw new DeliveryError(400, 'StockChanged must hold a whole Total.');
-  const warehouses = root.children
-    .filter((node): node is TNode => typeof node === 'object' && localName(node.tagName) === 'Warehouses')
-    .map((node) => {
-      const part = (name: string) => textOf(node.children.find((c): c is TNode => typeof c === 'object' && localName(c.tagName) === name));
-      const quantity = Number(part('Quantity'));
-      if (!part('Warehouse') || !Number.isInteger(quantity)) throw new DeliveryError(400, 'Each Warehouses element must hold a Warehouse and a whole Quantity.');
-      return { warehouse: part('Warehouse'), quantity };
-    });
-  return { id, topic: 'stock', type: 'stock.changed', occurredAt: readTime(textOf(child('OccurredAt'))), data: { sku, total, warehouses } };
+  const root = nodes.find((node): node is TNode => typeof node === 'object' && !node.tagName.startsWith('?') && !node.tagName.startsWith('!'));
+  if (!root || (hook.root && localName(root.tagName) !== hook.root) || !text.trimEnd().endsWith('>')) throw new DeliveryError(400, `The body must be ${what}.`);
+  const value = elementValue(root, new Set(hook.lists));
+  return typeof value === 'object' ? value : {};
 }
 
-/** Private: an ISO-8601 time, as the event says it happened. */
-function readTime(value: unknown): string {
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new DeliveryError(400, '`occurredAt` must be an ISO-8601 time.');
+/** Private: an element's children by local name, or its text when it has none. */
+function elementValue(element: TNode, lists: ReadonlySet<string>): Record<string, unknown> | string {
+  const children = element.children.filter((node): node is TNode => typeof node === 'object');
+  if (children.length === 0) return element.children.filter((part) => typeof part === 'string').join('').trim();
+  const object: Record<string, unknown> = {};
+  for (const child of children) {
+    const name = localName(child.tagName);
+    const value = elementValue(child, lists);
+    if (Object.hasOwn(object, name)) {
+      const held = object[name];
+      object[name] = Array.isArray(held) ? [...held, value] : [held, value];
+    } else {
+      object[name] = lists.has(name) ? [value] : value;
+    }
+  }
+  return object;
+}
+
+/** Private: an ISO-8601 time, or unix seconds (Stripe's `created`), as the event says it happened. */
+function readTime(value: unknown, path: string): string {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return new Date(value * 1000).toISOString();
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new DeliveryError(400, `\`${path}\` must be an ISO-8601 time or unix seconds.`);
   return new Date(value).toISOString();
 }
 

@@ -11,9 +11,9 @@
  * subscribers of all of them, in the same order.
  *
  *   const log = createMemoryEventLog({ capacity: 1000 });
- *   await log.record({ id: 'evt_1', topic: 'payments', type: 'payment.succeeded', occurredAt, data });  // true
+ *   await log.record({ id: 'evt_1', topic: 'shipments', type: 'shipment.delivered', occurredAt, data });  // true
  *   await log.record({ id: 'evt_1', ... });                                                               // false: seen
- *   await log.since('payments', 'evt_0');   // { afterSeq, events }: the events after evt_0, oldest first
+ *   await log.since('shipments', 'evt_0');   // { afterSeq, events }: the events after evt_0, oldest first
  */
 
 export interface WebhookEvent {

@@ -10,7 +10,7 @@
  * `XREAD` on its own connection, from the last entry it read, so no entry is skipped; subscribers
  * join that reading exactly as in memory (see event-log.ts on `seq`).
  *
- *   const log = await createRedisEventLog({ url: 'redis://127.0.0.1:6379', topics: ['payments', 'stock'] });
+ *   const log = await createRedisEventLog({ url: 'redis://127.0.0.1:6379', topics: ['shipments', 'invoices'] });
  */
 import { Redis } from 'ioredis';
 import { backlogOf, createListeners, DEFAULT_CAPACITY, type EventLog, type LoggedEvent, type WebhookEvent } from './event-log.js';

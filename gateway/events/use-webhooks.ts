@@ -1,24 +1,26 @@
 /**
  * `POST /webhooks/<source>`: deliveries from the upstreams, checked and recorded before they are
- * acknowledged. In order: the source takes webhooks (its secret is set), the body is under the size
- * limit, the signature matches and is recent (webhooks/signature.ts), the body reads as that source's
- * event (webhooks/deliveries.ts). A refused delivery gets a 4xx naming why, and one log line; it never
+ * acknowledged, for every source whose manifest declares a webhook (gateway/config/webhooks.ts). In
+ * order: the source takes webhooks (its secret is set), the body is under the size limit, the
+ * signature matches in the source's scheme (signature.ts), the body reads as the source's event
+ * (deliveries.ts). A refused delivery gets a 4xx naming why, and one log line; it never
  * gets a 5xx. The one 5xx is the gateway's own: 503 when the event log (Redis) cannot take a good
  * delivery, so that the provider sends it again. An accepted one is answered 200 only once it is in the event log and delivered to the
  * subscribers; an event id seen before is acknowledged again and not delivered twice.
  *
- *   plugins: [useWebhooks({ log, secrets: { payments: 'whsec_…' }, toleranceSeconds: 300, maxBytes: 262144 })]
+ *   plugins: [useWebhooks({ log, sources: config.webhooks.sources, toleranceSeconds: 300, maxBytes: 262144 })]
  */
 import type { Plugin } from 'graphql-yoga';
 import type { EventLog } from './event-log.js';
-import { DeliveryError, readDelivery, WEBHOOK_SOURCES, type WebhookSource } from './deliveries.js';
-import { SIGNATURE_HEADER, verifySignature } from './signature.js';
+import type { ConfiguredWebhook } from '../config/config.js';
+import { DeliveryError, readDelivery } from './deliveries.js';
+import { verifySignature } from './signature.js';
 import { readLimited } from '../plugins/read-limited.js';
 
 export interface WebhookOptions {
   log: EventLog;
-  /** Each source's signing secret; a source without one takes no webhooks. */
-  secrets: Partial<Record<WebhookSource, string>>;
+  /** Each source's declared webhook, with its secret when set (a source without one takes no webhooks). */
+  sources: Readonly<Record<string, ConfiguredWebhook>>;
   toleranceSeconds: number;
   maxBytes: number;
   warn?: (message: string) => void;
@@ -34,16 +36,16 @@ export function useWebhooks(options: WebhookOptions): Plugin {
       const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
         endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }));
       const name = url.pathname.slice(PREFIX.length);
-      const source = WEBHOOK_SOURCES.find((candidate) => candidate === name);
+      const hook = Object.hasOwn(options.sources, name) ? options.sources[name] : undefined;
       try {
-        if (!source) throw new DeliveryError(404, `There is no webhook route for ${JSON.stringify(name)}; the sources are ${WEBHOOK_SOURCES.join(', ')}.`);
+        if (!hook) throw new DeliveryError(404, `There is no webhook route for ${JSON.stringify(name)}; the sources are ${Object.keys(options.sources).join(', ') || 'none'}.`);
         if (request.method !== 'POST') throw new DeliveryError(405, 'Webhooks are delivered with POST.');
-        const secret = options.secrets[source];
-        if (!secret) throw new DeliveryError(404, `Switchboard takes no webhooks from ${source}: ${source.toUpperCase()}_WEBHOOK_SECRET is not set.`);
+        const secret = hook.secretValue;
+        if (!secret) throw new DeliveryError(404, `Switchboard takes no webhooks from ${name}: ${hook.secretVariable} is not set.`);
         const body = await readLimited(request, options.maxBytes, () => new DeliveryError(413, `The body must be at most ${options.maxBytes} bytes.`));
-        const verdict = verifySignature(request.headers.get(SIGNATURE_HEADER), body, secret, { toleranceSeconds: options.toleranceSeconds });
+        const verdict = verifySignature(hook.signature, request.headers, body, secret, { toleranceSeconds: hook.toleranceSeconds ?? options.toleranceSeconds });
         if (!verdict.ok) throw new DeliveryError(401, `The delivery is refused: ${verdict.reason}.`);
-        const event = readDelivery(source, request.headers.get('content-type'), body);
+        const event = readDelivery(name, hook, request.headers.get('content-type'), body);
         const recorded = await options.log.record(event).catch((error: unknown) => {
           // The delivery is good; the gateway could not keep it. 503 makes the provider send it again.
           throw new DeliveryError(503, `Switchboard could not record the event (${(error as Error).message}); deliver it again later.`);

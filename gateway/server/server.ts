@@ -37,7 +37,6 @@ import { useUpstreamScope } from '../plugins/use-upstream-scope.js';
 import { useWebhooks } from '../events/use-webhooks.js';
 import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
-import { WEBHOOK_TOPICS } from '../events/deliveries.js';
 import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Invalidations } from '../events/invalidation.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -92,13 +91,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const upstreams = createUpstreams(config);
   // Replicas share the event log through Redis; one gateway alone keeps it in memory.
   const events = config.redis
-    ? await createRedisEventLog({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, topics: WEBHOOK_TOPICS })
+    ? await createRedisEventLog({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, topics: Object.values(config.webhooks.sources).map((hook) => hook.topic) })
     : createMemoryEventLog();
   const rateCounters = config.redis ? createRedisStore(config.redis) : undefined;
   const invalidations = createInvalidations();
   forgetInFlightReads(invalidations, upstreams);
   // Every replica hears every event, so each one forgets what the event made stale.
-  events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event)));
+  events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event, config.webhooks.sources)));
   const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
   const orders = createOrderDesk({ upstreams, urls });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);

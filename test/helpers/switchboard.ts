@@ -7,7 +7,7 @@
  * `close()` fails the test file if one leaked.
  */
 import { loadConfig } from '../../gateway/config/config.js';
-import { sourceUrlVariable } from '../../gateway/config/source-manifests.js';
+import { readSourceManifests, sourceUrlVariable, type SourceManifest } from '../../gateway/config/source-manifests.js';
 import { DEMO_VARIABLES, demoEndpoint } from '../../demo/launch.js';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../gateway/server/server.js';
 import { serveGateway } from '../../gateway/server/http-server.js';
@@ -72,13 +72,14 @@ export interface TestSwitchboard {
  */
 export async function startTestSwitchboard(
   variables: Record<string, string> = {},
-  options: { serving?: ServingOptions; plugins?: Plugin[] } = {},
+  options: { serving?: ServingOptions; plugins?: Plugin[]; sources?: SourceManifest[] } = {},
 ): Promise<TestSwitchboard> {
   const world = await startDemoWorld({ serving: options.serving });
   const urls = Object.fromEntries(SOURCES.map((name) => [sourceUrlVariable(name), demoEndpoint(name, world[name].url)]));
   // Client rate limits are tested on their own (test/rate-limits.test.ts); the other tests are one busy client.
   Object.assign(process.env, urls, DEMO_VARIABLES, { RATE_LIMITS: 'none' }, variables);
-  const config = loadConfig(process.env);
+  // More sources beside the demo's: their manifests, as if they were in sources/.
+  const config = loadConfig(process.env, [...readSourceManifests(), ...(options.sources ?? [])]);
   const audit = createResponseAudit(() => [
     ...Object.values(world).flatMap((service) => (typeof service === 'object' && service && 'url' in service ? [String(service.url)] : [])),
     // The secrets (client ids and user names are not).
