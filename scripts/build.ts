@@ -6,7 +6,7 @@ import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/compose/build-
 const force = !process.argv.includes('--if-stale');
 try {
   if (ensureMeshBuilt({ force }) === 'built') console.log('Built the composition into .mesh/');
-  if ((await ensureGatewayBundled({ force })) === 'built') console.log('Bundled the gateway into .mesh/start.mjs');
+  if ((await ensureGatewayBundled({ force })) === 'built') console.log('Bundled the gateway into .mesh/start.mjs, and the demo launcher into .mesh/demo.mjs');
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

@@ -1,9 +1,10 @@
 /**
- * `npm start`: the gateway, and the demo upstreams for every source not pointed elsewhere.
- * Reads `.env` when there is one. Prints the URLs, or one line saying what to fix.
+ * The gateway alone, as production runs it (`npm run start:gateway`, or `node .mesh/start.mjs`): every
+ * source where its `<NAME>_URL` or manifest says, no demo world. Reads `.env` when there is one. Prints
+ * the URL, or one line saying what to fix. `npm start` runs the demo's launcher instead (scripts/demo.ts).
  */
 import { existsSync } from 'node:fs';
-import { startSwitchboard } from '../demo/launch.js';
+import { startGateway } from '../gateway/server/start.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -11,15 +12,12 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 process.on('unhandledRejection', (reason) => console.error('[switchboard] unexpected error (unhandled rejection):', reason));
 
 try {
-  const switchboard = await startSwitchboard(process.env);
+  const gateway = await startGateway(process.env);
   // Since the process started (performance.now()'s origin), module loading included.
-  console.log(`Switchboard is ready in ${Math.round(performance.now())} ms: ${switchboard.url}`);
-  console.log(`  subscriptions: SSE at the same URL, graphql-sse at ${switchboard.url}/stream, graphql-ws at ${switchboard.url.replace(/^http/, 'ws')}`);
-  for (const [name, service] of Object.entries(switchboard.demo)) {
-    console.log(`  demo upstream ${name.padEnd(9)} ${service.url}`);
-  }
+  console.log(`Switchboard is ready in ${Math.round(performance.now())} ms: ${gateway.url}`);
+  console.log(`  subscriptions: SSE at the same URL, graphql-sse at ${gateway.url}/stream, graphql-ws at ${gateway.url.replace(/^http/, 'ws')}`);
   const stop = () => {
-    switchboard.close().then(() => process.exit(0), () => process.exit(1));
+    gateway.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -5,7 +5,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asciiOnly, checkContracts, GATEWAY_BUNDLE } from '../gateway/compose/build-mesh.js';
+import { asciiOnly, checkContracts, DEMO_BUNDLE, GATEWAY_BUNDLE } from '../gateway/compose/build-mesh.js';
+import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { loadConfig } from '../gateway/config/config.js';
 import { readSourceManifests, type AddedSource } from '../gateway/config/source-manifests.js';
 
@@ -228,12 +229,23 @@ describe('checkContracts', () => {
 });
 
 describe('npm start', () => {
-  it('runs a bundle holding graphql-js once, from its ES modules, in ASCII only', () => {
-    const bundle = readFileSync(GATEWAY_BUNDLE, 'utf8');
+  it.each([GATEWAY_BUNDLE, DEMO_BUNDLE])('runs a bundle (%s) holding graphql-js once, from its ES modules, in ASCII only', (file) => {
+    const bundle = readFileSync(file, 'utf8');
     const graphqlFiles = [...bundle.matchAll(/"node_modules\/graphql\/([\w/]+\.m?js)"/g)].map((match) => match[1]!);
     expect(graphqlFiles).toContain('index.mjs');
     expect(graphqlFiles.filter((file) => !file.endsWith('.mjs'))).toEqual([]);
     expect(bundle.match(/[^\0-\x7f]/g)).toBeNull();
+  });
+
+  it('bundles no demo service into the gateway production runs, and that gateway starts none', () => {
+    // What only the demo world holds: its services, its credentials, its seeded data.
+    const demoOnly = ['startCatalogService', 'startDemoServices', 'createWorld', DEMO_CREDENTIALS.catalogApiKey, DEMO_CREDENTIALS.paymentsWebhookSecret];
+    expect(demoOnly.filter((text) => readFileSync(GATEWAY_BUNDLE, 'utf8').includes(text))).toEqual([]);
+    expect(demoOnly.filter((text) => readFileSync(DEMO_BUNDLE, 'utf8').includes(text))).toEqual(demoOnly);
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
+    for (const name of ['CATALOG_URL', 'PAYMENTS_URL', 'INVENTORY_URL', 'REVIEWS_URL']) delete env[name];
+    const run = spawnSync(process.execPath, [GATEWAY_BUNDLE], { env, encoding: 'utf8', timeout: 30_000 });
+    expect([run.status, run.stderr.trim()]).toEqual([1, 'Switchboard did not start: CATALOG_URL must be set to the http(s) URL of the catalog upstream: its manifest names none (see README, "Source manifests").']);
   });
 
   it('escapes what is not ASCII so that it means the same in a regular expression, a string or a name', () => {
@@ -247,8 +259,9 @@ describe('npm start', () => {
     expect(evaluate(escaped)).toEqual(evaluate(source));
   });
 
+  // `npm start`: the demo's launcher, which starts a demo upstream for each demo source left unset.
   const start = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [GATEWAY_BUNDLE], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, [DEMO_BUNDLE], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
 
   it('stops with one line naming a bad variable', () => {
     const run = start({ PORT: 'eighty' });
@@ -265,7 +278,7 @@ describe('npm start', () => {
 
   it('names an unreachable upstream in one line, and serves anyway', () => {
     // Port 9 (discard) on loopback: nothing listens there. SIGTERM after the warning ends the run.
-    const run = spawnSync('bash', ['-c', `node ${GATEWAY_BUNDLE} & pid=$!; sleep 5; kill $pid; wait $pid`], {
+    const run = spawnSync('bash', ['-c', `node ${DEMO_BUNDLE} & pid=$!; sleep 5; kill $pid; wait $pid`], {
       env: { ...process.env, PORT: '0', CATALOG_URL: 'http://127.0.0.1:9', CATALOG_API_KEY: 'k' },
       encoding: 'utf8',
       timeout: 30_000,

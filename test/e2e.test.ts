@@ -1,11 +1,11 @@
-// End to end over real sockets: the gateway `npm start` runs (.mesh/start.mjs) with PORT=0 (the gateway and the demo
+// End to end over real sockets: what `npm start` runs (.mesh/demo.mjs) with PORT=0 (the gateway and the demo
 // upstreams on free ports), the front-page query, health, the GraphQL-over-HTTP audit, and GraphiQL
 // in headless Chromium with every non-local request refused.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { serverAudits } from 'graphql-http';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/compose/build-mesh.js';
+import { DEMO_BUNDLE, gatewayNodeFlags } from '../gateway/compose/build-mesh.js';
 import { customerById, reviewsOf, stockOf, world } from './helpers/expected.js';
 
 const FRONT_PAGE = '{ products(first: 100) { id name stock { total } reviews { rating author { name } } } }';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', NODE_ENV: 'production', GRAPHIQL: 'true' };
   for (const name of ['CATALOG_URL', 'PAYMENTS_URL', 'INVENTORY_URL', 'REVIEWS_URL']) delete env[name];
   const spawnedAt = Date.now();
-  child = spawn(process.execPath, [...gatewayNodeFlags(), GATEWAY_BUNDLE], { env });
+  child = spawn(process.execPath, [...gatewayNodeFlags(), DEMO_BUNDLE], { env });
   child.stderr.on('data', (chunk) => output.push(String(chunk)));
   await new Promise<void>((resolve, reject) => {
     let text = '';

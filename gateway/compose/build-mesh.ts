@@ -1,8 +1,9 @@
 /**
  * Builds the composition (`mesh build` → .mesh/) when it is missing or older than what it is built
- * from, after checking that every source's pinned contract is where .meshrc.yaml says; and the
- * gateway that `npm start` runs (.mesh/start.mjs): scripts/start.ts with the project's own modules
- * and the built composition bundled by esbuild, so that a start loads no TypeScript and no tsx.
+ * from, after checking that every source's pinned contract is where .meshrc.yaml says; and two
+ * bundles, so that a start loads no TypeScript and no tsx: the gateway as production runs it
+ * (.mesh/start.mjs: scripts/start.ts with the project's own modules and the built composition,
+ * bundled by esbuild, and no demo code), and the demo's launcher that `npm start` runs (.mesh/demo.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -17,8 +18,10 @@ import { PROJECT_ROOT } from '../config/project.js';
 const ROOT = PROJECT_ROOT;
 const BUILT = join('.mesh', 'index.ts');
 const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'lib', 'gateway/sources/soap', 'gateway/upstream'];
-/** The bundled gateway; one folder below the root, where the built composition expects to be. */
+/** The bundled gateway, as production runs it; one folder below the root, where the built composition expects to be. */
 export const GATEWAY_BUNDLE = join('.mesh', 'start.mjs');
+/** The demo's launcher and the gateway, bundled apart (`npm start`): the gateway's bundle holds no demo service. */
+export const DEMO_BUNDLE = join('.mesh', 'demo.mjs');
 
 /**
  * The Node.js flags `npm start` runs the bundle with, read from package.json's start script, so that
@@ -28,13 +31,13 @@ export const GATEWAY_BUNDLE = join('.mesh', 'start.mjs');
  * aggregator, against 1.16× without them (bench/results.md).
  */
 export function gatewayNodeFlags(root = PROJECT_ROOT): string[] {
-  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.['start:gateway'] ?? '';
   const flags = /\bnode((?: --[\w-]+(?:=\S+)?)*) \.mesh\/start\.mjs\b/.exec(start);
-  if (!flags) throw new Error(`package.json's start script must run \`node [flags] .mesh/start.mjs\`; it is: ${start}`);
+  if (!flags) throw new Error(`package.json's start:gateway script must run \`node [flags] .mesh/start.mjs\`; it is: ${start}`);
   return flags[1]!.trim().split(/\s+/).filter(Boolean);
 }
 /** What the bundle is built from; with its packages inside it, an `npm install` or upgrade rebuilds it too. */
-const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway', 'lib', 'scripts', 'test/operations', join('.mesh', 'index.ts'), 'package-lock.json', join('node_modules', '.package-lock.json')];
+const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway', 'lib', 'demo', 'scripts', 'test/operations', join('.mesh', 'index.ts'), 'package-lock.json', join('node_modules', '.package-lock.json')];
 
 interface MeshrcSource {
   name: string;
@@ -72,13 +75,24 @@ export function ensureMeshBuilt(options: { force?: boolean; root?: string } = {}
   return 'built';
 }
 
-/** Bundles the gateway (after `ensureMeshBuilt`) when the bundle is missing or older than its inputs. */
+/**
+ * Bundles the gateway (scripts/start.ts) and the demo's launcher (scripts/demo.ts), after
+ * `ensureMeshBuilt`, when a bundle is missing or older than its inputs.
+ */
 export async function ensureGatewayBundled(options: { force?: boolean; root?: string } = {}): Promise<'built' | 'fresh'> {
   const root = options.root ?? ROOT;
-  const bundle = join(root, GATEWAY_BUNDLE);
-  if (!options.force && existsSync(bundle) && newestInput(root, BUNDLE_INPUTS) <= statSync(bundle).mtimeMs) return 'fresh';
+  const bundles = [[GATEWAY_BUNDLE, 'start.ts'], [DEMO_BUNDLE, 'demo.ts']] as const;
+  const newest = newestInput(root, BUNDLE_INPUTS);
+  const stale = bundles.filter(([bundle]) => options.force || !existsSync(join(root, bundle)) || newest > statSync(join(root, bundle)).mtimeMs);
+  if (stale.length === 0) return 'fresh';
+  await Promise.all(stale.map(([bundle, entry]) => bundleOne(join(root, 'scripts', entry), join(root, bundle))));
+  return 'built';
+}
+
+/** Private: one entry point and everything it imports, packages included, as one ES module in ASCII. */
+async function bundleOne(entry: string, bundle: string): Promise<void> {
   const { outputFiles } = await build({
-    entryPoints: [join(root, 'scripts', 'start.ts')],
+    entryPoints: [entry],
     outfile: bundle,
     write: false,
     bundle: true,
@@ -108,7 +122,6 @@ export async function ensureGatewayBundled(options: { force?: boolean; root?: st
     logLevel: 'error',
   });
   writeFileSync(bundle, asciiOnly(outputFiles[0]!.text));
-  return 'built';
 }
 
 /**

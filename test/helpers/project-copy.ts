@@ -20,7 +20,7 @@ export interface ProjectCopy {
   root: string;
   /** Runs a command in the copy, to its end (or killed after `timeoutMs`, when its status is null). */
   run(command: string, args: string[], env?: Record<string, string>, timeoutMs?: number): { status: number | null; stdout: string; stderr: string };
-  /** Starts the copy's bundled gateway (`node .mesh/start.mjs`, as `npm start` does once built) on a free port. */
+  /** Starts the copy's bundled gateway and demo world (`node .mesh/demo.mjs`, as `npm start` does once built) on a free port. */
   start(env: Record<string, string>): Promise<RunningCopy>;
   remove(): void;
 }
@@ -46,7 +46,7 @@ export function copyProject(): ProjectCopy {
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     },
     start(env) {
-      const child = spawn(process.execPath, [join('.mesh', 'start.mjs')], {
+      const child = spawn(process.execPath, [join('.mesh', 'demo.mjs')], {
         cwd: root,
         env: { ...process.env, NODE_ENV: 'development', PORT: '0', RATE_LIMITS: 'none', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
