@@ -68,3 +68,19 @@ export function errorForStatus(source: string, status: number, headers: Headers)
 export function badResponse(source: string): GraphQLError {
   return upstreamError(source, 'UPSTREAM_BAD_RESPONSE', `${source} answered with a response Switchboard could not read.`);
 }
+
+/**
+ * The error the fields of a failed upstream call get. It loses the path of the source's own call
+ * (`listProducts`), so that graphql-js locates it at each field that asked
+ * (`orders.0.lines.1.product`). An error that is not one of the upstream transport's typed errors
+ * (a handler failing to read a body, say) carries the upstream's URL and body in its extensions: it
+ * becomes UPSTREAM_BAD_RESPONSE instead, and the original goes to the server log only.
+ */
+export function asUpstreamError(source: string, error: Error): GraphQLError {
+  const first = error instanceof AggregateError && error.errors.length ? (error.errors[0] as Error) : error;
+  if (first instanceof GraphQLError && first.extensions?.source === source && first.extensions.code) {
+    return new GraphQLError(first.message, { extensions: first.extensions, originalError: first.originalError });
+  }
+  console.error(`[switchboard] ${source} answered unreadably:`, first);
+  return badResponse(source);
+}

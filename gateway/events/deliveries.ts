@@ -9,6 +9,7 @@
  *   // { id: 'evt_1', topic: 'shipments', type: 'shipment.delivered', occurredAt, data: { shipment: { … } } }
  */
 import { parse, type TNode } from 'txml/txml';
+import { valueAt } from '../../lib/paths.js';
 import type { WebhookDeclaration } from '../config/webhooks.js';
 import type { WebhookEvent } from './event-log.js';
 
@@ -50,16 +51,6 @@ export function readDelivery(source: string, hook: WebhookDeclaration, contentTy
     if (!present(valueAt(data, key))) throw new DeliveryError(400, `\`${path}\` must hold a value.`);
   }
   return { id: String(id), topic: hook.topic, type, occurredAt, data: data as Record<string, unknown> };
-}
-
-/** The value at a dotted path (`data.payment.id`), undefined where the path leads nowhere. */
-export function valueAt(value: unknown, path: string): unknown {
-  let at = value;
-  for (const key of path.split('.')) {
-    if (typeof at !== 'object' || at === null || Array.isArray(at) || !Object.hasOwn(at, key)) return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
 }
 
 /** Private: a JSON payload, an object. */

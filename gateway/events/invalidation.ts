@@ -16,7 +16,7 @@
  */
 import type { WebhookDeclaration } from '../config/webhooks.js';
 import type { Upstreams } from '../upstream/index.js';
-import { valueAt } from './deliveries.js';
+import { valueAt } from '../../lib/paths.js';
 import type { WebhookEvent } from './event-log.js';
 
 export interface EntityRef {

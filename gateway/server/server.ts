@@ -16,6 +16,8 @@ import { MANIFEST_PATH, readManifest, useTrustedDocuments } from '../plugins/use
 import { ConfigError, type GatewayConfig } from '../config/config.js';
 import { createRedisStore, useRateLimits, type FieldRateLimit } from '../plugins/use-rate-limits.js';
 import { resolvers } from '../../resolvers/index.js';
+import { joinResolvers } from '../stitching/join-resolvers.js';
+import { readJoins } from '../stitching/joins.js';
 import { createOrderDesk, type OrderDesk } from '../../resolvers/place-order.js';
 import type { EventsContext } from '../../resolvers/subscriptions.js';
 import { projectPath } from '../config/project.js';
@@ -171,7 +173,15 @@ function optional<T>(plugin: T | undefined): T[] {
  * a schema that graphql-js would refuse, or a rate limit on a field it lacks, stops the start in one line.
  */
 function servedSchema(mesh: BuiltMesh, config: GatewayConfig): GraphQLSchema {
-  const schema = withAccessRules(toPublicSchema(mesh.schema, resolvers as unknown as Resolvers, {
+  const joined = joinResolvers(readJoins(mesh.schema, mesh.rawSources));
+  const written = resolvers as unknown as Resolvers;
+  for (const [typeName, fields] of Object.entries(joined)) {
+    const twice = Object.keys(fields).find((fieldName) => written[typeName]?.[fieldName] !== undefined);
+    if (twice) throw new ConfigError(`${typeName}.${twice} is declared with @join and has a resolver written for it too: keep one.`);
+  }
+  const all: Resolvers = { ...written };
+  for (const [typeName, fields] of Object.entries(joined)) all[typeName] = { ...all[typeName], ...fields } as Resolvers[string];
+  const schema = withAccessRules(toPublicSchema(mesh.schema, all, {
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
   }));
   checkPublicSchema(schema, config.added.map((source) => source.manifest));

@@ -1,0 +1,16 @@
+/**
+ * Reading a value at a dotted path (`data.payment.id`) in parsed JSON or XML: how a webhook's
+ * declaration finds an event's parts, and a join its keys.
+ *
+ *   valueAt({ data: { payment: { id: 'pay-1' } } }, 'data.payment.id');   // 'pay-1'
+ */
+
+/** The value at `path`, undefined where the path leads nowhere (a missing key, a list, a scalar). */
+export function valueAt(value: unknown, path: string): unknown {
+  let at = value;
+  for (const key of path.split('.')) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at) || !Object.hasOwn(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
