@@ -7,7 +7,7 @@
 // (SOAP header values are declared with source:add --auth soapHeaders, and checked by the upstreams
 // of bring-your-own.test.ts.)
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -19,6 +19,7 @@ import { loadConfig } from '../gateway/config/config.js';
 import type { DeclaredCredential } from '../gateway/config/credentials.js';
 import type { SourceManifest } from '../gateway/config/source-manifests.js';
 import { createUpstreams } from '../gateway/upstream/index.js';
+import { usernameTokenValid } from './helpers/username-token.js';
 
 interface Seen {
   path: string;
@@ -35,21 +36,6 @@ let base: string;
 // The provider's own checks.
 const USER = 'shop';
 const PASSWORD = 'pässword 4';
-const DIGEST_TYPE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest';
-const TEXT_TYPE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText';
-
-function usernameTokenValid(envelope: string, expectedType: string): boolean {
-  const text = (element: string) => new RegExp(`<wsse:${element}\\b[^>]*>([^<]*)</wsse:${element}>`).exec(envelope)?.[1];
-  const type = /<wsse:Password Type="([^"]+)"/.exec(envelope)?.[1];
-  const created = /<wsse:UsernameToken\b[\s\S]*?<wsu:Created>([^<]+)<\/wsu:Created>/.exec(envelope)?.[1];
-  if (text('Username') !== USER || type !== expectedType) return false;
-  if (type === TEXT_TYPE) return text('Password') === PASSWORD.replace(/&/g, '&amp;');
-  // PasswordDigest = Base64(SHA-1(nonce + created + password)), the nonce sent in base64.
-  const nonce = Buffer.from(text('Nonce') ?? '', 'base64');
-  const digest = createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created ?? ''), Buffer.from(PASSWORD)])).digest('base64');
-  return nonce.length > 0 && text('Password') === digest;
-}
-
 function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
   const url = new URL(req.url ?? '/', 'http://provider');
   seen.push({ path: `${url.pathname}${url.search}`, headers: req.headers, body });
@@ -77,7 +63,7 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
     case '/oauth/items': return issued.has(auth.replace(/^Bearer /, '')) ? ok() : refuse();
     case '/soap/text':
     case '/soap/digest': {
-      const valid = usernameTokenValid(body, url.pathname.endsWith('digest') ? DIGEST_TYPE : TEXT_TYPE);
+      const valid = usernameTokenValid(body, { username: USER, password: PASSWORD, type: url.pathname.endsWith('digest') ? 'digest' : 'text' });
       res.writeHead(valid ? 200 : 500, { 'content-type': 'text/xml' }).end(valid
         ? '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Ok/></soap:Body></soap:Envelope>'
         : '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>wsse:FailedAuthentication</faultcode><faultstring>refused</faultstring></soap:Fault></soap:Body></soap:Envelope>');

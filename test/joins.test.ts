@@ -38,7 +38,7 @@ describe('@join', () => {
 
   it.each([
     ['source: "ledger", field: "getInvoices", argument: "orderIds", key: "id", match: "orderId"', 'Order.invoices: @join names the source "ledger", which the composition does not have (it has billing).'],
-    ['source: "billing", field: "listInvoices", argument: "orderIds", key: "id", match: "orderId"', 'Order.invoices: @join names billing\'s root field "listInvoices", which billing does not have.'],
+    ['source: "billing", field: "listInvoices", argument: "orderIds", key: "id", match: "orderId"', 'Order.invoices: @join names billing\'s root field "listInvoices", which billing does not have (its own names, before any prefix: getInvoices, invoice).'],
     ['source: "billing", field: "getInvoices", argument: "ids", key: "id", match: "orderId"', 'Order.invoices: @join names the argument "ids", which billing\'s getInvoices does not take.'],
     ['source: "billing", field: "invoice", argument: "id", key: "id", match: "number"', 'Order.invoices: @join names the argument id of invoice, which takes one value, not a list of keys.'],
     ['source: "billing", field: "getInvoices", argument: "orderIds", key: "id", match: "orderId", batchSize: 0', 'Order.invoices: @join needs batchSize, a whole number from 1.'],

@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from '../config/project.js';
 
 const ROOT = PROJECT_ROOT;
 const BUILT = join('.mesh', 'index.ts');
-const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'lib', 'gateway/sources/soap', 'gateway/upstream'];
+const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'lib', 'gateway/compose/directives.graphql', 'gateway/sources/soap', 'gateway/upstream'];
 /** The bundled gateway, as production runs it; one folder below the root, where the built composition expects to be. */
 export const GATEWAY_BUNDLE = join('.mesh', 'start.mjs');
 /** The demo's launcher and the gateway, bundled apart (`npm start`): the gateway's bundle holds no demo service. */

@@ -58,8 +58,9 @@ export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {},
     },
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       if (typeName === reachable.getQueryType()?.name && isPlaceholderField(fieldName, options.meshResolvedPrefixes ?? [])) return null;
-      if (meshResolved.has(`${typeName}.${fieldName}`) || meshResolved.has(typeName)) return field;
       const given = resolvers[typeName]?.[fieldName];
+      // A field the stitched graph adds to an added source's type (a join) is the gateway's; the source's own stay Mesh's.
+      if ((meshResolved.has(`${typeName}.${fieldName}`) || meshResolved.has(typeName)) && given === undefined) return field;
       return {
         ...field,
         resolve: typeof given === 'function' ? given : given?.resolve,

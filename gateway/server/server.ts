@@ -18,6 +18,7 @@ import { createRedisStore, useRateLimits, type FieldRateLimit } from '../plugins
 import { resolvers } from '../../resolvers/index.js';
 import { joinResolvers } from '../stitching/join-resolvers.js';
 import { readJoins } from '../stitching/joins.js';
+import { eventResolvers, readEventFields } from '../events/event-subscriptions.js';
 import { createOrderDesk, type OrderDesk } from '../../resolvers/place-order.js';
 import type { EventsContext } from '../../resolvers/subscriptions.js';
 import { projectPath } from '../config/project.js';
@@ -173,14 +174,19 @@ function optional<T>(plugin: T | undefined): T[] {
  * a schema that graphql-js would refuse, or a rate limit on a field it lacks, stops the start in one line.
  */
 function servedSchema(mesh: BuiltMesh, config: GatewayConfig): GraphQLSchema {
-  const joined = joinResolvers(readJoins(mesh.schema, mesh.rawSources));
   const written = resolvers as unknown as Resolvers;
-  for (const [typeName, fields] of Object.entries(joined)) {
-    const twice = Object.keys(fields).find((fieldName) => written[typeName]?.[fieldName] !== undefined);
-    if (twice) throw new ConfigError(`${typeName}.${twice} is declared with @join and has a resolver written for it too: keep one.`);
-  }
   const all: Resolvers = { ...written };
-  for (const [typeName, fields] of Object.entries(joined)) all[typeName] = { ...all[typeName], ...fields } as Resolvers[string];
+  const declared: [string, Resolvers][] = [
+    ['@join', joinResolvers(readJoins(mesh.schema, mesh.rawSources)) as unknown as Resolvers],
+    ['@event', eventResolvers(readEventFields(mesh.schema, Object.values(config.webhooks.sources).map((hook) => hook.topic))) as unknown as Resolvers],
+  ];
+  for (const [directive, given] of declared) {
+    for (const [typeName, fields] of Object.entries(given)) {
+      const twice = Object.keys(fields).find((fieldName) => all[typeName]?.[fieldName] !== undefined);
+      if (twice) throw new ConfigError(`${typeName}.${twice} is declared with ${directive} and has a resolver written or declared for it too: keep one.`);
+      all[typeName] = { ...all[typeName], ...fields };
+    }
+  }
   const schema = withAccessRules(toPublicSchema(mesh.schema, all, {
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
   }));

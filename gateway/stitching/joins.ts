@@ -80,7 +80,10 @@ function checkJoin(at: string, root: boolean, list: boolean, given: Record<strin
   const source = sources.find((candidate) => candidate.name === sourceName);
   if (!source) return fail(`names the source ${JSON.stringify(sourceName)}, which the composition does not have (it has ${sources.map((one) => one.name).join(', ')})`);
   const rootField = source.schema.getQueryType()?.getFields()[text('field')];
-  if (!rootField) return fail(`names ${source.name}'s root field ${JSON.stringify(given.field)}, which ${source.name} does not have`);
+  if (!rootField) {
+    const fields = Object.keys(source.schema.getQueryType()?.getFields() ?? {});
+    return fail(`names ${source.name}'s root field ${JSON.stringify(given.field)}, which ${source.name} does not have (its own names, before any prefix: ${fields.join(', ') || 'none'})`);
+  }
   const argumentName = text('argument');
   const argument = rootField.args.find((candidate) => candidate.name === argumentName);
   if (!argument) return fail(`names the argument ${JSON.stringify(argumentName)}, which ${source.name}'s ${rootField.name} does not take`);
