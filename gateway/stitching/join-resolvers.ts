@@ -10,7 +10,7 @@
  */
 import DataLoader from 'dataloader';
 import { asUpstreamError } from '../errors.js';
-import { valueAt } from '../../lib/paths.js';
+import { pathReader } from '../../lib/paths.js';
 import type { SourceClients } from '../sources/source-clients.js';
 import type { Join } from './joins.js';
 
@@ -29,50 +29,68 @@ export function joinResolvers(joins: readonly Join[]): Record<string, Record<str
   const resolvers: Record<string, Record<string, Resolver>> = {};
   for (const join of joins) {
     const [typeName, fieldName] = join.at.split('.') as [string, string];
-    (resolvers[typeName] ??= {})[fieldName] = async (parent, args, context) => {
-      const key = valueAt(join.root ? args : parent, join.key);
-      const none = join.list ? [] : null;
-      if (key === undefined || key === null) return none;
-      const found = await loaderOf(join, context).load(String(key));
-      if (join.result === undefined) return found ?? none;
-      return found === null ? none : (valueAt(found, join.result) ?? none);
+    const call = compileCall(join);
+    const keyOf = pathReader(join.key);
+    const resultOf = join.result === undefined ? undefined : pathReader(join.result);
+    const none = join.list ? [] : null;
+    (resolvers[typeName] ??= {})[fieldName] = (parent, args, context) => {
+      const key = keyOf(join.root ? args : parent);
+      if (key === undefined || key === null) return Promise.resolve(none);
+      const found = call.loader(context).load(String(key));
+      return found.then(resultOf === undefined
+        ? (item) => item ?? none
+        : (item) => (item === null ? none : (resultOf(item) ?? none)));
     };
   }
   return resolvers;
 }
 
-/** Private: the request's loader for the join's call, made on first use. */
-function loaderOf(join: Join, context: JoinContext): DataLoader<string, unknown> {
-  let loaders = perRequest.get(context);
-  if (!loaders) perRequest.set(context, (loaders = new Map()));
+/** One call a join makes, prepared once: its identity among the request's loaders, and its paths. */
+interface CompiledCall {
+  loader(context: JoinContext): DataLoader<string, unknown>;
+}
+
+/**
+ * Private: the call of a join, shared by every join with the same source, root field, argument and
+ * paths: the request's loader for it is made on first use.
+ */
+function compileCall(join: Join): CompiledCall {
   const identity = [join.source, join.field, join.argument, join.items ?? '', join.match, join.many].join('\n');
-  let loader = loaders.get(identity);
-  if (!loader) {
-    loader = new DataLoader<string, unknown>(async (keys) => {
-      let answer: unknown;
-      try {
-        answer = await context.sources[join.source]!.query(join.field, { [join.argument]: keys }, join.selectionSet, context);
-      } catch (error) {
-        // The error of every key of the batch, located at each field that asked.
-        throw asUpstreamError(join.source, error as Error);
+  const itemsOf = join.items === undefined ? (answer: unknown) => answer : pathReader(join.items);
+  const matchOf = pathReader(join.match);
+  return {
+    loader(context) {
+      let loaders = perRequest.get(context);
+      if (!loaders) perRequest.set(context, (loaders = new Map()));
+      let loader = loaders.get(identity);
+      if (!loader) {
+        loader = new DataLoader<string, unknown>(async (keys) => {
+          let answer: unknown;
+          try {
+            answer = await context.sources[join.source]!.query(join.field, { [join.argument]: keys }, join.selectionSet, context);
+          } catch (error) {
+            // The error of every key of the batch, located at each field that asked.
+            throw asUpstreamError(join.source, error as Error);
+          }
+          const items = itemsOf(answer);
+          return matchKeys(keys, Array.isArray(items) ? items : [], matchOf, join.many);
+        }, { maxBatchSize: join.batchSize ?? Infinity, batch: context.batching ?? true });
+        loaders.set(identity, loader);
       }
-      const items = join.items === undefined ? answer : valueAt(answer, join.items);
-      return matchKeys(keys, Array.isArray(items) ? items : [], join);
-    }, { maxBatchSize: join.batchSize ?? Infinity, batch: context.batching ?? true });
-    loaders.set(identity, loader);
-  }
-  return loader;
+      return loader;
+    },
+  };
 }
 
 /** Private: the items in the order of `keys`: the first that matches (null for none), or all of them. */
-function matchKeys(keys: readonly string[], items: unknown[], join: Join): unknown[] {
+function matchKeys(keys: readonly string[], items: unknown[], matchOf: (item: unknown) => unknown, many: boolean): unknown[] {
   const groups = new Map<string, unknown[]>();
   for (const item of items) {
-    const key = valueAt(item, join.match);
+    const key = matchOf(item);
     if (key === undefined || key === null) continue;
     const group = groups.get(String(key));
     if (group) group.push(item);
     else groups.set(String(key), [item]);
   }
-  return keys.map((key) => (join.many ? (groups.get(key) ?? []) : (groups.get(key)?.[0] ?? null)));
+  return keys.map((key) => (many ? (groups.get(key) ?? []) : (groups.get(key)?.[0] ?? null)));
 }
