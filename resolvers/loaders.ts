@@ -58,7 +58,7 @@ export function createLoaders(context: SourcesContext) {
       for (const product of page) products.prime(product.id, product);
       return page;
     },
-    /** An order by id: the payment events' access rule reads it (gateway/plugins/auth/rules.ts); placeOrder primes it. */
+    /** An order by id: the payment events' access rule reads it (subscriptions.ts); placeOrder primes it. */
     orders: new DataLoader<string, Order | null>(
       async (ids) => byKey(ids, await call<Order>('catalog', 'listOrders', { ids }, ORDER), (o) => o.id),
       { maxBatchSize: CATALOG_MAX_IDS, batch },

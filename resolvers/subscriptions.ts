@@ -5,10 +5,23 @@
  */
 import type { EventLog, WebhookEvent } from '../gateway/events/event-log.js';
 import { eventStream } from '../gateway/events/event-stream.js';
-import type { SourcesContext } from './loaders.js';
+import { forbidden, requireViewer, type ViewerContext } from '../gateway/plugins/auth/rules.js';
+import { loadersFor, type SourcesContext } from './loaders.js';
 
-export interface EventsContext extends SourcesContext {
+export interface EventsContext extends SourcesContext, ViewerContext {
   events: EventLog;
+}
+
+/**
+ * Payment events need a token and, without the staff scope, the id of one of its customer's orders:
+ * the rule needs the order, so it is code rather than an @owner declaration.
+ */
+async function checkPaymentSubscriber(orderId: string | null | undefined, context: EventsContext): Promise<void> {
+  const viewer = requireViewer(context.viewer);
+  if (viewer.staff) return;
+  if (!orderId) throw forbidden('Without the staff scope, subscribe to the payment events of one of your orders: pass its orderId.');
+  const order = await loadersFor(context).orders.load(orderId);
+  if (order?.customerId !== viewer.subject) throw forbidden(`Order ${orderId} is not one of this token's customer's orders.`);
 }
 
 const paymentOf = (event: WebhookEvent) => event.data.payment as { orderId: string };
@@ -23,8 +36,10 @@ const stockOf = (event: WebhookEvent) => event.data as unknown as StockChangedDo
 
 export const subscriptionResolvers = {
   paymentEvents: {
-    subscribe: (_: unknown, args: { orderId?: string | null; after?: string | null }, context: EventsContext) =>
-      eventStream(context.events, 'payments', args.after, (event) => !args.orderId || paymentOf(event).orderId === args.orderId),
+    subscribe: async (_: unknown, args: { orderId?: string | null; after?: string | null }, context: EventsContext) => {
+      await checkPaymentSubscriber(args.orderId, context);
+      return eventStream(context.events, 'payments', args.after, (event) => !args.orderId || paymentOf(event).orderId === args.orderId);
+    },
     resolve: (event: WebhookEvent) => ({
       id: event.id,
       type: event.type.toUpperCase().replace('.', '_'),

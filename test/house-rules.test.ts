@@ -1,6 +1,6 @@
 // The gateway serves anyone's sources: it never imports the demo world, and never names a demo
-// source. What still does is listed here by file, as the work left of issue 18 (the demo's field
-// rules, GraphiQL's first tab): a file that starts naming one fails, and so does a
+// source. What still does is listed here by file, as the work left of issue 18 (GraphiQL's first
+// tab): a file that starts naming one fails, and so does a
 // listed file that no longer needs its place on the list.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,9 +9,8 @@ import { PROJECT_ROOT } from '../gateway/config/project.js';
 
 const DEMO_SOURCES = /\b(catalog|payments|inventory|reviews)\b/i;
 const DEMO_IMPORT = /from '(\.\.\/)+demo\//;
-/** Still to be made configuration (issue 18): the demo's field rules, GraphiQL's first tab. */
+/** Still to be made configuration (issue 18): GraphiQL's first tab. */
 const NOT_YET_DECLARED = [
-  'gateway/plugins/auth/rules.ts',
   // GraphiQL's first tab, a demo operation by file name.
   'gateway/server/server.ts',
 ];

@@ -34,7 +34,7 @@ import { useConcurrencyLimit } from '../plugins/use-concurrency-limit.js';
 import { useGraphQLSse } from '../plugins/use-graphql-sse.js';
 import { useReplayedResults } from './replay-operation.js';
 import { useAuth } from '../plugins/auth/use-auth.js';
-import { withAccessRules } from '../plugins/auth/rules.js';
+import { readAccessRules, withAccessRules } from '../plugins/auth/rules.js';
 import { useHealth } from '../plugins/use-health.js';
 import { useUpstreamScope } from '../plugins/use-upstream-scope.js';
 import { useWebhooks } from '../events/use-webhooks.js';
@@ -189,7 +189,7 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig): GraphQLSchema {
   }
   const schema = withAccessRules(toPublicSchema(mesh.schema, all, {
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
-  }));
+  }), readAccessRules(mesh.schema));
   checkPublicSchema(schema, config.added.map((source) => source.manifest));
   checkRateLimits(schema, config.rateLimits);
   return schema;

@@ -1,18 +1,21 @@
 /**
- * Who may read and do what, field by field. Catalog data (products, stock, reviews, a reviewer's
- * public profile: id, name, country) is public. A customer's personal data (email, since when,
- * orders), orders and the payments reached through them need a token whose subject is that customer,
- * or one with the staff scope. `placeOrder` needs a token, for its own customer. Payment events need
- * a token and, without the staff scope, the id of one of the subject's orders.
+ * Who may read and do what, field by field, as the composition's SDL declares it with `@owner`
+ * (gateway/compose/directives.graphql): a field so marked needs a token whose subject owns what it
+ * reads or acts on, or one with the staff scope. Where the owner's id is:
+ * - `ANSWER`: in what the field answers (each item of a list): an order is its customer's;
+ * - `PARENT`: in the object the field is read on: a customer's email is that customer's;
+ * - `ARGUMENTS`: in the field's arguments: an order placed for a customer.
+ * On a type (`extend type Customer @owner(…, fields: ["email"])`) it guards the fields listed, so a
+ * source's own fields can be guarded too. Everything else is public.
  *
- * A refused field gets `UNAUTHENTICATED` (no token) or `FORBIDDEN` (another customer's), and only that
+ * A refused field gets `UNAUTHENTICATED` (no token) or `FORBIDDEN` (another owner's), and only that
  * field fails: the rest of the query is answered (use-auth.ts answers 401 when nothing is).
  *
- *   useSchema(withAccessRules(toPublicSchema(mesh.schema, resolvers)))
+ *   useSchema(withAccessRules(toPublicSchema(mesh.schema, resolvers), readAccessRules(mesh.schema)))
  */
-import { defaultFieldResolver, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, GraphQLError, isObjectType, valueFromASTUntyped, type ConstDirectiveNode, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { loadersFor, type SourcesContext } from '../../../resolvers/loaders.js';
+import { valueAt } from '../../../lib/paths.js';
 import type { Viewer } from './tokens.js';
 
 export interface ViewerContext {
@@ -21,7 +24,7 @@ export interface ViewerContext {
 }
 
 /** Throws when the field may not be read; a promise only where it must ask an upstream first. */
-type Check = (parent: any, args: any, context: ViewerContext & SourcesContext) => void | Promise<void>;
+type Check = (parent: any, args: any, context: ViewerContext) => void | Promise<void>;
 
 /**
  * A field's rule: `before` checks what the field is asked (its parent, its arguments), `after` what it
@@ -32,36 +35,33 @@ export interface FieldRule {
   after?: (value: any, context: ViewerContext) => void;
 }
 
-/** An order may be read by its customer's token, or by staff. */
-const ownOrder: FieldRule = {
-  before: (_, __, { viewer }) => void requireViewer(viewer),
-  after: (order: { customerId: string } | null, { viewer }) => {
-    if (order) requireCustomer(viewer, order.customerId);
-  },
-};
-const ownCustomer: FieldRule = { before: (customer: { id: string }, _, { viewer }) => requireCustomer(viewer, customer.id) };
+export type AccessRules = Record<string, Record<string, FieldRule>>;
 
-export const ACCESS_RULES: Record<string, Record<string, FieldRule>> = {
-  Query: { order: ownOrder },
-  Customer: { email: ownCustomer, createdAt: ownCustomer, orders: ownCustomer },
-  Payment: { order: ownOrder },
-  Mutation: {
-    placeOrder: { before: (_, args: { customerId: string }, { viewer }) => requireCustomer(viewer, args.customerId) },
-  },
-  Subscription: {
-    paymentEvents: {
-      before: async (_, args: { orderId?: string | null }, context) => {
-        const viewer = requireViewer(context.viewer);
-        if (viewer.staff) return;
-        if (!args.orderId) throw forbidden('Without the staff scope, subscribe to the payment events of one of your orders: pass its orderId.');
-        const order = await loadersFor(context).orders.load(args.orderId);
-        if (order?.customerId !== viewer.subject) throw forbidden(`Order ${args.orderId} is not one of this token's customer's orders.`);
-      },
-    },
-  },
-};
+export const OWNER_DIRECTIVE = 'owner';
 
-export function withAccessRules(schema: GraphQLSchema, rules = ACCESS_RULES): GraphQLSchema {
+/** The `@owner` rules of a schema (the composition, before it is made public), by type and field. */
+export function readAccessRules(schema: GraphQLSchema): AccessRules {
+  const rules: AccessRules = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const fields = type.getFields();
+    for (const node of [type.astNode, ...type.extensionASTNodes].flatMap((at) => at?.directives ?? []).filter(isOwner)) {
+      const given = argumentsOf(node);
+      const guarded = (given.fields as string[] | undefined) ?? Object.keys(fields);
+      for (const fieldName of guarded) {
+        if (!fields[fieldName]) throw new GraphQLError(`${type.name}: @owner guards the field ${fieldName}, which ${type.name} does not have.`);
+        (rules[type.name] ??= {})[fieldName] = ownerRule(given);
+      }
+    }
+    for (const field of Object.values(fields)) {
+      const node = field.astNode?.directives?.find(isOwner);
+      if (node) (rules[type.name] ??= {})[field.name] = ownerRule(argumentsOf(node));
+    }
+  }
+  return rules;
+}
+
+export function withAccessRules(schema: GraphQLSchema, rules: AccessRules): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const rule = rules[typeName]?.[fieldName];
@@ -87,18 +87,47 @@ export function withAccessRules(schema: GraphQLSchema, rules = ACCESS_RULES): Gr
   });
 }
 
-function requireViewer(viewer: Viewer | null | undefined): Viewer {
+/** A token is needed: UNAUTHENTICATED without one. */
+export function requireViewer(viewer: Viewer | null | undefined): Viewer {
   if (!viewer) {
     throw new GraphQLError('This field needs a bearer token: send `Authorization: Bearer <token>`.', { extensions: { code: 'UNAUTHENTICATED' } });
   }
   return viewer;
 }
 
-function requireCustomer(viewer: Viewer | null | undefined, customerId: string): void {
+/** The token's subject must be `owner`, unless it has the staff scope: FORBIDDEN otherwise. */
+export function requireOwner(viewer: Viewer | null | undefined, owner: unknown, noun: string): void {
   const known = requireViewer(viewer);
-  if (!known.staff && known.subject !== customerId) throw forbidden('This token may not read or act for another customer.');
+  if (!known.staff && known.subject !== String(owner)) throw forbidden(`This token may not read or act for another ${noun}.`);
 }
 
-function forbidden(message: string): GraphQLError {
+export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+/** Private: one `@owner` as a rule. */
+function ownerRule(given: Record<string, unknown>): FieldRule {
+  const path = String(given.path);
+  const noun = String(given.noun ?? 'owner');
+  switch (given.in) {
+    case 'ANSWER':
+      return {
+        before: (_, __, { viewer }) => void requireViewer(viewer),
+        after: (value, { viewer }) => {
+          for (const item of Array.isArray(value) ? value : [value]) if (item !== null && item !== undefined) requireOwner(viewer, valueAt(item, path), noun);
+        },
+      };
+    case 'PARENT':
+      return { before: (parent, _, { viewer }) => requireOwner(viewer, valueAt(parent, path), noun) };
+    default:
+      return { before: (_, args, { viewer }) => requireOwner(viewer, valueAt(args, path), noun) };
+  }
+}
+
+function isOwner(node: ConstDirectiveNode): boolean {
+  return node.name.value === OWNER_DIRECTIVE;
+}
+
+function argumentsOf(node: ConstDirectiveNode): Record<string, unknown> {
+  return Object.fromEntries((node.arguments ?? []).map((argument) => [argument.name.value, valueFromASTUntyped(argument.value)]));
 }
