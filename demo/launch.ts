@@ -36,6 +36,9 @@ export const DEMO_VARIABLES: Record<string, string> = {
   INVENTORY_WEBHOOK_SECRET: DEMO_CREDENTIALS.inventoryWebhookSecret,
 };
 
+/** The example operation GraphiQL opens with in the demo. */
+export const DEMO_FIRST_OPERATION = 'products-with-stock-and-reviews.graphql';
+
 export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Promise<RunningSwitchboard> {
   const missing = DEMO_SERVICE_NAMES.filter((name) => !env[sourceUrlVariable(name)]);
   // PORT=0 asks for a free port: the demo upstreams then take free ports too.
@@ -51,6 +54,8 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
   try {
     for (const name of missing) env[sourceUrlVariable(name)] = demoEndpoint(name, demo[name]!.url);
     if (missing.length) for (const [name, value] of Object.entries(DEMO_VARIABLES)) env[name] ??= value;
+    // GraphiQL opens on the demo's front page: products with their stock and reviews.
+    env.GRAPHIQL_FIRST_OPERATION ??= DEMO_FIRST_OPERATION;
     const gateway = await startGateway(env, { quiet: missing });
     // The demo upstreams deliver their webhooks to this gateway.
     for (const [name, service] of Object.entries(demo)) service.webhooks?.point(`${gateway.origin}/webhooks/${name}`);

@@ -115,6 +115,7 @@ describe('loadConfig', () => {
     [{ AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json' }, 'Set one of AUTH_JWT_SECRET and AUTH_JWKS_URL, not both.'],
     [{ AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'jwks.json' }, 'AUTH_JWKS_URL must be an http(s) URL, but got: "jwks.json".'],
     [{ AUTH_JWT_SECRET: '', NODE_ENV: 'production' }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set in production: without one no client token can be checked.'],
+    [{ GRAPHIQL_FIRST_OPERATION: '../secrets.txt' }, 'GRAPHIQL_FIRST_OPERATION must name a .graphql file of test/operations/, such as front-page.graphql, but got: "../secrets.txt".'],
     [{ CATALOG_FORWARD_HEADERS: 'accept-language, bad header' }, 'CATALOG_FORWARD_HEADERS must be a comma-separated list of HTTP header names, but got: "bad header".'],
   ])('refuses %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);

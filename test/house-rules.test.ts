@@ -1,7 +1,6 @@
-// The gateway serves anyone's sources: it never imports the demo world, and never names a demo
-// source. What still does is listed here by file, as the work left of issue 18 (GraphiQL's first
-// tab): a file that starts naming one fails, and so does a
-// listed file that no longer needs its place on the list.
+// The gateway serves anyone's sources: nothing in gateway/ or lib/ imports the demo world, and no
+// gateway file names a demo source. The demo is configuration (sources/*/source.json, the SDL's
+// @join, @owner and @event) and its own code (demo/, resolvers/).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,11 +8,6 @@ import { PROJECT_ROOT } from '../gateway/config/project.js';
 
 const DEMO_SOURCES = /\b(catalog|payments|inventory|reviews)\b/i;
 const DEMO_IMPORT = /from '(\.\.\/)+demo\//;
-/** Still to be made configuration (issue 18): GraphiQL's first tab. */
-const NOT_YET_DECLARED = [
-  // GraphiQL's first tab, a demo operation by file name.
-  'gateway/server/server.ts',
-];
 
 function filesUnder(folder: string): string[] {
   return readdirSync(join(PROJECT_ROOT, folder), { withFileTypes: true, recursive: true })
@@ -28,8 +22,8 @@ describe('the gateway knows no demo', () => {
     expect(importing).toEqual([]);
   });
 
-  it('names no demo source outside the files still to be declared', () => {
+  it('names no demo source', () => {
     const naming = filesUnder('gateway').filter((file) => DEMO_SOURCES.test(readFileSync(join(PROJECT_ROOT, file), 'utf8')));
-    expect(naming).toEqual(NOT_YET_DECLARED);
+    expect(naming).toEqual([]);
   });
 });

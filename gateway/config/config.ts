@@ -81,6 +81,8 @@ export interface GatewayConfig {
   introspection: boolean;
   /** Whether GraphiQL is served at the endpoint; like introspection. `GRAPHIQL` */
   graphiql: boolean;
+  /** The example operation GraphiQL opens with (a file in test/operations/); the first by name when unset. `GRAPHIQL_FIRST_OPERATION` */
+  graphiqlFirstOperation?: string;
   /** Origins whose browser pages may call the gateway (CORS); `*` for any. `CORS_ORIGINS` */
   corsOrigins: string[];
   /** Whether documents are taken by hash from the manifest, and whether only those (gateway/plugins/use-trusted-documents.ts). `TRUSTED_DOCUMENTS` */
@@ -174,6 +176,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     // GraphiQL needs introspection: enabling it in production enables introspection unless that is set apart.
     introspection: read.boolean('INTROSPECTION', read.boolean('GRAPHIQL', !production)),
     graphiql: read.boolean('GRAPHIQL', !production),
+    ...(env.GRAPHIQL_FIRST_OPERATION?.trim() ? { graphiqlFirstOperation: read.fileName('GRAPHIQL_FIRST_OPERATION') } : {}),
     corsOrigins: read.list('CORS_ORIGINS', production ? [] : ['*']),
     trustedDocuments: read.oneOf('TRUSTED_DOCUMENTS', ['accept', 'only', 'off'], 'accept'),
     ...(env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {}),
@@ -343,6 +346,12 @@ function reader(env: Env) {
         throw new ConfigError(`${name} must be a comma-separated list of HTTP header names, but got: ${JSON.stringify(bad)}.`);
       }
       return names;
+    },
+    /** A file name without a folder (`front-page.graphql`). */
+    fileName(name: string): string {
+      const value = env[name]!.trim();
+      if (!/^[\w.-]+\.graphql$/.test(value)) throw new ConfigError(`${name} must name a .graphql file of test/operations/, such as front-page.graphql, but got: ${JSON.stringify(value)}.`);
+      return value;
     },
     boolean(name: string, fallback: boolean): boolean {
       const value = env[name]?.trim();

@@ -16,8 +16,8 @@ export interface GraphiQLPage {
   etag: string;
 }
 
-/** The example operations shown as tabs: every `.graphql` file of a folder, `first` first, then by name. */
-export function readExampleOperations(folder: string, first: string): { query: string }[] {
+/** The example operations shown as tabs: every `.graphql` file of a folder, `first` first (when given), then by name. */
+export function readExampleOperations(folder: string, first?: string): { query: string }[] {
   return readdirSync(folder)
     .filter((file) => file.endsWith('.graphql'))
     .sort((a, b) => Number(b === first) - Number(a === first) || a.localeCompare(b))

@@ -5,6 +5,8 @@
  *   const gateway = await createGateway(loadConfig());
  *   http.createServer(gateway.yoga).listen(4000);
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { isObjectType, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createYoga, useSchema, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -105,6 +107,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const orders = createOrderDesk({ upstreams, urls });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
+  if (config.graphiqlFirstOperation && !existsSync(join(OPERATIONS_FOLDER, config.graphiqlFirstOperation))) {
+    throw new ConfigError(`GRAPHIQL_FIRST_OPERATION names ${config.graphiqlFirstOperation}, which is not in test/operations/.`);
+  }
   const yoga = createYoga({
     graphqlEndpoint: GRAPHQL_PATH,
     // GraphiQL is served by useGraphiQL (offline, compressed); yoga's own page needs a CDN.
@@ -145,7 +150,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useHealth(admission.load),
       useWebhooks({ log: events, ...config.webhooks }),
       ...(options.plugins ?? []),
-      ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, 'products-with-stock-and-reviews.graphql')) })] : []),
+      ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, config.graphiqlFirstOperation)) })] : []),
     ],
   });
   const served = yoga as unknown as Gateway['yoga'];
