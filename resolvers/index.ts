@@ -3,8 +3,9 @@
  * page, placing an order, and the subscriptions. The joins between sources are declared in the SDL
  * with @join, and answered by the gateway (gateway/stitching/).
  */
+import type { Upstreams } from '../gateway/upstream/index.js';
 import { loadersFor, type SourcesContext } from './loaders.js';
-import type { PlaceOrderInput } from './place-order.js';
+import { createOrderDesk, type PlaceOrderInput } from './place-order.js';
 import { subscriptionResolvers } from './subscriptions.js';
 
 export const resolvers = {
@@ -18,3 +19,19 @@ export const resolvers = {
     placeOrder: (_: unknown, input: PlaceOrderInput, context: SourcesContext) => context.orders!.place(input, context),
   },
 };
+
+/** What the stitched graph's code needs of the gateway, given once when it starts. */
+export interface GraphOptions {
+  upstreams: Upstreams;
+  /** Each source's URL, by name. */
+  urls: Readonly<Record<string, string>>;
+}
+
+/**
+ * What this code adds to every request's context (the order desk placeOrder runs on), and the work
+ * it leaves running in the background (undoing and committing, retried until they succeed).
+ */
+export function createGraphContext(options: GraphOptions) {
+  const orders = createOrderDesk(options);
+  return { context: { orders }, settled: () => orders.settled(), close: () => orders.close() };
+}

@@ -42,8 +42,7 @@ export interface OrderDesk {
 
 export interface OrderDeskOptions {
   upstreams: Upstreams;
-  /** The base URLs of catalog and payments, as configured. */
-  /** Each source's URL, by name. */
+  /** Each source's URL, by name: the saga calls catalog and payments directly. */
   urls: Readonly<Record<string, string>>;
   /** How many outcomes are remembered by key; the oldest are forgotten first. */
   rememberedKeys?: number;

@@ -84,7 +84,7 @@ it('ends with charges = orders placed and no open reservation, every key answere
 
   // Let the undoing and committing finish, and late requests land, before reading the books.
   await switchboard.clearFaults();
-  await switchboard.gateway.orders.settled();
+  await switchboard.gateway.background.settled();
   await new Promise((resolve) => setTimeout(resolve, 600));
 
   const [catalog, payments, inventory] = await Promise.all([switchboard.state('catalog'), switchboard.state('payments'), switchboard.state('inventory')]);

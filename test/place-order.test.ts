@@ -179,7 +179,7 @@ describe('placeOrder', () => {
       message: 'The order was not placed: payments did not answer within 300 ms. What was done before is being undone.',
       extensions: { code: 'UPSTREAM_TIMEOUT', source: 'payments', step: 'charge', undone: false },
     });
-    await switchboard.gateway.orders.settled();
+    await switchboard.gateway.background.settled();
     const id = (await switchboard.state('payments')).closedOrderIds.at(-1);
     expect(await orderTrace(id)).toEqual({ order: null, orderClosed: false, payments: ['REFUNDED'], reservation: 'RELEASED' });
   });

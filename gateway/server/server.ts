@@ -17,12 +17,11 @@ import { useRequestLimits } from '../plugins/use-request-limits.js';
 import { MANIFEST_PATH, readManifest, useTrustedDocuments } from '../plugins/use-trusted-documents.js';
 import { ConfigError, type GatewayConfig } from '../config/config.js';
 import { createRedisStore, useRateLimits, type FieldRateLimit } from '../plugins/use-rate-limits.js';
-import { resolvers } from '../../resolvers/index.js';
+// The project's stitched graph: its resolvers where they need code, and what they add to each request's context.
+import { createGraphContext, resolvers } from '../../resolvers/index.js';
 import { joinResolvers } from '../stitching/join-resolvers.js';
 import { readJoins } from '../stitching/joins.js';
 import { eventResolvers, readEventFields } from '../events/event-subscriptions.js';
-import { createOrderDesk, type OrderDesk } from '../../resolvers/place-order.js';
-import type { EventsContext } from '../../resolvers/subscriptions.js';
 import { projectPath } from '../config/project.js';
 import { toPublicSchema, type Resolvers } from '../compose/public-schema.js';
 import { checkPublicSchema } from '../compose/check-public-schema.js';
@@ -53,8 +52,8 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
   /** This gateway's way to its upstreams, with each source's policy (breaker state, for one). */
   upstreams: Upstreams;
-  /** Where placeOrder runs; `settled()` waits for the undoing and committing still being retried. */
-  orders: OrderDesk;
+  /** The stitched graph's code's work in the background (resolvers/index.ts): `settled()` waits for what is still being retried. */
+  background: { settled(): Promise<void> };
   /** The events the upstreams' webhooks brought, per topic. */
   events: EventLog;
   /** Told which entities each new event changed; a cache listens here (gateway/events/invalidation.ts). */
@@ -104,7 +103,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // Every replica hears every event, so each one forgets what the event made stale.
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event, config.webhooks.sources)));
   const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
-  const orders = createOrderDesk({ upstreams, urls });
+  const graph = createGraphContext({ upstreams, urls });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
   if (config.graphiqlFirstOperation && !existsSync(join(OPERATIONS_FOLDER, config.graphiqlFirstOperation))) {
@@ -124,11 +123,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     maxRequestBodySize: false,
     cors: corsOptions(config.corsOrigins),
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
-    context: { ...addedSourceSdk(mesh, config), batching, orders, events, sources: createSourceClients(mesh.rawSources, {
+    context: { ...addedSourceSdk(mesh, config), ...graph.context, batching, events, sources: createSourceClients(mesh.rawSources, {
       requestText: upstreams.requestText,
       env: process.env,
       endpoints: urls,
-    }) } satisfies EventsContext,
+    }) },
     plugins: [
       useRequestLimits({ maxBytes: config.maxBodyBytes }),
       ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments) })),
@@ -157,12 +156,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   return {
     yoga: served,
     upstreams,
-    orders,
+    background: { settled: graph.settled },
     events,
     invalidations,
     sockets: { maxMessageBytes: config.maxBodyBytes, maxOperations: config.maxOperationsPerSocket },
     async close() {
-      orders.close();
+      graph.close();
       await events.close();
       await rateCounters?.close();
       mesh.destroy();
