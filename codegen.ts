@@ -1,6 +1,7 @@
 // graphql-codegen: typed client operations for the operations in test/operations, against the
 // committed public schema, and the trusted-documents manifest (generated/client/persisted-documents.json:
-// sha256 hash → document) that the gateway accepts by hash. Run by `npm run generate`.
+// sha256 hash → document) that the gateway accepts by hash; and the types of the stitched graph's
+// hand-written resolvers (generated/resolvers.ts). Run by `npm run generate`.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
@@ -11,6 +12,10 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: { useTypeImports: true, enumsAsTypes: true },
+    },
+    'generated/resolvers.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: { useTypeImports: true, enumsAsTypes: true, contextType: '../resolvers/subscriptions.js#EventsContext', useIndexSignature: true, defaultMapper: 'Partial<{T}>' },
     },
   },
   silent: true,

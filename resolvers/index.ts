@@ -4,11 +4,12 @@
  * with @join, and answered by the gateway (gateway/stitching/).
  */
 import type { Upstreams } from '../gateway/upstream/index.js';
+import type { Resolvers } from '../generated/resolvers.js';
 import { loadersFor, type SourcesContext } from './loaders.js';
 import { createOrderDesk, type PlaceOrderInput } from './place-order.js';
 import { subscriptionResolvers } from './subscriptions.js';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
     // `first` is checked with the other query limits (gateway/plugins/use-query-limits.ts, MAX_PAGE_SIZE).
     products: (_: unknown, args: { first: number; after?: string | null; search?: string | null }, context: SourcesContext) =>

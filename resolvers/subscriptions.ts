@@ -6,6 +6,7 @@
 import type { EventLog, WebhookEvent } from '../gateway/events/event-log.js';
 import { eventStream } from '../gateway/events/event-stream.js';
 import { forbidden, requireViewer, type ViewerContext } from '../gateway/plugins/auth/rules.js';
+import type { Payment, PaymentEvent, PaymentEventType, StockChange } from '../generated/resolvers.js';
 import { loadersFor, type SourcesContext } from './loaders.js';
 
 export interface EventsContext extends SourcesContext, ViewerContext {
@@ -40,17 +41,17 @@ export const subscriptionResolvers = {
       await checkPaymentSubscriber(args.orderId, context);
       return eventStream(context.events, 'payments', args.after, (event) => !args.orderId || paymentOf(event).orderId === args.orderId);
     },
-    resolve: (event: WebhookEvent) => ({
+    resolve: (event: WebhookEvent): PaymentEvent => ({
       id: event.id,
-      type: event.type.toUpperCase().replace('.', '_'),
+      type: event.type.toUpperCase().replace('.', '_') as PaymentEventType,
       occurredAt: event.occurredAt,
-      payment: event.data.payment,
+      payment: event.data.payment as Payment,
     }),
   },
   stockChanged: {
     subscribe: (_: unknown, args: { sku?: string | null; after?: string | null }, context: EventsContext) =>
       eventStream(context.events, 'stock', args.after, (event) => !args.sku || stockOf(event).Sku === args.sku),
-    resolve: (event: WebhookEvent) => {
+    resolve: (event: WebhookEvent): Partial<StockChange> => {
       const stock = stockOf(event);
       return {
         id: event.id,

@@ -29,7 +29,9 @@ export function isPlaceholderField(name: string, prefixes: readonly string[]): b
 }
 
 /** A field's resolver, or for a subscription field its `subscribe` and `resolve`. */
-export type FieldResolvers = GraphQLFieldResolver<unknown, unknown> | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve?: GraphQLFieldResolver<unknown, unknown> };
+// Each resolver names the parent, arguments and context it takes (codegen's types, a join's own).
+type AnyResolver = GraphQLFieldResolver<any, any, any>;
+export type FieldResolvers = AnyResolver | { subscribe: AnyResolver; resolve?: AnyResolver };
 export type Resolvers = Record<string, Record<string, FieldResolvers>>;
 
 export interface PublicSchemaOptions {

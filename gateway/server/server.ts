@@ -178,11 +178,11 @@ function optional<T>(plugin: T | undefined): T[] {
  * a schema that graphql-js would refuse, or a rate limit on a field it lacks, stops the start in one line.
  */
 function servedSchema(mesh: BuiltMesh, config: GatewayConfig): GraphQLSchema {
-  const written = resolvers as unknown as Resolvers;
+  const written: Resolvers = resolvers;
   const all: Resolvers = { ...written };
   const declared: [string, Resolvers][] = [
-    ['@join', joinResolvers(readJoins(mesh.schema, mesh.rawSources)) as unknown as Resolvers],
-    ['@event', eventResolvers(readEventFields(mesh.schema, Object.values(config.webhooks.sources).map((hook) => hook.topic))) as unknown as Resolvers],
+    ['@join', joinResolvers(readJoins(mesh.schema, mesh.rawSources))],
+    ['@event', eventResolvers(readEventFields(mesh.schema, Object.values(config.webhooks.sources).map((hook) => hook.topic)))],
   ];
   for (const [directive, given] of declared) {
     for (const [typeName, fields] of Object.entries(given)) {
