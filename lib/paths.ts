@@ -7,12 +7,7 @@
 
 /** The value at `path`, undefined where the path leads nowhere (a missing key, a list, a scalar). */
 export function valueAt(value: unknown, path: string): unknown {
-  let at = value;
-  for (const key of path.split('.')) {
-    if (typeof at !== 'object' || at === null || Array.isArray(at) || !Object.hasOwn(at, key)) return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
+  return pathReader(path)(value);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { FieldRateLimit } from '../plugins/use-rate-limits.js';
 import type { QueryLimits } from '../plugins/use-query-limits.js';
 import type { TrustedDocumentsMode } from '../plugins/use-trusted-documents.js';
 import { intFromEnv, type Env } from '../../lib/env.js';
+import { isHeaderName } from '../../lib/http.js';
 import { resolveCredentials, type CredentialSettings } from './credentials.js';
 import { webhookSecret, type WebhookDeclaration } from './webhooks.js';
 import { isAdded, MANIFEST, readSourceManifests, sourceUrlVariable, type AddedSource, type SourceManifest } from './source-manifests.js';
@@ -341,7 +342,7 @@ function reader(env: Env) {
     /** A comma-separated list of HTTP header names, lower-cased; empty when unset. */
     headerList(name: string): string[] {
       const names = (env[name] ?? '').split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
-      const bad = names.find((item) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(item));
+      const bad = names.find((item) => !isHeaderName(item));
       if (bad !== undefined) {
         throw new ConfigError(`${name} must be a comma-separated list of HTTP header names, but got: ${JSON.stringify(bad)}.`);
       }

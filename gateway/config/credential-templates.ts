@@ -8,6 +8,7 @@
  * The kinds: apiKey:header:<name>, apiKey:query:<name>, bearer, basic, oauth2:<token URL>,
  * wsSecurity, wsSecurity:digest, soapHeaders:<Element>.<Child>[,…], mutualTls.
  */
+import { isHeaderName } from '../../lib/http.js';
 import type { DeclaredCredential } from './credentials.js';
 
 export const AUTH_USAGE = 'apiKey:header:<name>, apiKey:query:<name>, bearer, basic, oauth2:<token URL>, wsSecurity, wsSecurity:digest, soapHeaders:<Element>.<Child>[,...] or mutualTls';
@@ -31,8 +32,8 @@ export function credentialTemplate(source: string, spec: string): { credential: 
   let credential: DeclaredCredential;
   switch (kind) {
     case 'apiKey': {
-      const match = /^(header|query):([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(rest);
-      if (!match) return bad();
+      const match = /^(header|query):(.+)$/.exec(rest);
+      if (!match || !isHeaderName(match[2]!)) return bad();
       credential = { type: 'apiKey', in: match[1], name: match[2], value: env('API_KEY') };
       break;
     }

@@ -10,6 +10,7 @@
  * The gateway puts them on each call in gateway/upstream/credentials/, one file per kind.
  */
 import type { Env } from '../../lib/env.js';
+import { isHeaderName } from '../../lib/http.js';
 
 /** A credential as its manifest declares it: the kind's fields, values possibly `{env.NAME}`. */
 export type DeclaredCredential = { type: CredentialType } & Record<string, unknown>;
@@ -83,7 +84,7 @@ export function checkDeclaredCredentials(raw: unknown, fail: (why: string) => ne
       if (key !== 'type' && !(key in fields)) fail(`has ${at}.${key}, which a ${type} credential does not take (it takes ${Object.keys(fields).join(', ')})`);
     }
     for (const [key, rule] of Object.entries(fields)) checkField(declared[key], rule, `${at}.${key}`, fail);
-    if (type === 'apiKey' && declared.in === 'header' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(declared.name))) {
+    if (type === 'apiKey' && declared.in === 'header' && !isHeaderName(String(declared.name))) {
       fail(`has ${at}.name ${JSON.stringify(declared.name)}, which is not an HTTP header name`);
     }
     return declared as DeclaredCredential;
