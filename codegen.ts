@@ -15,7 +15,7 @@ const config: CodegenConfig = {
     },
     'generated/resolvers.ts': {
       plugins: ['typescript', 'typescript-resolvers'],
-      config: { useTypeImports: true, enumsAsTypes: true, contextType: '../resolvers/subscriptions.js#EventsContext', useIndexSignature: true, defaultMapper: 'Partial<{T}>' },
+      config: { useTypeImports: true, enumsAsTypes: true, contextType: '../demo/graph/subscriptions.js#EventsContext', useIndexSignature: true, defaultMapper: 'Partial<{T}>' },
     },
   },
   silent: true,

@@ -16,7 +16,7 @@ export interface Workload {
   minimalCalls: Record<SourceName, number>;
 }
 
-// The batch caps the demo upstreams document (as in resolvers/loaders.ts).
+// The batch caps the demo upstreams document (as in demo/graph/loaders.ts).
 const INVENTORY_MAX_SKUS = 250;
 const REVIEWS_MAX_IDS = 500;
 

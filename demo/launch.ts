@@ -10,6 +10,7 @@ import { loadConfig } from '../gateway/config/config.js';
 import { sourceUrlVariable } from '../gateway/config/source-manifests.js';
 import { startGateway, type RunningGateway } from '../gateway/server/start.js';
 import { credentialsFromEnv } from './world/config.js';
+import { graph } from '#graph';
 import { DEMO_CREDENTIALS, DEMO_PORTS, DEMO_SERVICE_NAMES, startDemoServices, type DemoService, type DemoServiceName } from './world/index.js';
 
 export interface RunningSwitchboard extends RunningGateway {
@@ -56,7 +57,7 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
     if (missing.length) for (const [name, value] of Object.entries(DEMO_VARIABLES)) env[name] ??= value;
     // GraphiQL opens on the demo's front page: products with their stock and reviews.
     env.GRAPHIQL_FIRST_OPERATION ??= DEMO_FIRST_OPERATION;
-    const gateway = await startGateway(env, { quiet: missing });
+    const gateway = await startGateway(env, { graph, quiet: missing });
     // The demo upstreams deliver their webhooks to this gateway.
     for (const [name, service] of Object.entries(demo)) service.webhooks?.point(`${gateway.origin}/webhooks/${name}`);
     return {

@@ -5,6 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { startGateway } from '../gateway/server/start.js';
+// The project's own code for its stitched graph, wherever package.json's "imports" puts it.
+import { graph } from '#graph';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -12,7 +14,7 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 process.on('unhandledRejection', (reason) => console.error('[switchboard] unexpected error (unhandled rejection):', reason));
 
 try {
-  const gateway = await startGateway(process.env);
+  const gateway = await startGateway(process.env, { graph });
   // Since the process started (performance.now()'s origin), module loading included.
   console.log(`Switchboard is ready in ${Math.round(performance.now())} ms: ${gateway.url}`);
   console.log(`  subscriptions: SSE at the same URL, graphql-sse at ${gateway.url}/stream, graphql-ws at ${gateway.url.replace(/^http/, 'ws')}`);

@@ -1,7 +1,7 @@
 // Reading the stitched graph's @join declarations against the sources' own schemas: what each call
 // asks (every field of the answer, a wrapper's included), and a declaration that names what a source
 // does not have stops the start with one line naming the field. (The demo's joins, declared in
-// resolvers/schema.graphql, are served and counted end to end in stitching.test.ts and batching.test.ts.)
+// demo/graph/schema.graphql, are served and counted end to end in stitching.test.ts and batching.test.ts.)
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { readJoins } from '../gateway/stitching/joins.js';

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../gateway/config/config.js';
 import { createGateway } from '../gateway/server/server.js';
+import { graph } from '#graph';
 import { callCounts, startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 
 let switchboard: TestSwitchboard;
@@ -68,7 +69,7 @@ describe('RATE_LIMITS', () => {
     expect(() => loadConfig({ ...process.env, RATE_LIMITS: 'Query.products=many/1m' })).toThrow(
       'RATE_LIMITS must be entries like Query.products=120/60s (the window in ms, s or m) separated by commas, or none, but got: "Query.products=many/1m".',
     );
-    await expect(createGateway(loadConfig({ ...process.env, RATE_LIMITS: 'Query.prodcts=10/1m' })))
+    await expect(createGateway(loadConfig({ ...process.env, RATE_LIMITS: 'Query.prodcts=10/1m' }), { graph }))
       .rejects.toThrow('RATE_LIMITS names Query.prodcts, which is not a field of the schema.');
     expect(loadConfig({ ...process.env, RATE_LIMITS: '' }).rateLimits).toEqual([
       { type: 'Query', field: 'products', max: 120, windowMs: 60_000 },

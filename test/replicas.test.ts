@@ -10,6 +10,7 @@ import { createGateway, type Gateway } from '../gateway/server/server.js';
 import { signWebhook as signPayload } from '../demo/world/index.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { createWebhookSender } from '../demo/world/webhook-sender.js';
+import { graph } from '#graph';
 import { world } from './helpers/expected.js';
 import { startFlakyProxy } from './helpers/flaky-proxy.js';
 import { REDIS_URL, redisKeys, removeKeys } from './helpers/redis.js';
@@ -28,7 +29,7 @@ const open: Subscriber[] = [];
 beforeAll(async () => {
   a = await startTestSwitchboard({ REDIS_URL, REDIS_KEY_PREFIX: PREFIX, RATE_LIMITS: 'Query.products=3/10s' });
   // The second replica: the same configuration (the environment A was started with), its own process state.
-  const gateway = await createGateway(loadConfig(process.env));
+  const gateway = await createGateway(loadConfig(process.env), { graph });
   b = { gateway, served: await serveGateway(gateway, { port: 0, host: '127.0.0.1' }) };
 });
 afterAll(async () => {
@@ -177,7 +178,7 @@ it('while Redis is away a replica answers a good delivery 503, and the provider\
   const [A] = replicas();
   const proxy = await startFlakyProxy(REDIS_URL);
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  const gateway = await createGateway(loadConfig({ ...process.env, REDIS_URL: proxy.url.replace(/^http/, 'redis') }));
+  const gateway = await createGateway(loadConfig({ ...process.env, REDIS_URL: proxy.url.replace(/^http/, 'redis') }), { graph });
   const c = await serveGateway(gateway, { port: 0, host: '127.0.0.1' });
   try {
     const onA = await subscribedOn(A!, 'graphql-ws');

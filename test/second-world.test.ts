@@ -95,7 +95,7 @@ beforeAll(async () => {
   add('billing', join(FOLDER, 'billing.wsdl'), '--endpoint', `${billing.url}/soap`, '--auth', 'wsSecurity:digest');
   add('crm', join(FOLDER, 'crm.graphql'), '--endpoint', `${crm.url}/graphql`, '--auth', `oauth2:${crm.url}/oauth/token`);
   // What the user writes by hand: the joins and the subscription in the SDL, the webhook in the manifest.
-  appendFileSync(join(project.root, 'resolvers', 'schema.graphql'), readFileSync(join(FOLDER, 'joins.graphql'), 'utf8'));
+  appendFileSync(join(project.root, 'demo', 'graph', 'schema.graphql'), readFileSync(join(FOLDER, 'joins.graphql'), 'utf8'));
   const manifestPath = join(project.root, 'sources', 'shipping', 'source.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   manifest.webhook = {

@@ -9,9 +9,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../gateway/config/config.js';
 import { createGateway, GRAPHQL_PATH } from '../../gateway/server/server.js';
+import { graph } from '#graph';
 
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' });
-const gateway = await createGateway(config, { batching: false });
+const gateway = await createGateway(config, { graph, batching: false });
 const server = createServer(gateway.yoga);
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {

@@ -3,7 +3,8 @@
  * from, after checking that every source's pinned contract is where .meshrc.yaml says; and two
  * bundles, so that a start loads no TypeScript and no tsx: the gateway as production runs it
  * (.mesh/start.mjs: scripts/start.ts with the project's own modules and the built composition,
- * bundled by esbuild, and no demo code), and the demo's launcher that `npm start` runs (.mesh/demo.mjs).
+ * bundled by esbuild, with the project's graph code (package.json's `#graph`) and no demo service),
+ * and the demo's launcher that `npm start` runs (.mesh/demo.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,8 @@ import { PROJECT_ROOT } from '../config/project.js';
 
 const ROOT = PROJECT_ROOT;
 const BUILT = join('.mesh', 'index.ts');
-const INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'lib', 'gateway/compose/directives.graphql', 'gateway/sources/soap', 'gateway/upstream'];
+/** What the composition is built from, besides the SDL files .meshrc.yaml lists (its additionalTypeDefs). */
+const INPUTS = ['.meshrc.yaml', 'sources', 'lib', 'gateway/compose/directives.graphql', 'gateway/sources/soap', 'gateway/upstream'];
 /** The bundled gateway, as production runs it; one folder below the root, where the built composition expects to be. */
 export const GATEWAY_BUNDLE = join('.mesh', 'start.mjs');
 /** The demo's launcher and the gateway, bundled apart (`npm start`): the gateway's bundle holds no demo service. */
@@ -37,11 +39,17 @@ export function gatewayNodeFlags(root = PROJECT_ROOT): string[] {
   return flags[1]!.trim().split(/\s+/).filter(Boolean);
 }
 /** What the bundle is built from; with its packages inside it, an `npm install` or upgrade rebuilds it too. */
-const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'resolvers', 'gateway', 'lib', 'demo', 'scripts', 'test/operations', join('.mesh', 'index.ts'), 'package-lock.json', join('node_modules', '.package-lock.json')];
+const BUNDLE_INPUTS = ['.meshrc.yaml', 'sources', 'gateway', 'lib', 'demo', 'scripts', 'test/operations', join('.mesh', 'index.ts'), 'package-lock.json', join('node_modules', '.package-lock.json')];
 
 interface MeshrcSource {
   name: string;
   handler: Record<string, { source?: string }>;
+}
+
+/** Private: the SDL files .meshrc.yaml adds to the composition (the stitched graph's, wherever the project keeps it). */
+function additionalTypeDefs(root: string): string[] {
+  const meshrc = parse(readFileSync(join(root, '.meshrc.yaml'), 'utf8')) as { additionalTypeDefs?: string | string[] };
+  return [meshrc.additionalTypeDefs ?? []].flat();
 }
 
 /** Every source's contract file, as `{ name, path }`; throws one line naming a missing one. */
@@ -66,7 +74,7 @@ export function ensureMeshBuilt(options: { force?: boolean; root?: string } = {}
   const root = options.root ?? ROOT;
   checkContracts(root);
   const built = join(root, BUILT);
-  if (!options.force && existsSync(built) && newestInput(root, INPUTS) <= statSync(built).mtimeMs) return 'fresh';
+  if (!options.force && existsSync(built) && newestInput(root, [...INPUTS, ...additionalTypeDefs(root)]) <= statSync(built).mtimeMs) return 'fresh';
   const result = spawnSync(join(root, 'node_modules', '.bin', 'mesh'), ['build'], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
     throw new ConfigError(`The composition in .meshrc.yaml does not build: ${buildFailure(`${result.stderr}\n${result.stdout}`) ?? 'see `npx mesh build`'}`);

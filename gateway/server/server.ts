@@ -2,7 +2,8 @@
  * The Switchboard gateway: graphql-yoga over the built mesh, in this process (no forked workers).
  * `server.ts` only assembles; each concern is a `use-*.ts` plugin.
  *
- *   const gateway = await createGateway(loadConfig());
+ *   import { graph } from '#graph';
+ *   const gateway = await createGateway(loadConfig(), { graph });
  *   http.createServer(gateway.yoga).listen(4000);
  */
 import { existsSync } from 'node:fs';
@@ -17,8 +18,7 @@ import { useRequestLimits } from '../plugins/use-request-limits.js';
 import { MANIFEST_PATH, readManifest, useTrustedDocuments } from '../plugins/use-trusted-documents.js';
 import { ConfigError, type GatewayConfig } from '../config/config.js';
 import { createRedisStore, useRateLimits, type FieldRateLimit } from '../plugins/use-rate-limits.js';
-// The project's stitched graph: its resolvers where they need code, and what they add to each request's context.
-import { createGraphContext, resolvers } from '../../resolvers/index.js';
+import { startGraphCode, type GraphCode } from '../stitching/graph-code.js';
 import { joinResolvers } from '../stitching/join-resolvers.js';
 import { readJoins } from '../stitching/joins.js';
 import { eventResolvers, readEventFields } from '../events/event-subscriptions.js';
@@ -52,7 +52,7 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
   /** This gateway's way to its upstreams, with each source's policy (breaker state, for one). */
   upstreams: Upstreams;
-  /** The stitched graph's code's work in the background (resolvers/index.ts): `settled()` waits for what is still being retried. */
+  /** The work the project's graph code left in the background (GraphCode): `settled()` waits for what is still being retried. */
   background: { settled(): Promise<void> };
   /** The events the upstreams' webhooks brought, per topic. */
   events: EventLog;
@@ -70,6 +70,8 @@ interface BuiltMesh {
 }
 
 export interface GatewayOptions {
+  /** The project's own code for its stitched graph (package.json's `#graph`; gateway/stitching/graph-code.ts). */
+  graph: GraphCode;
   /**
    * Whether the stitched fields batch their upstream calls (the default). Off, every item costs its
    * own call, as Mesh does out of the box: the benchmarks' baseline (a), never a production setting.
@@ -79,14 +81,14 @@ export interface GatewayOptions {
   plugins?: Plugin[];
 }
 
-export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
   // The composition reads a source's endpoint from `{env.<NAME>_URL}`: its manifest's default, unless set.
   for (const source of Object.values(config.sources)) process.env[sourceUrlVariable(source.name)] ??= source.url;
   const mesh = await loadBuiltMesh();
   // Checked before anything else opens (Redis, upstream clients): a schema it cannot serve stops the start.
   let schema: GraphQLSchema;
   try {
-    schema = servedSchema(mesh, config);
+    schema = servedSchema(mesh, config, options.graph);
   } catch (error) {
     mesh.destroy();
     throw error;
@@ -103,7 +105,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // Every replica hears every event, so each one forgets what the event made stale.
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event, config.webhooks.sources)));
   const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
-  const graph = createGraphContext({ upstreams, urls });
+  const graph = startGraphCode(options.graph, { upstreams, urls });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
   if (config.graphiqlFirstOperation && !existsSync(join(OPERATIONS_FOLDER, config.graphiqlFirstOperation))) {
@@ -177,9 +179,8 @@ function optional<T>(plugin: T | undefined): T[] {
  * Private: the schema the gateway serves, with the stitched graph's resolvers and the access rules;
  * a schema that graphql-js would refuse, or a rate limit on a field it lacks, stops the start in one line.
  */
-function servedSchema(mesh: BuiltMesh, config: GatewayConfig): GraphQLSchema {
-  const written: Resolvers = resolvers;
-  const all: Resolvers = { ...written };
+function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode): GraphQLSchema {
+  const all: Resolvers = { ...code.resolvers };
   const declared: [string, Resolvers][] = [
     ['@join', joinResolvers(readJoins(mesh.schema, mesh.rawSources))],
     ['@event', eventResolvers(readEventFields(mesh.schema, Object.values(config.webhooks.sources).map((hook) => hook.topic)))],

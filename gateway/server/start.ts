@@ -3,7 +3,7 @@
  * contract, build the public schema, warn about upstreams that do not answer, and serve. The demo's
  * launcher (demo/launch.ts) starts its upstreams first and then calls this.
  *
- *   const running = await startGateway(process.env);
+ *   const running = await startGateway(process.env, { graph });
  *   running.url;   // 'http://127.0.0.1:4000/graphql'
  */
 import { loadConfig, type GatewayConfig } from '../config/config.js';
@@ -11,6 +11,7 @@ import { checkContracts } from '../compose/build-mesh.js';
 import { sourceUrlVariable } from '../config/source-manifests.js';
 import { serveGateway } from './http-server.js';
 import { createGateway } from './server.js';
+import type { GraphCode } from '../stitching/graph-code.js';
 
 export interface RunningGateway {
   config: GatewayConfig;
@@ -22,16 +23,18 @@ export interface RunningGateway {
 }
 
 export interface StartOptions {
+  /** The project's own code for its stitched graph (package.json's `#graph`). */
+  graph: GraphCode;
   /** Sources that need no warning when they do not answer yet (upstreams the caller has just started). */
   quiet?: readonly string[];
 }
 
-export async function startGateway(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningGateway> {
+export async function startGateway(env: NodeJS.ProcessEnv, options: StartOptions): Promise<RunningGateway> {
   const config = loadConfig(env);
   // `npm start` builds the composition first (scripts/build.ts --if-stale); here only its inputs are checked.
   checkContracts();
   // Before the warnings about upstreams: a schema the gateway cannot serve is the one line to read.
-  const gateway = await createGateway(config);
+  const gateway = await createGateway(config, { graph: options.graph });
   await warnAboutUnreachable(Object.values(config.sources)
     .filter(({ name }) => !options.quiet?.includes(name))
     .map(({ name, url }) => ({ name, url, variable: sourceUrlVariable(name) })));

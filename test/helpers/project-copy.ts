@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../gateway/config/project.js';
 
 /** What the gateway needs to build and run; everything else (tests, bench) stays behind. */
-const COPIED = ['.meshrc.yaml', 'package.json', 'tsconfig.json', 'gateway', 'resolvers', 'sources', 'demo', 'lib', 'scripts', 'generated', join('test', 'operations')];
+const COPIED = ['.meshrc.yaml', 'package.json', 'tsconfig.json', 'gateway', 'sources', 'demo', 'lib', 'scripts', 'generated', join('test', 'operations')];
 
 export interface ProjectCopy {
   root: string;

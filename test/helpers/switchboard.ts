@@ -14,6 +14,7 @@ import { serveGateway } from '../../gateway/server/http-server.js';
 import { mintToken, type TokenClaims } from '../../gateway/plugins/auth/tokens.js';
 import { DEMO_CREDENTIALS, startDemoWorld, type ServingOptions } from '../../demo/world/index.js';
 import type { Plugin } from 'graphql-yoga';
+import { graph } from '#graph';
 import { createResponseAudit } from './response-audit.js';
 
 export type DemoWorld = Awaited<ReturnType<typeof startDemoWorld>>;
@@ -87,7 +88,7 @@ export async function startTestSwitchboard(
     DEMO_CREDENTIALS.reviewsToken, DEMO_CREDENTIALS.paymentsWebhookSecret, DEMO_CREDENTIALS.inventoryWebhookSecret,
     config.auth.secret ?? '',
   ]);
-  const gateway = await createGateway(config, { plugins: [audit.plugin, ...(options.plugins ?? [])] });
+  const gateway = await createGateway(config, { graph, plugins: [audit.plugin, ...(options.plugins ?? [])] });
   const tokenFor = (subject: string, claims: Partial<TokenClaims> = {}) => mintToken(config.auth, { subject, ...claims });
   // A gateway that checks tokens against an issuer's keys (AUTH_JWKS_URL) has no secret to mint with.
   const staffToken = config.auth.secret ? await tokenFor('staff-tests', { scope: 'staff' }) : '';

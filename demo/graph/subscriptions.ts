@@ -3,10 +3,10 @@
  * an enum, the ERP's stock document as a stock level. Each reads its topic's stream
  * (gateway/events/event-stream.ts), optionally resumed after an event id.
  */
-import type { EventLog, WebhookEvent } from '../gateway/events/event-log.js';
-import { eventStream } from '../gateway/events/event-stream.js';
-import { forbidden, requireViewer, type ViewerContext } from '../gateway/plugins/auth/rules.js';
-import type { Payment, PaymentEvent, PaymentEventType, StockChange } from '../generated/resolvers.js';
+import type { EventLog, WebhookEvent } from '../../gateway/events/event-log.js';
+import { eventStream } from '../../gateway/events/event-stream.js';
+import { forbidden, requireViewer, type ViewerContext } from '../../gateway/plugins/auth/rules.js';
+import type { Payment, PaymentEvent, PaymentEventType, StockChange } from '../../generated/resolvers.js';
 import { loadersFor, type SourcesContext } from './loaders.js';
 
 export interface EventsContext extends SourcesContext, ViewerContext {

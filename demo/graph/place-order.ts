@@ -21,10 +21,10 @@
  */
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { DemoServiceName as SourceName } from '../demo/world/config.js';
-import { createRetryQueue, type RetryQueue } from '../gateway/upstream/retry-queue.js';
-import { scopeOf, type Upstreams } from '../gateway/upstream/index.js';
-import { asUpstreamError } from '../gateway/errors.js';
+import type { DemoServiceName as SourceName } from '../world/config.js';
+import { createRetryQueue, type RetryQueue } from '../../gateway/upstream/retry-queue.js';
+import { scopeOf, type Upstreams } from '../../gateway/upstream/index.js';
+import { asUpstreamError } from '../../gateway/errors.js';
 import { loadersFor, type Order, type Product, type SourcesContext } from './loaders.js';
 
 export interface PlaceOrderInput {

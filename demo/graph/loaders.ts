@@ -1,15 +1,15 @@
 /**
  * Per-request DataLoaders of what the hand-written resolvers read from the catalog: the product
  * list's page, placeOrder's customer and products, and an order for the payment events' access
- * rule. (The joins between sources are declared in resolvers/schema.graphql and loaded by the
+ * rule. (The joins between sources are declared in demo/graph/schema.graphql and loaded by the
  * gateway, gateway/stitching/.) A new set is created for every request (see `loadersFor`): nothing
  * is cached across requests.
  */
 import DataLoader from 'dataloader';
-import type { DemoServiceName as SourceName } from '../demo/world/config.js';
-import { asUpstreamError } from '../gateway/errors.js';
-import type { SourceClients } from '../gateway/sources/source-clients.js';
-import type { ProductRecord, CustomerRecord, OrderRecord } from '../demo/world/seed.js';
+import type { DemoServiceName as SourceName } from '../world/config.js';
+import { asUpstreamError } from '../../gateway/errors.js';
+import type { SourceClients } from '../../gateway/sources/source-clients.js';
+import type { ProductRecord, CustomerRecord, OrderRecord } from '../world/seed.js';
 
 export type Product = ProductRecord;
 export type Customer = CustomerRecord;
@@ -21,7 +21,7 @@ export interface SourcesContext {
   sources: SourceClients;
   /** False only in the benchmarks' unbatched baseline (GatewayOptions.batching). */
   batching?: boolean;
-  /** Places orders (resolvers/place-order.ts). */
+  /** Places orders (demo/graph/place-order.ts). */
   orders?: import('./place-order.js').OrderDesk;
 }
 
