@@ -14,6 +14,7 @@ import { createYoga, useSchema, type CORSOptions, type Plugin, type YogaServerIn
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { useQueryLimits } from '../plugins/use-query-limits.js';
+import { useContractConstraints, withContractConstraints } from '../plugins/use-contract-constraints.js';
 import { useRequestLimits } from '../plugins/use-request-limits.js';
 import { MANIFEST_PATH, readManifest, useTrustedDocuments } from '../plugins/use-trusted-documents.js';
 import { ConfigError, type GatewayConfig } from '../config/config.js';
@@ -142,6 +143,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useAuth(config.auth),
       useSchema(schema),
       useQueryLimits(config.queryLimits),
+      useContractConstraints(),
       // Without introspection, "Did you mean …?" in validation errors would still spell the schema out.
       ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),
       useRateLimits({ limits: config.rateLimits, store: rateCounters?.store }),
@@ -192,9 +194,9 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode): 
       all[typeName] = { ...all[typeName], ...fields };
     }
   }
-  const schema = withAccessRules(toPublicSchema(mesh.schema, all, {
+  const schema = withContractConstraints(withAccessRules(toPublicSchema(mesh.schema, all, {
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
-  }), readAccessRules(mesh.schema));
+  }), readAccessRules(mesh.schema)));
   checkPublicSchema(schema, config.added.map((source) => source.manifest));
   checkRateLimits(schema, config.rateLimits);
   return schema;
