@@ -15,7 +15,10 @@ describe('an argument against its contract constraint', () => {
   let gateway: RunningCopy;
 
   beforeAll(async () => {
-    fx = await serveRest({ 'GET /v1/rates/:base': ({ base }) => ({ body: { base, rate: 1.25 } }) });
+    fx = await serveRest({
+      'GET /v1/rates/:base': ({ base }) => ({ body: { base, rate: 1.25 } }),
+      'POST /v1/quotes': (_params, _query, body) => ({ status: 201, body: { id: 'q-1', ...(body as object) } }),
+    });
     project = copyProject();
     const built = project.run('npm', ['run', '-s', 'build']);
     expect(built.status, built.stderr).toBe(0);
@@ -52,17 +55,31 @@ describe('an argument against its contract constraint', () => {
     expect(calls).toEqual([]);
   });
 
-  it('refuses a variable of the contract\'s type that breaks it, naming the variable, before any call', async () => {
+  it('names the variable and the lengths or pattern for a value sent as a variable, before any call', async () => {
     const query = 'query ($base: FxGetRateBase!, $note: FxGetRateNote) { fx_getRate(base: $base, note: $note) { rate } }';
     const tooLong = await ask(query, { base: 'EUR', note: 'far too long' });
-    // graphql-jit coerces variables itself and words the error its own way: the variable and its type, not yet the constraint.
-    expect([tooLong.status, errorsOf(tooLong.body), tooLong.calls]).toEqual([400, [['BAD_USER_INPUT', 'Variable "$note" got invalid value "far too long"; Expected type FxGetRateNote.']], []]);
+    expect([tooLong.status, errorsOf(tooLong.body), tooLong.calls]).toEqual([400, [['BAD_USER_INPUT', 'Variable "$note" got invalid value "far too long"; it is 12 characters long, and the contract allows at most 5.']], []]);
     const tooShort = await ask(query, { base: 'EUR', note: 'x' });
-    expect(errorsOf(tooShort.body)).toEqual([['BAD_USER_INPUT', 'Variable "$note" got invalid value "x"; Expected type FxGetRateNote.']]);
+    expect(errorsOf(tooShort.body)).toEqual([['BAD_USER_INPUT', 'Variable "$note" got invalid value "x"; it is 1 character long, and the contract asks for at least 2.']]);
     const pattern = await ask(query, { base: 'E1R' });
-    expect(errorsOf(pattern.body)).toEqual([['BAD_USER_INPUT', 'Variable "$base" got invalid value "E1R"; Expected type FxGetRateBase.']]);
+    expect(errorsOf(pattern.body)).toEqual([['BAD_USER_INPUT', 'Variable "$base" got invalid value "E1R"; it does not match the contract\'s pattern ^[A-Z]{3}$.']]);
     expect([tooShort.calls, pattern.calls]).toEqual([[], []]);
     const good = await ask(query, { base: 'GBP', note: 'ok' });
     expect([good.body, good.calls]).toEqual([{ data: { fx_getRate: { rate: 1.25 } } }, ['GET /v1/rates/GBP?note=ok']]);
+  });
+
+  it('requires a request body the contract requires, and checks what is inside it', async () => {
+    const { body: schema } = await ask('{ __type(name: "Mutation") { fields { name args { name type { kind ofType { name } } } } } }');
+    const createQuote = (schema.data.__type.fields as { name: string; args: { name: string; type: { kind: string; ofType: { name: string } | null } }[] }[])
+      .find((field) => field.name === 'fx_createQuote')!;
+    expect(createQuote.args.map((arg) => [arg.name, arg.type.kind])).toEqual([['input', 'NON_NULL']]);
+    const inputType = createQuote.args[0]!.type.ofType!.name;
+
+    const missing = await ask('mutation { fx_createQuote { id } }');
+    expect([errorsOf(missing.body), missing.calls]).toEqual([[['GRAPHQL_VALIDATION_FAILED', `Field "fx_createQuote" argument "input" of type "${inputType}!" is required, but it was not provided.`]], []]);
+    const badCurrency = await ask('mutation { fx_createQuote(input: { currency: "eu", amount: 10 }) { id } }');
+    expect([errorsOf(badCurrency.body), badCurrency.calls]).toEqual([[['BAD_USER_INPUT', 'Argument "input" of "fx_createQuote", at "currency": "eu" does not match the contract\'s pattern ^[A-Z]{3}$.']], []]);
+    const created = await ask('mutation { fx_createQuote(input: { currency: "CHF", amount: 10 }) { id currency amount } }');
+    expect([created.body, created.calls]).toEqual([{ data: { fx_createQuote: { id: 'q-1', currency: 'CHF', amount: 10 } } }, ['POST /v1/quotes']]);
   });
 });

@@ -11,8 +11,8 @@
  *   // Variable "$c" got invalid value "eur"; it does not match the contract's pattern ^[A-Z]{3}$.
  *
  * A value written in the document is checked by a validation rule, which knows the argument it is
- * given to; a variable's value by the scalar itself. What an upstream answers is passed on as it
- * is: the constraint is on what the gateway sends.
+ * given to; a variable's value by the scalar itself, as the variables are read. What an upstream
+ * answers is passed on as it is: the constraint is on what the gateway sends.
  */
 import {
   GraphQLError, GraphQLScalarType, getNamedType, Kind, type ASTNode, type ASTVisitor, type GraphQLSchema, type ValidationContext, type ValueNode,
@@ -52,9 +52,32 @@ export function withContractConstraints(schema: GraphQLSchema): GraphQLSchema {
   });
 }
 
-/** Adds the validation rule that checks the values written in a document. */
+/**
+ * Adds the validation rule that checks the values written in a document; and gives a variable's error
+ * the scalar's reason, which graphql-jit, coercing variables itself, replaces with `Expected type X.`.
+ */
 export function useContractConstraints(): Plugin {
-  return { onValidate: ({ addValidationRule }) => addValidationRule(contractConstraintsRule) };
+  return {
+    onValidate: ({ addValidationRule }) => addValidationRule(contractConstraintsRule),
+    onExecute: () => ({
+      onExecuteDone: ({ result, setResult }) => {
+        if (!('errors' in result) || !result.errors?.some(isJitVariableError)) return;
+        setResult({ ...result, errors: result.errors.map((error) => (isJitVariableError(error) ? withReason(error) : error)) });
+      },
+    }),
+  };
+}
+
+const JIT_VARIABLE_ERROR = /^(Variable "\$\w+" got invalid value .*; )Expected type \w+\.$/s;
+
+/** Private: a variable's error from graphql-jit whose cause is a contract constraint's own error. */
+function isJitVariableError(error: GraphQLError): boolean {
+  return !error.path && error.originalError instanceof GraphQLError && error.originalError.extensions?.code === 'BAD_USER_INPUT' && JIT_VARIABLE_ERROR.test(error.message);
+}
+
+function withReason(error: GraphQLError): GraphQLError {
+  const reason = error.originalError as GraphQLError;
+  return new GraphQLError(`${JIT_VARIABLE_ERROR.exec(error.message)![1]}${reason.message}`, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: reason.extensions });
 }
 
 function contractConstraintsRule(context: ValidationContext): ASTVisitor {
@@ -70,9 +93,9 @@ function contractConstraintsRule(context: ValidationContext): ASTVisitor {
     }));
   };
   return {
-    StringValue: (node, _key, _parent, _path, ancestors) => visit(node, ancestors),
-    IntValue: (node, _key, _parent, _path, ancestors) => visit(node, ancestors),
-    FloatValue: (node, _key, _parent, _path, ancestors) => visit(node, ancestors),
+    StringValue: (node, _key, parent, _path, ancestors) => visit(node, [...ancestors, parent!]),
+    IntValue: (node, _key, parent, _path, ancestors) => visit(node, [...ancestors, parent!]),
+    FloatValue: (node, _key, parent, _path, ancestors) => visit(node, [...ancestors, parent!]),
   };
 }
 
@@ -89,8 +112,9 @@ function problemOf(value: unknown, constraint: Constraint): string | undefined {
   if (value === null || value === undefined) return undefined;
   const text = String(value);
   const length = [...text].length;
-  if (constraint.minLength !== undefined && length < constraint.minLength) return `is ${length} characters long, and the contract asks for at least ${constraint.minLength}`;
-  if (constraint.maxLength !== undefined && length > constraint.maxLength) return `is ${length} characters long, and the contract allows at most ${constraint.maxLength}`;
+  const characters = `${length} character${length === 1 ? '' : 's'}`;
+  if (constraint.minLength !== undefined && length < constraint.minLength) return `is ${characters} long, and the contract asks for at least ${constraint.minLength}`;
+  if (constraint.maxLength !== undefined && length > constraint.maxLength) return `is ${characters} long, and the contract allows at most ${constraint.maxLength}`;
   if (constraint.pattern && !constraint.pattern.test(text)) return `does not match the contract's pattern ${constraint.pattern.source}`;
   return undefined;
 }

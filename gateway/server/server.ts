@@ -23,7 +23,9 @@ import { startGraphCode, type GraphCode } from '../stitching/graph-code.js';
 import { joinResolvers } from '../stitching/join-resolvers.js';
 import { readJoins } from '../stitching/joins.js';
 import { eventResolvers, readEventFields } from '../events/event-subscriptions.js';
-import { projectPath } from '../config/project.js';
+import { PROJECT_ROOT, projectPath } from '../config/project.js';
+import { createRestMediaLookup, type RestMedia } from '../sources/rest/openapi-media.js';
+import { withRequiredBodies } from '../sources/rest/required-bodies.js';
 import { toPublicSchema, type Resolvers } from '../compose/public-schema.js';
 import { checkPublicSchema } from '../compose/check-public-schema.js';
 import { sourceUrlVariable } from '../config/source-manifests.js';
@@ -86,16 +88,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // The composition reads a source's endpoint from `{env.<NAME>_URL}`: its manifest's default, unless set.
   for (const source of Object.values(config.sources)) process.env[sourceUrlVariable(source.name)] ??= source.url;
   const mesh = await loadBuiltMesh();
+  // What each REST operation's contract says (media, required bodies), read once for the schema and the upstreams.
+  const restMedia = createRestMediaLookup(PROJECT_ROOT);
   // Checked before anything else opens (Redis, upstream clients): a schema it cannot serve stops the start.
   let schema: GraphQLSchema;
   try {
-    schema = servedSchema(mesh, config, options.graph);
+    schema = servedSchema(mesh, config, options.graph, restMedia);
   } catch (error) {
     mesh.destroy();
     throw error;
   }
   const batching = options.batching ?? true;
-  const upstreams = createUpstreams(config);
+  const upstreams = createUpstreams(config, { restMedia });
   // Replicas share the event log through Redis; one gateway alone keeps it in memory.
   const events = config.redis
     ? await createRedisEventLog({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, topics: Object.values(config.webhooks.sources).map((hook) => hook.topic) })
@@ -181,7 +185,7 @@ function optional<T>(plugin: T | undefined): T[] {
  * Private: the schema the gateway serves, with the stitched graph's resolvers and the access rules;
  * a schema that graphql-js would refuse, or a rate limit on a field it lacks, stops the start in one line.
  */
-function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode): GraphQLSchema {
+function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, restMedia: (source: string) => RestMedia | undefined): GraphQLSchema {
   const all: Resolvers = { ...code.resolvers };
   const declared: [string, Resolvers][] = [
     ['@join', joinResolvers(readJoins(mesh.schema, mesh.rawSources))],
@@ -194,9 +198,9 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode): 
       all[typeName] = { ...all[typeName], ...fields };
     }
   }
-  const schema = withContractConstraints(withAccessRules(toPublicSchema(mesh.schema, all, {
+  const schema = withContractConstraints(withRequiredBodies(withAccessRules(toPublicSchema(mesh.schema, all, {
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
-  }), readAccessRules(mesh.schema)));
+  }), readAccessRules(mesh.schema)), restMedia));
   checkPublicSchema(schema, config.added.map((source) => source.manifest));
   checkRateLimits(schema, config.rateLimits);
   return schema;

@@ -20,6 +20,8 @@ export interface OperationMedia {
   declared: readonly string[];
   /** The schema of its success answer, its `$ref`s followed, for reading an XML answer. */
   schema?: Record<string, unknown>;
+  /** Whether the contract requires a request body (`requestBody.required`; Swagger 2.0's required `in: body` parameter). */
+  bodyRequired?: boolean;
 }
 
 /** What a contract that declares nothing is taken to answer in. */

@@ -1,5 +1,5 @@
 /**
- * What each operation of a REST source's contract says it answers in: the media types of its success
+ * What each operation of a REST source's contract says it answers in (and whether it requires a body): the media types of its success
  * responses (OpenAPI 3's `responses.<2xx|default>.content` keys; Swagger 2.0's `produces`, the
  * operation's or else the document's), the `Accept` header the gateway sends for it, and the schema
  * of its answer, which an XML answer is read into (gateway/sources/rest/xml-answer.ts). The upstream transport
@@ -113,7 +113,9 @@ function operationMedia(document: Schema, operation: Schema): OperationMedia {
     const produces = Array.isArray(operation.produces) ? operation.produces : Array.isArray(document.produces) ? document.produces : [];
     const declared = produces.filter((type): type is string => typeof type === 'string');
     const schema = success.map((response) => response.schema).find(isObject);
-    return withSchema({ accept: acceptFor(declared), declared }, schema);
+    const parameters = Array.isArray(operation.parameters) ? operation.parameters.filter(isObject) : [];
+    const bodyRequired = parameters.some((parameter) => parameter.in === 'body' && parameter.required === true);
+    return withSchema({ accept: acceptFor(declared), declared, ...(bodyRequired ? { bodyRequired } : {}) }, schema);
   }
   const contents = success.map((response) => (isObject(response.content) ? response.content : {}));
   const declared = [...new Set(contents.flatMap((content) => Object.keys(content)))];
@@ -121,7 +123,8 @@ function operationMedia(document: Schema, operation: Schema): OperationMedia {
   const entries = contents.flatMap((content) => Object.entries(content));
   const schemas = entries.filter(([, entry]) => isObject(entry) && isObject(entry.schema));
   const chosen = schemas.find(([type]) => /xml/i.test(type)) ?? schemas[0];
-  return withSchema({ accept: acceptFor(declared), declared }, chosen ? ((chosen[1] as Schema).schema as Schema) : undefined);
+  const bodyRequired = isObject(operation.requestBody) && operation.requestBody.required === true;
+  return withSchema({ accept: acceptFor(declared), declared, ...(bodyRequired ? { bodyRequired } : {}) }, chosen ? ((chosen[1] as Schema).schema as Schema) : undefined);
 }
 
 /** Private: the schema is kept only for an operation that may answer XML: the rest of the contract can go. */
