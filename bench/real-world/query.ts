@@ -9,6 +9,7 @@ import {
   type GraphQLField, type GraphQLNamedType, type GraphQLSchema, Kind, type ConstDirectiveNode,
 } from 'graphql';
 import { deref, sanitize, valueFor } from './arguments.js';
+import { isPlaceholderField } from '../../gateway/compose/public-schema.js';
 
 export interface Read { field: string; method?: string; path?: string; query: string; variables: Record<string, unknown> }
 
@@ -37,7 +38,7 @@ function operations(sourceSchemaFile: string, document: any): Map<string, Operat
 
 export function chooseRead(gateway: GraphQLSchema, prefix: string, sourceSchemaFile: string, document: any): Read | undefined {
   const byField = operations(sourceSchemaFile, document);
-  const fields = Object.values(gateway.getQueryType()?.getFields() ?? {}).filter((field) => field.name.startsWith(prefix));
+  const fields = Object.values(gateway.getQueryType()?.getFields() ?? {}).filter((field) => field.name.startsWith(prefix) && !isPlaceholderField(field.name, [prefix]));
   const ranked = fields.map((field) => {
     const operation = byField.get(field.name.slice(prefix.length));
     const needed = field.args.filter((arg) => (isNonNullType(arg.type) && arg.defaultValue === undefined) || contractRequires(document, operation, arg.name));

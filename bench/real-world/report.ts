@@ -15,7 +15,7 @@ export interface Outcome {
 
 /** `UPSTREAM_REJECTED: realworld answered 422` → a group shared by like failures. */
 export function group(cause: string): string {
-  return cause.split(': ')[0]!;
+  return (cause ?? 'unknown').split(': ')[0]!;
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 400);
