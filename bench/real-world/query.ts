@@ -16,8 +16,8 @@ export interface Read { field: string; method?: string; path?: string; query: st
 interface Operation { method: string; path: string; operation: any; parameters: any[] }
 
 /** The `@httpOperation` of each of the source's own root fields (Mesh's schema of that source). */
-function operations(sourceSchemaFile: string, document: any): Map<string, Operation> {
-  const found = new Map<string, Operation>();
+function operations(sourceSchemaFile: string, document: any): Map<string, Operation | undefined> {
+  const found = new Map<string, Operation | undefined>();
   const schema = buildSchema(readFileSync(sourceSchemaFile, 'utf8'), { assumeValidSDL: true });
   const normal = (path: string) => path.replace(/\{[^}]*\}/g, '{}').replace(/\/+$/, '');
   for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
@@ -25,6 +25,7 @@ function operations(sourceSchemaFile: string, document: any): Map<string, Operat
     const argument = (name: string) => directive?.arguments?.find((one) => one.name.value === name)?.value;
     const path = argument('path');
     const method = argument('httpMethod');
+    if (!directive) found.set(field.name, undefined); // Mesh's own `dummy` field of a source with no reads: not the API's
     if (path?.kind !== Kind.STRING || method?.kind !== Kind.ENUM) continue;
     const wanted = normal(path.value.split('?')[0]!);
     const entry = Object.entries<any>(document.paths ?? {}).find(([key]) => normal(key) === wanted);
@@ -38,7 +39,9 @@ function operations(sourceSchemaFile: string, document: any): Map<string, Operat
 
 export function chooseRead(gateway: GraphQLSchema, prefix: string, sourceSchemaFile: string, document: any): Read | undefined {
   const byField = operations(sourceSchemaFile, document);
-  const fields = Object.values(gateway.getQueryType()?.getFields() ?? {}).filter((field) => field.name.startsWith(prefix) && !isPlaceholderField(field.name, [prefix]));
+  const fields = Object.values(gateway.getQueryType()?.getFields() ?? {}).filter((field) => field.name.startsWith(prefix) && !isPlaceholderField(field.name, [prefix])
+    && !(field.name === `${prefix}dummy` && !byField.get('dummy')));
+  // (`dummy` is the field Mesh gives a source with no reads; it answers null and is no API's.)
   const ranked = fields.map((field) => {
     const operation = byField.get(field.name.slice(prefix.length));
     const needed = field.args.filter((arg) => (isNonNullType(arg.type) && arg.defaultValue === undefined) || contractRequires(document, operation, arg.name));

