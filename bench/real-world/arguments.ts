@@ -84,10 +84,25 @@ function given(schema: any, parameter?: any): unknown {
   return undefined;
 }
 
+/** Whether a value the document gives agrees with its own format and pattern (examples often do not). */
+const SHAPES: Record<string, RegExp> = {
+  date: /^\d{4}-\d{2}-\d{2}$/, 'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, email: /^[^@\s]+@[^@\s]+$/,
+};
+function agrees(schema: any, value: unknown): boolean {
+  if (typeof value !== 'string') return true;
+  if (schema.format && SHAPES[schema.format] && !SHAPES[schema.format]!.test(value)) return false;
+  try {
+    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) return false;
+  } catch { /* a pattern JavaScript cannot read */ }
+  if (schema.minLength !== undefined && value.length < schema.minLength) return false;
+  return schema.maxLength === undefined || value.length <= schema.maxLength;
+}
+
 function fromSchema(document: any, raw: any, parameter?: any): unknown {
   const schema = deref(document, raw) ?? {};
   const value = given(schema, parameter);
-  if (value !== undefined && typeof value !== 'object') return value;
+  if (value !== undefined && typeof value !== 'object' && agrees(schema, value)) return value;
   const type = Array.isArray(schema.type) ? schema.type.find((one: string) => one !== 'null') : schema.type;
   if (type === 'integer') return number(schema, true);
   if (type === 'number') return number(schema, false);

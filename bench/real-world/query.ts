@@ -40,10 +40,10 @@ function operations(sourceSchemaFile: string, document: any): Map<string, Operat
 export function chooseRead(gateway: GraphQLSchema, prefix: string, sourceSchemaFile: string, document: any): Read | undefined {
   const byField = operations(sourceSchemaFile, document);
   const fields = Object.values(gateway.getQueryType()?.getFields() ?? {}).filter((field) => field.name.startsWith(prefix) && !isPlaceholderField(field.name, [prefix])
-    && !(field.name === `${prefix}dummy` && !byField.get('dummy')));
+    && !(field.name === `${prefix}dummy` && !byField.get(field.name)));
   // (`dummy` is the field Mesh gives a source with no reads; it answers null and is no API's.)
   const ranked = fields.map((field) => {
-    const operation = byField.get(field.name.slice(prefix.length));
+    const operation = byField.get(field.name) ?? byField.get(field.name.slice(prefix.length));
     const needed = field.args.filter((arg) => (isNonNullType(arg.type) && arg.defaultValue === undefined) || contractRequires(document, operation, arg.name));
     return { field, operation, needed };
   }).sort((a, b) => (Number(b.operation?.method === 'GET') - Number(a.operation?.method === 'GET')) || a.needed.length - b.needed.length || (a.field.name < b.field.name ? -1 : 1));
