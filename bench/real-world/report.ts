@@ -15,13 +15,15 @@ export interface Outcome {
 
 /** Like failures share a group: the cause with the document's own names, numbers and paths taken out. */
 export function group(cause: string | undefined): string {
+  if (/\[Prism: .*Violation: response/.test(cause ?? '')) return `Prism generated an answer that breaks its own schema: ${generic(/Violation: (response.*)\]$/.exec(cause!)![1]!.replace(/^response\.body\S*/, 'response.body…'))}`;
   const text = (cause ?? 'unknown').replace(/source:add realworld: /, '').replace(/ \(nothing was changed\)/, '')
     .replace('The composition in .meshrc.yaml does not build: Failed to generate the schema for the source: ', 'Mesh cannot build the source: ');
   const prism = /^Prism refused \((\w+)\): (.*)$/.exec(text);
   if (prism) {
     const type = /errors#(\w+)/.exec(prism[2]!)?.[1];
     const violation = /\[VALIDATOR\] ✖ error (.*)$/.exec(prism[2]!)?.[1];
-    return `Prism refused (${prism[1]}): ${type ?? (violation ? `violation: ${generic(violation)}` : generic(prism[2]!))}`;
+    if (violation?.startsWith('Request ')) return `the request breaks the contract (Prism's check, ${prism[1]}): ${generic(violation)}`;
+    return `Prism refused (${prism[1]}): ${type ?? generic(prism[2]!)}`;
   }
   const [head, ...rest] = text.split(': ');
   if (/^(Prism cannot load the document|gateway did not start|document refers|no Query field)/.test(head!)) return head!;
@@ -34,17 +36,24 @@ function generic(message: string): string {
     .replace(/\b(Realworld|realworld_)\w*/g, '…').replace(/\d+/g, 'N').slice(0, 160);
 }
 
+/** Whether the failure is the mock's: Prism could not load the document, refused the request or made up an answer its own schema refuses. */
+export function isMock(outcome: Outcome): boolean {
+  // Prism's check of the request is right: a request it finds against the contract is the gateway's.
+  if (/\[VALIDATOR\] ✖ error Request /.test(outcome.cause ?? '')) return false;
+  return Boolean(outcome.mock) || /\[Prism: .*Violation: response/.test(outcome.cause ?? '');
+}
+
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 400);
 
 export function markdown(outcomes: Outcome[], rule: string, started: Date, minutes: number, command: string): string {
   const built = outcomes.filter((one) => one.built).length;
   const answered = outcomes.filter((one) => one.answered).length;
-  const mock = outcomes.filter((one) => one.mock);
+  const mock = outcomes.filter(isMock);
   const servable = outcomes.length - mock.length;
   const groups = new Map<string, Outcome[]>();
   for (const one of outcomes) if (!one.answered) groups.set(group(one.cause), [...(groups.get(group(one.cause)) ?? []), one]);
   const rows = [...groups].sort((a, b) => b[1].length - a[1].length)
-    .map(([name, list]) => `| ${cell(name)} | ${list[0]!.mock ? 'mock' : 'gateway or document'} | ${list.length} | ${cell(list[0]!.id)}: ${cell(list[0]!.cause!)} |`);
+    .map(([name, list]) => `| ${cell(name)} | ${isMock(list[0]!) ? 'mock' : 'gateway or document'} | ${list.length} | ${cell(list[0]!.id)}: ${cell(list[0]!.cause!)} |`);
   return `# Real-world OpenAPI corpus: how many providers answer through the gateway
 
 \`${command}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${minutes.toFixed(1)} minutes for ${outcomes.length} documents,
@@ -80,6 +89,6 @@ ${rows.join('\n')}
 
 | id | original format | --auth | built | field asked | answered, or cause |
 | --- | --- | --- | --- | --- | --- |
-${outcomes.map((one) => `| ${cell(one.id)} | ${one.origin} | ${cell(one.auth || '—')} | ${one.built === undefined ? '—' : one.built ? 'yes' : 'no'} | ${cell(one.field ?? '—')} | ${one.answered ? 'answered' : `${one.mock ? '(mock) ' : ''}${cell(one.cause!)}`} |`).join('\n')}
+${outcomes.map((one) => `| ${cell(one.id)} | ${one.origin} | ${cell(one.auth || '—')} | ${one.built === undefined ? '—' : one.built ? 'yes' : 'no'} | ${cell(one.field ?? '—')} | ${one.answered ? 'answered' : `${isMock(one) ? '(mock) ' : ''}${cell(one.cause!)}`} |`).join('\n')}
 `;
 }
