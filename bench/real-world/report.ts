@@ -26,13 +26,14 @@ export function group(cause: string | undefined): string {
     return `Prism refused (${prism[1]}): ${type ?? generic(prism[2]!)}`;
   }
   const [head, ...rest] = text.split(': ');
-  if (/^(Prism cannot load the document|gateway did not start|document refers|no Query field)/.test(head!)) return head!;
+  if (head === 'no Query field') return 'no Query field: every operation became a Mutation field';
+  if (/^(Prism cannot load the document|gateway did not start|document refers)/.test(head!)) return head!;
   return `${head}: ${generic(rest.join(': ').replace(/ \[Prism: .*$/, ''))}`;
 }
 
 /** A message with the names, quoted values and numbers that differ from one document to the next taken out. */
 function generic(message: string): string {
-  return message.replace(/"[^"]*"/g, '"…"').replace(/'[^']*'/g, "'…'").replace(/\$\w+/g, '$…').replace(/\b(get|post|put|delete|patch) \/\S*/gi, '$1 …')
+  return message.replace(/\b(parameter|property) [\w.-]+/g, '$1 …').replace(/"[^"]*"/g, '"…"').replace(/'[^']*'/g, "'…'").replace(/\$\w+/g, '$…').replace(/\b(get|post|put|delete|patch) \/\S*/gi, '$1 …')
     .replace(/\b(Realworld|realworld_)\w*/g, '…').replace(/\d+/g, 'N').slice(0, 160);
 }
 
@@ -41,6 +42,12 @@ export function isMock(outcome: Outcome): boolean {
   // Prism's check of the request is right: a request it finds against the contract is the gateway's.
   if (/\[VALIDATOR\] ✖ error Request /.test(outcome.cause ?? '')) return false;
   return Boolean(outcome.mock) || /\[Prism: .*Violation: response/.test(outcome.cause ?? '');
+}
+
+/** Whose the failure is: the mock's, the document's (a reference outside itself), else the gateway's (its build, its schema or its answer). */
+export function whose(outcome: Outcome): 'mock' | 'document' | 'gateway' {
+  if (isMock(outcome)) return 'mock';
+  return /^document /.test(outcome.cause ?? '') ? 'document' : 'gateway';
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 400);
@@ -53,7 +60,7 @@ export function markdown(outcomes: Outcome[], rule: string, started: Date, minut
   const groups = new Map<string, Outcome[]>();
   for (const one of outcomes) if (!one.answered) groups.set(group(one.cause), [...(groups.get(group(one.cause)) ?? []), one]);
   const rows = [...groups].sort((a, b) => b[1].length - a[1].length)
-    .map(([name, list]) => `| ${cell(name)} | ${isMock(list[0]!) ? 'mock' : 'gateway or document'} | ${list.length} | ${cell(list[0]!.id)}: ${cell(list[0]!.cause!)} |`);
+    .map(([name, list]) => `| ${cell(name)} | ${whose(list[0]!)} | ${list.length} | ${cell(list[0]!.id)}: ${cell(list[0]!.cause!)} |`);
   return `# Real-world OpenAPI corpus: how many providers answer through the gateway
 
 \`${command}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${minutes.toFixed(1)} minutes for ${outcomes.length} documents,
@@ -77,6 +84,8 @@ then one Query root field is asked with arguments filled from the contract.
 | built (source:add exit 0) | ${built} |
 | answered (HTTP 200, data for the field, no errors) | ${answered} |
 | failed for a cause of the mock (Prism) | ${mock.length} |
+| failed for a cause of the gateway | ${outcomes.filter((one) => !one.answered && whose(one) === 'gateway').length} |
+| failed for a cause of the document | ${outcomes.filter((one) => !one.answered && whose(one) === 'document').length} |
 | answered out of the documents the mock can serve | ${answered} / ${servable} = ${servable ? ((100 * answered) / servable).toFixed(1) : '0'} % |
 
 ## Failures by cause
