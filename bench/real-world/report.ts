@@ -64,7 +64,7 @@ export function markdown(outcomes: Outcome[], rule: string, started: Date, minut
   return `# Real-world OpenAPI corpus: how many providers answer through the gateway
 
 \`${command}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${minutes.toFixed(1)} minutes for ${outcomes.length} documents,
-parallel workers (`--jobs`, 2 by default), each with its own copy of the project: ${(minutes * 60 / Math.max(outcomes.length, 1)).toFixed(0)} s a document
+parallel workers (\`--jobs\`, 2 by default), each with its own copy of the project: ${(minutes * 60 / Math.max(outcomes.length, 1)).toFixed(0)} s a document
 in all; one worker spends about twice that on one (Prism's start, \`source:add\` rebuilding the composition and the bundle, the gateway's start, one read).
 After each document the copy's \`.meshrc.yaml\`, \`sources/\` and \`.mesh/\` are put back as they were
 after the first build (what \`source:remove\` leaves, without its second rebuild; \`--remove\` runs \`source:remove\` instead).
