@@ -9,12 +9,7 @@
 import { GraphQLNonNull, isNonNullType, type GraphQLSchema } from 'graphql';
 import { getDirectiveExtensions, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { RestMedia } from './openapi-media.js';
-
-interface HttpOperation {
-  subgraph?: string;
-  path?: string;
-  httpMethod?: string;
-}
+import type { HttpOperation } from './rest-operation.js';
 
 export function withRequiredBodies(schema: GraphQLSchema, restMedia: (source: string) => RestMedia | undefined): GraphQLSchema {
   return mapSchema(schema, {

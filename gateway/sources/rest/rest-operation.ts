@@ -24,7 +24,10 @@ export interface RestRead {
   shape(json: unknown): unknown;
 }
 
-interface HttpOperation {
+/** Mesh's `@httpOperation` annotation on a REST source's root field, as far as Switchboard reads it. */
+export interface HttpOperation {
+  /** The source it belongs to. */
+  subgraph?: string;
   path: string;
   httpMethod?: string;
   operationSpecificHeaders?: [string, string][];
