@@ -19,6 +19,7 @@ import { allDocuments, MAX_BYTES, origin, readDocument, sample, SAMPLE_SIZE, typ
 import { authPlan, credentialEnv, startTokenServer } from './real-world/auth.js';
 import { lastLine, MockError, startPrism, type Mock } from './real-world/prism.js';
 import { chooseRead } from './real-world/query.js';
+import { readOptions } from './real-world/reads.js';
 import { markdown, type Outcome } from './real-world/report.js';
 
 const NAME = 'realworld';
@@ -97,7 +98,7 @@ async function runOne(project: ProjectCopy, entry: Entry, folder: string, tokenU
     throw error;
   }
   try {
-    const added = await run(project, 'npm', ['run', '-s', 'source:add', '--', NAME, file, '--endpoint', mock.url, ...plan.options]);
+    const added = await run(project, 'npm', ['run', '-s', 'source:add', '--', NAME, file, '--endpoint', mock.url, ...plan.options, ...readOptions(document)]);
     outcome.built = added.status === 0;
     if (!outcome.built) return finish(`source:add failed: ${oneLine(added.stderr.split('\n').find((line) => line.trim()) ?? `exit ${added.status}`)}`);
     try {

@@ -1,17 +1,19 @@
 /**
  * Bring your own API:
  *
- *   npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]…
+ *   npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]… [--reads <operations>]…
  *   npm run source:remove -- <name>
  *
  * `add` pins the contract (and the local files it refers to) under sources/<name>/, adds the source
  * to .meshrc.yaml with prefixes so that its names cannot collide with anyone else's, rebuilds the
  * composition and the gateway, and prints the new root fields and the variables its credentials
- * (`--auth`, as many as the provider needs) are read from; it keeps nothing when the public
+ * (`--auth`, as many as the provider needs) are read from; an OpenAPI source's operations that
+ * only read though they are not GET (`--reads`, gateway/sources/rest/reads.ts) are Query fields. It keeps nothing when the public
  * schema the gateway would serve is not valid. `remove` undoes it. Either one changes nothing when it
  * fails: it says which source and why in one line, and exits with 1.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { buildSchema, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { parseDocument, YAMLSeq } from 'yaml';
@@ -22,6 +24,7 @@ import { ContractError, readContract, type Contract } from '../gateway/compose/c
 import { PROJECT_ROOT } from '../gateway/config/project.js';
 import { AUTH_USAGE, AuthSpecError, credentialTemplate } from '../gateway/config/credential-templates.js';
 import { isPlaceholderField } from '../gateway/compose/public-schema.js';
+import { contractOperations, meshFieldNames, selectReads } from '../gateway/sources/rest/reads.js';
 
 class SourceError extends Error {}
 
@@ -35,7 +38,7 @@ async function main(args: string[]): Promise<void> {
   } else if (command === 'remove' && name && rest.length === 0) {
     await remove(name);
   } else {
-    throw new SourceError(`usage: npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]... (kinds: ${AUTH_USAGE}), or npm run source:remove -- <name>`);
+    throw new SourceError(`usage: npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]... (kinds: ${AUTH_USAGE}) [--reads <operationId, pattern or "POST /path">]..., or npm run source:remove -- <name>`);
   }
 }
 
@@ -43,20 +46,22 @@ interface AddOptions {
   endpoint?: string;
   prefix?: string;
   auth: string[];
+  reads: string[];
 }
 
-/** Private: `--endpoint` and `--prefix`, each once; `--auth`, once per credential. */
+/** Private: `--endpoint` and `--prefix`, each once; `--auth`, once per credential; `--reads`, as many as needed. */
 function options(args: string[]): AddOptions {
-  const found: AddOptions = { auth: [] };
+  const found: AddOptions = { auth: [], reads: [] };
   for (let i = 0; i < args.length; i += 2) {
     const flag = args[i]!;
     const value = args[i + 1];
     const once = flag === '--endpoint' || flag === '--prefix';
-    if ((!once && flag !== '--auth') || value === undefined || value.startsWith('--') || (once && found[flag.slice(2) as 'endpoint' | 'prefix'] !== undefined)) {
-      throw new SourceError(`${flag} is not an option here (options: --endpoint <url>, --prefix <TypePrefix>, each once, and --auth <kind> per credential, each with a value)`);
+    const many = flag === '--auth' || flag === '--reads';
+    if ((!once && !many) || value === undefined || value.startsWith('--') || (once && found[flag.slice(2) as 'endpoint' | 'prefix'] !== undefined)) {
+      throw new SourceError(`${flag} is not an option here (options: --endpoint <url>, --prefix <TypePrefix>, each once, --auth <kind> per credential and --reads <operations> as often as needed, each with a value)`);
     }
     if (once) found[flag.slice(2) as 'endpoint' | 'prefix'] = value;
-    else found.auth.push(value);
+    else found[flag.slice(2) as 'auth' | 'reads'].push(value);
   }
   return found;
 }
@@ -101,19 +106,23 @@ async function add(name: string, contractPath: string, given: AddOptions): Promi
       throw error;
     }
   });
+  if (given.reads.length && contract.kind !== 'openapi') fail(`--reads is for OpenAPI sources: a ${contract.format} contract says itself which operations read`);
+  let reads: string[] = [];
+  try {
+    const operations = selectReads(contractOperations(contract.document), given.reads);
+    const notGet = operations.filter((operation) => operation.method !== 'GET');
+    if (notGet.length) reads = await withPinsIn(contract, (pinned) => meshFieldNames(join(pinned, contract.main), notGet));
+  } catch (error) {
+    fail((error as Error).message);
+  }
   const manifest: AddedSource = {
     name, kind: contract.kind, contract: contract.main, ...(endpoint ? { endpoint } : {}), ...prefixes,
     credentials: auth.map((one) => one.credential), policy: {}, idempotentOperations: [],
   };
 
-  entries.add(meshrc.createNode(meshrcEntry(manifest)));
+  entries.add(meshrc.createNode(meshrcEntry(manifest, reads)));
   await changeProject(`source:add ${name}`, meshrcText, () => {
-    for (const pin of contract.pins) {
-      const target = join(folder, pin.to);
-      mkdirSync(dirname(target), { recursive: true });
-      if ('text' in pin) writeFileSync(target, pin.text);
-      else cpSync(pin.from, target);
-    }
+    writePins(contract, folder);
     if (contract.kind === 'soap') writeFileSync(join(folder, 'source.ts'), soapModule(manifest));
     writeFileSync(join(folder, MANIFEST), `${JSON.stringify(manifestFile(manifest), null, 2)}\n`);
     writeFileSync(MESHRC, meshrc.toString({ lineWidth: 0 }));
@@ -130,6 +139,27 @@ async function add(name: string, contractPath: string, given: AddOptions): Promi
   const fields = newRootFields(manifest.fieldPrefix);
   console.log(`New root fields (${fields.length}):`);
   for (const field of fields) console.log(`  ${field}`);
+}
+
+/** Private: the contract's files, as source:add pins them, in `folder`. */
+function writePins(contract: Contract, folder: string): void {
+  for (const pin of contract.pins) {
+    const target = join(folder, pin.to);
+    mkdirSync(dirname(target), { recursive: true });
+    if ('text' in pin) writeFileSync(target, pin.text);
+    else cpSync(pin.from, target);
+  }
+}
+
+/** Private: `use` of the contract's files as they will be pinned, in a folder of their own that is gone afterwards. */
+async function withPinsIn<T>(contract: Contract, use: (folder: string) => Promise<T>): Promise<T> {
+  const folder = mkdtempSync(join(tmpdir(), 'switchboard-contract-'));
+  try {
+    writePins(contract, folder);
+    return await use(folder);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 async function remove(name: string): Promise<void> {
@@ -183,12 +213,16 @@ function manifestFile(manifest: AddedSource): Record<string, unknown> {
   return { ...rest, ...(credentials.length ? { credentials } : {}) };
 }
 
-/** Private: the source in .meshrc.yaml: its handler over the pinned contract, and its prefixes. */
-function meshrcEntry(source: AddedSource): Record<string, unknown> {
+/**
+ * Private: the source in .meshrc.yaml: its handler over the pinned contract (with the root fields of
+ * its reads that are not GET, which Mesh makes Query fields), and its prefixes.
+ */
+function meshrcEntry(source: AddedSource, reads: string[]): Record<string, unknown> {
   const contract = `./sources/${source.name}/${source.contract}`;
   const endpoint = `{env.${sourceUrlVariable(source.name)}}`;
+  const selected = reads.length ? { selectQueryOrMutationField: reads.map((fieldName) => ({ type: 'Query', fieldName })) } : {};
   const handler = {
-    openapi: { openapi: { source: contract, endpoint, ignoreErrorResponses: true } },
+    openapi: { openapi: { source: contract, endpoint, ignoreErrorResponses: true, ...selected } },
     graphql: { graphql: { source: contract, endpoint } },
     soap: { graphql: { source: `./sources/${source.name}/source.ts` } },
   }[source.kind];

@@ -13,17 +13,31 @@ describe('an argument against its contract constraint', () => {
   let project: ProjectCopy;
   let fx: Upstream;
   let gateway: RunningCopy;
+  let faulted = false;
+  let addedOutput = '';
 
   beforeAll(async () => {
     fx = await serveRest({
       'GET /v1/rates/:base': ({ base }) => ({ body: { base, rate: 1.25 } }),
       'POST /v1/quotes': (_params, _query, body) => ({ status: 201, body: { id: 'q-1', ...(body as object) } }),
+      'POST /v1/quotes/search': (_params, _query, body) => {
+        const { currencies } = body as { currencies: string[] };
+        // A fault on the first search for Swiss francs only: a read is tried again.
+        if (currencies.includes('CHF') && !faulted) {
+          faulted = true;
+          return { status: 503, body: { message: 'busy' } };
+        }
+        return { body: currencies.map((currency, index) => ({ id: `q-${index + 1}`, currency })) };
+      },
+      'POST /v1/rates:lookup': (_params, _query, body) => ({ body: { rates: (body as { bases: string[] }).bases.map((base) => ({ base, rate: 2 })) } }),
     });
     project = copyProject();
     const built = project.run('npm', ['run', '-s', 'build']);
     expect(built.status, built.stderr).toBe(0);
-    const added = project.run('npm', ['run', '-s', 'source:add', '--', 'fx', `${FIXTURES}fx-rates.openapi.yaml`, '--endpoint', `${fx.url}/v1`]);
+    const added = project.run('npm', ['run', '-s', 'source:add', '--', 'fx', `${FIXTURES}fx-rates.openapi.yaml`, '--endpoint', `${fx.url}/v1`,
+      '--reads', 'search*', '--reads', 'POST /rates:lookup']);
     expect(added.status, added.stderr).toBe(0);
+    addedOutput = added.stdout;
     gateway = await project.start({});
   }, 240_000);
 
@@ -81,5 +95,35 @@ describe('an argument against its contract constraint', () => {
     expect([errorsOf(badCurrency.body), badCurrency.calls]).toEqual([[['BAD_USER_INPUT', 'Argument "input" of "fx_createQuote", at "currency": "eu" does not match the contract\'s pattern ^[A-Z]{3}$.']], []]);
     const created = await ask('mutation { fx_createQuote(input: { currency: "CHF", amount: 10 }) { id currency amount } }');
     expect([created.body, created.calls]).toEqual([{ data: { fx_createQuote: { id: 'q-1', currency: 'CHF', amount: 10 } } }, ['POST /v1/quotes']]);
+  });
+
+  // Reads that are POST (issue 25): the source was added with `--reads 'search*' --reads 'POST /rates:lookup'`.
+  it('serves the POSTs declared as reads as Query fields, and the other POSTs as mutations', async () => {
+    expect(addedOutput).toContain('  Query.fx_searchQuotes(input: FxSearchQuotesRequest_Input): [FxSearchQuotesResponse]\n  Query.fx_post_rates_lookup(');
+    const { body } = await ask('{ query: __type(name: "Query") { fields { name } } mutation: __type(name: "Mutation") { fields { name } } }');
+    const names = (type: { fields: { name: string }[] }) => type.fields.map((field) => field.name).filter((name) => name.startsWith('fx_')).sort();
+    expect([names(body.data.query), names(body.data.mutation)]).toEqual([['fx_getRate', 'fx_post_rates_lookup', 'fx_searchQuotes'], ['fx_createQuote']]);
+  });
+
+  it('answers a POST read with its body sent as the contract asks', async () => {
+    const { body, calls } = await ask('{ fx_post_rates_lookup(input: { bases: ["EUR", "USD"] }) { rates { base rate } } }');
+    expect(body).toEqual({ data: { fx_post_rates_lookup: { rates: [{ base: 'EUR', rate: 2 }, { base: 'USD', rate: 2 }] } } });
+    expect(calls).toEqual(['POST /v1/rates:lookup']);
+    expect(JSON.parse(fx.requests.at(-1)!.body)).toEqual({ bases: ['EUR', 'USD'] });
+  });
+
+  it('gives a POST read the traits of a read: tried again after a fault, shared while in flight', async () => {
+    const retried = await ask('{ fx_searchQuotes(input: { currencies: ["CHF"] }) { id currency } }');
+    expect([retried.body, retried.calls]).toEqual([{ data: { fx_searchQuotes: [{ id: 'q-1', currency: 'CHF' }] } }, ['POST /v1/quotes/search', 'POST /v1/quotes/search']]);
+    const shared = await ask('{ a: fx_searchQuotes(input: { currencies: ["GBP"] }) { id } b: fx_searchQuotes(input: { currencies: ["GBP"] }) { currency } }');
+    expect([shared.body, shared.calls]).toEqual([{ data: { a: [{ id: 'q-1' }], b: [{ currency: 'GBP' }] } }, ['POST /v1/quotes/search']]);
+    // A POST that changes data is neither: the same quote asked twice is two quotes.
+    const twice = await ask('mutation { a: fx_createQuote(input: { currency: "CHF", amount: 1 }) { id } b: fx_createQuote(input: { currency: "CHF", amount: 1 }) { id } }');
+    expect(twice.calls).toEqual(['POST /v1/quotes', 'POST /v1/quotes']);
+  });
+
+  it('refuses a --reads that names no operation, changing nothing', () => {
+    const refused = project.run('npm', ['run', '-s', 'source:add', '--', 'fxtwo', `${FIXTURES}fx-rates.openapi.yaml`, '--reads', 'lookupRates']);
+    expect([refused.status, refused.stderr.trim()]).toEqual([1, 'source:add fxtwo: --reads "lookupRates" names no operation of the contract (an operationId, a pattern of them with *, or a method and path such as "POST /search"; its operations that are not GET include POST /quotes (createQuote), POST /quotes/search (searchQuotes), POST /rates:lookup)']);
   });
 });

@@ -72,8 +72,9 @@ after the first build (what \`source:remove\` leaves, without its second rebuild
 Sample rule: ${rule}
 
 Each document is served by \`prism mock -d --seed 1\` on loopback and added to one copy of the project with
-\`npm run source:add -- realworld <file> --endpoint <prism> [--auth …]\` (the \`--auth\` options from its
-security schemes; the printed variables set to dummy values; OAuth2 client credentials against a loopback token endpoint),
+\`npm run source:add -- realworld <file> --endpoint <prism> [--auth …] [--reads …]\` (the \`--auth\` options from its
+security schemes; the printed variables set to dummy values; OAuth2 client credentials against a loopback token endpoint;
+in a document with no GET, its POSTs whose operationId or path says they read declared with \`--reads\`, or all its POSTs where none says so),
 then one Query root field is asked with arguments filled from the contract.
 
 ## Totals

@@ -26,6 +26,8 @@ export interface Contract {
   main: string;
   /** Where the upstream answers, as the contract says, if it says. */
   endpoint?: string;
+  /** An OpenAPI contract's document, as read. */
+  document?: Record<string, unknown>;
 }
 
 /** A file to pin, by its path relative to the source's folder: a copy of `from`, or `text`. */
@@ -94,6 +96,7 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
     format,
     ...files,
     endpoint: format === 'Swagger 2.0' ? swaggerEndpoint(document) : serverEndpoint(document),
+    document,
   };
 }
 

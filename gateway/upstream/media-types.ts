@@ -22,6 +22,8 @@ export interface OperationMedia {
   schema?: Record<string, unknown>;
   /** Whether the contract requires a request body (`requestBody.required`; Swagger 2.0's required `in: body` parameter). */
   bodyRequired?: boolean;
+  /** Whether the source declares it a read though it is not a GET (gateway/sources/rest/reads.ts): retried and shared as reads are. */
+  read?: boolean;
 }
 
 /** What a contract that declares nothing is taken to answer in. */

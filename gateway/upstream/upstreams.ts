@@ -128,7 +128,7 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
     // What the gateway reads, JSON first, over what the handler wrote (a Swagger 2.0 `produces` in the
     // contract's order) or a client sent: the answer is the gateway's to read.
     if (media) base.set('accept', media.accept);
-    const read = options.read ?? (READ_METHODS.has(method) || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
+    const read = options.read ?? (READ_METHODS.has(method) || media?.read === true || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
     return policy.run({
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
       shareKey: read ? `${method} ${url}\n${headerLines(forwarded)}\n${String(init.body ?? '')}` : undefined,

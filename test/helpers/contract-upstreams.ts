@@ -40,7 +40,8 @@ export function serveRest(routes: Record<string, Route>): Promise<Upstream> {
   const table = Object.entries(routes).map(([key, route]) => {
     const [method, pattern] = key.split(' ') as [string, string];
     const names: string[] = [];
-    const regex = new RegExp(`^${pattern.replace(/:(\w+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    // A parameter follows a slash: `/v1/rates:lookup` is a literal path, as Google writes its custom methods.
+    const regex = new RegExp(`^${pattern.replace(/(?<=\/):(\w+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
     return { method, regex, names, route };
   });
   return listen(async (req, res, body) => {

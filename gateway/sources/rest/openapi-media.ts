@@ -1,5 +1,6 @@
 /**
- * What each operation of a REST source's contract says it answers in (and whether it requires a body): the media types of its success
+ * What each operation of a REST source's contract says it answers in (and whether it requires a body,
+ * whether it is declared a read though not a GET, gateway/sources/rest/reads.ts): the media types of its success
  * responses (OpenAPI 3's `responses.<2xx|default>.content` keys; Swagger 2.0's `produces`, the
  * operation's or else the document's), the `Accept` header the gateway sends for it, and the schema
  * of its answer, which an XML answer is read into (gateway/sources/rest/xml-answer.ts). The upstream transport
@@ -17,6 +18,7 @@ import { extname, join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { acceptFor, readsXml, type OperationMedia } from '../../upstream/media-types.js';
 import { isObject } from '../../compose/openapi-names.js';
+import { normalPath, readOperations, type ReadOperation } from './reads.js';
 
 type Schema = Record<string, unknown>;
 
@@ -27,10 +29,11 @@ export interface RestMedia {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
-/** The files of a contract, by their paths below a folder, as the build writes them (`main` first). */
+/** The files of a contract, by their paths below a folder, as the build writes them (`main` first), and the source's reads that are not GET. */
 interface ContractFiles {
   main: string;
   files: Record<string, unknown>;
+  reads?: ReadOperation[];
 }
 
 /** Where the build writes the REST sources' contracts as JSON: reading YAML took some 50 ms a contract at start. */
@@ -66,15 +69,17 @@ export function writeRestContracts(root: string): void {
 /** Private: the media of a contract; one that does not read has no operations, and its calls expect JSON. */
 function mediaOrNone(contract: () => ContractFiles): RestMedia {
   try {
-    return restMediaOf(linkReferences(contract()));
+    const files = contract();
+    return restMediaOf(linkReferences(files), files.reads ?? []);
   } catch {
     // The build reads the same files and says what is wrong with them.
     return { operation: () => undefined };
   }
 }
 
-/** Private: the media of an OpenAPI document whose `$ref`s are already followed (linkReferences). */
-function restMediaOf(document: Schema): RestMedia {
+/** Private: the media of an OpenAPI document whose `$ref`s are already followed (linkReferences); `reads` are read though not GET. */
+function restMediaOf(document: Schema, reads: ReadOperation[]): RestMedia {
+  const isRead = new Set(reads.map((read) => `${read.method} ${normalPath(read.path)}`));
   const table = new Map<string, { pattern: RegExp; literal: number; media: OperationMedia }[]>();
   const paths = isObject(document.paths) ? document.paths : {};
   for (const [template, item] of Object.entries(paths)) {
@@ -83,7 +88,9 @@ function restMediaOf(document: Schema): RestMedia {
       const operation = item[method];
       if (!isObject(operation)) continue;
       const routes = table.get(method.toUpperCase()) ?? [];
-      routes.push({ ...routeOf(template), media: operationMedia(document, operation) });
+      const media = operationMedia(document, operation);
+      if (isRead.has(`${method.toUpperCase()} ${normalPath(template)}`)) media.read = true;
+      routes.push({ ...routeOf(template), media });
       table.set(method.toUpperCase(), routes);
     }
   }
@@ -215,7 +222,7 @@ function restContracts(root: string): Record<string, ContractFiles> {
     const handler = isObject(source) && isObject(source.handler) ? source.handler.openapi : undefined;
     if (!isObject(handler) || typeof handler.source !== 'string' || typeof source.name !== 'string') continue;
     try {
-      contracts[source.name] = readContractFiles(root, posix.normalize(handler.source));
+      contracts[source.name] = { ...readContractFiles(root, posix.normalize(handler.source)), reads: readOperations(root, source.name) };
     } catch {
       // A contract that does not read fails the build, which says why.
     }
