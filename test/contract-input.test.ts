@@ -9,12 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, serveRest, type Upstream } from './helpers/contract-upstreams.js';
 import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
 
+/** A PNG's first bytes, with a byte that is not UTF-8: the answer must reach the client as bytes. */
+const CHART = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00]);
+
 describe('an argument against its contract constraint', () => {
   let project: ProjectCopy;
   let fx: Upstream;
   let gateway: RunningCopy;
   let faulted = false;
   let addedOutput = '';
+  const historyKeys: unknown[] = [];
 
   beforeAll(async () => {
     fx = await serveRest({
@@ -29,16 +33,23 @@ describe('an argument against its contract constraint', () => {
         }
         return { body: currencies.map((currency, index) => ({ id: `q-${index + 1}`, currency })) };
       },
+      'GET /v1/history/:base': (_params, _query, _body, headers) => {
+        historyKeys.push(headers['x-api-key']);
+        return { body: [{ day: '2026-12-06', rate: 1.5 }] };
+      },
+      'GET /v1/rates/:base/chart': () => ({ contentType: 'image/png', body: CHART }),
+      'GET /v1/rates/:base/statement': ({ base }) => ({ contentType: 'application/pdf', body: `%PDF-1.7 ${base}` }),
+      // (`:lookup` reads as a parameter here, which matches the literal path all the same.)
       'POST /v1/rates:lookup': (_params, _query, body) => ({ body: { rates: (body as { bases: string[] }).bases.map((base) => ({ base, rate: 2 })) } }),
     });
     project = copyProject();
     const built = project.run('npm', ['run', '-s', 'build']);
     expect(built.status, built.stderr).toBe(0);
     const added = project.run('npm', ['run', '-s', 'source:add', '--', 'fx', `${FIXTURES}fx-rates.openapi.yaml`, '--endpoint', `${fx.url}/v1`,
-      '--reads', 'search*', '--reads', 'POST /rates:lookup']);
+      '--reads', 'search*', '--reads', 'POST /rates:lookup', '--auth', 'apiKey:header:X-Api-Key']);
     expect(added.status, added.stderr).toBe(0);
     addedOutput = added.stdout;
-    gateway = await project.start({});
+    gateway = await project.start({ FX_API_KEY: 'fx-secret' });
   }, 240_000);
 
   afterAll(async () => {
@@ -102,7 +113,7 @@ describe('an argument against its contract constraint', () => {
     expect(addedOutput).toContain('  Query.fx_searchQuotes(input: FxSearchQuotesRequest_Input): [FxSearchQuotesResponse]\n  Query.fx_post_rates_lookup(');
     const { body } = await ask('{ query: __type(name: "Query") { fields { name } } mutation: __type(name: "Mutation") { fields { name } } }');
     const names = (type: { fields: { name: string }[] }) => type.fields.map((field) => field.name).filter((name) => name.startsWith('fx_')).sort();
-    expect([names(body.data.query), names(body.data.mutation)]).toEqual([['fx_getRate', 'fx_post_rates_lookup', 'fx_searchQuotes'], ['fx_createQuote']]);
+    expect([names(body.data.query), names(body.data.mutation)]).toEqual([['fx_getHistory', 'fx_getRate', 'fx_getRateChart', 'fx_getRateStatement', 'fx_post_rates_lookup', 'fx_searchQuotes'], ['fx_createQuote']]);
   });
 
   it('answers a POST read with its body sent as the contract asks', async () => {
@@ -125,5 +136,30 @@ describe('an argument against its contract constraint', () => {
   it('refuses a --reads that names no operation, changing nothing', () => {
     const refused = project.run('npm', ['run', '-s', 'source:add', '--', 'fxtwo', `${FIXTURES}fx-rates.openapi.yaml`, '--reads', 'lookupRates']);
     expect([refused.status, refused.stderr.trim()]).toEqual([1, 'source:add fxtwo: --reads "lookupRates" names no operation of the contract (an operationId, a pattern of them with *, or a method and path such as "POST /search"; its operations that are not GET include POST /quotes (createQuote), POST /quotes/search (searchQuotes), POST /rates:lookup)']);
+  });
+
+  // The provider's plumbing (issue 25): the source holds the X-Api-Key credential (`--auth apiKey:header:X-Api-Key`).
+  it('hides the parameters the gateway fills and Google\'s transport parameters, and cleans spelled-out names', async () => {
+    const { body } = await ask('{ __type(name: "Query") { fields { name args { name type { name kind } } } } }');
+    const history = (body.data.__type.fields as { name: string; args: { name: string; type: { name: string | null; kind: string } }[] }[]).find((field) => field.name === 'fx_getHistory')!;
+    expect(history.args.map((arg) => [arg.name, arg.type.kind])).toEqual([['base', 'NON_NULL'], ['filter', 'SCALAR'], ['page_size', 'SCALAR']]);
+  });
+
+  it('sends the credential in place of the hidden parameter, and the clean names under the contract\'s', async () => {
+    const { body, calls } = await ask('{ fx_getHistory(base: "EUR", filter: "day gt 2026-12-01", page_size: 1) { day rate } }');
+    expect(body).toEqual({ data: { fx_getHistory: [{ day: '2026-12-06', rate: 1.5 }] } });
+    expect(calls).toEqual(['GET /v1/history/EUR?%24filter=day%20gt%202026-12-01&page%5Bsize%5D=1']);
+    const bare = await ask('{ fx_getHistory(base: "USD") { day } }');
+    expect([bare.body, bare.calls]).toEqual([{ data: { fx_getHistory: [{ day: '2026-12-06' }] } }, ['GET /v1/history/USD']]);
+    expect(historyKeys).toEqual(['fx-secret', 'fx-secret']);
+  });
+
+  // Files (issue 25): an image and a PDF, with a schema (`format: binary`) and without one.
+  it('answers a file as its media type, size and bytes in base64', async () => {
+    const chart = await ask('{ fx_getRateChart(base: "EUR") { contentType size base64 } }');
+    expect([chart.body, chart.calls]).toEqual([{ data: { fx_getRateChart: { contentType: 'image/png', size: 10, base64: CHART.toString('base64') } } }, ['GET /v1/rates/EUR/chart']]);
+    expect(fx.requests.at(-1)!.accept).toBe('image/png');
+    const statement = await ask('{ fx_getRateStatement(base: "EUR") { contentType size base64 } }');
+    expect(statement.body).toEqual({ data: { fx_getRateStatement: { contentType: 'application/pdf', size: 12, base64: Buffer.from('%PDF-1.7 EUR').toString('base64') } } });
   });
 });

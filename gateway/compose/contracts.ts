@@ -15,6 +15,7 @@ import { buildClientSchema, buildSchema, printSchema, type IntrospectionQuery } 
 import { parse as parseYaml } from 'yaml';
 import { PREPARED, type ContractKind } from '../config/source-manifests.js';
 import { isObject, nameInlineSchemas } from './openapi-names.js';
+import { typeFileAnswers } from './file-answers.js';
 
 export interface Contract {
   kind: ContractKind;
@@ -75,11 +76,12 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
   const files = pinned(path, refFiles);
   // Mesh's OpenAPI handler reads copies that Switchboard prepares, in prepared/; the contract and its
   // files are pinned as they were given too. The copies say oneOf where the handler would merge an
-  // anyOf's alternatives into an object no answer fits, and give the types the contract leaves
-  // unnamed their names (gateway/compose/openapi-names.ts).
+  // anyOf's alternatives into an object no answer fits, give the types the contract leaves
+  // unnamed their names (gateway/compose/openapi-names.ts), and give a file answer without a schema
+  // its binary one (gateway/compose/file-answers.ts).
   const documents = [document, ...files.pins.slice(1).map((pin) => ('from' in pin ? readReferenced(pin.from) : undefined))];
   const read = documents.filter((each): each is Record<string, unknown> => each !== undefined);
-  const rewritten = read.map((each) => anyOfToOneOf(each, each)).some(Boolean);
+  const rewritten = read.map((each) => [anyOfToOneOf(each, each), typeFileAnswers(each)].some(Boolean)).some(Boolean);
   if (nameInlineSchemas(...read) || rewritten) {
     files.pins.push(...files.pins.map((pin, index) => {
       const to = `${PREPARED}/${pin.to.split(sep).join('/')}`;

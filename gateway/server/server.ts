@@ -26,6 +26,8 @@ import { eventResolvers, readEventFields } from '../events/event-subscriptions.j
 import { PROJECT_ROOT, projectPath } from '../config/project.js';
 import { createRestMediaLookup, type RestMedia } from '../sources/rest/openapi-media.js';
 import { withRequiredBodies } from '../sources/rest/required-bodies.js';
+import { withClientArguments } from '../sources/rest/client-arguments.js';
+import { withBinaryAnswers } from '../sources/rest/binary-answers.js';
 import { toPublicSchema, type Resolvers } from '../compose/public-schema.js';
 import { checkPublicSchema } from '../compose/check-public-schema.js';
 import { sourceUrlVariable } from '../config/source-manifests.js';
@@ -198,9 +200,12 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, r
       all[typeName] = { ...all[typeName], ...fields };
     }
   }
-  const schema = withContractConstraints(withRequiredBodies(withAccessRules(toPublicSchema(mesh.schema, all, {
+  const publicSchema = withAccessRules(toPublicSchema(mesh.schema, all, {
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
-  }), readAccessRules(mesh.schema)), restMedia));
+  }), readAccessRules(mesh.schema));
+  // The REST sources' operations as their contracts wrote them (gateway/sources/rest/).
+  const asWritten = withBinaryAnswers(withClientArguments(withRequiredBodies(publicSchema, restMedia), (source) => config.sources[source]?.manifest.credentials ?? []));
+  const schema = withContractConstraints(asWritten);
   checkPublicSchema(schema, config.added.map((source) => source.manifest));
   checkRateLimits(schema, config.rateLimits);
   return schema;

@@ -79,6 +79,12 @@ function mediaTypeOf(contentType: string | null): string | undefined {
   return type || undefined;
 }
 
+/** Whether a media type is a file's (an image, a PDF, an archive): neither JSON, XML nor text, nor a wildcard. */
+export function isFileMediaType(mediaType: string): boolean {
+  const type = mediaTypeOf(mediaType) ?? '';
+  return familyOf(type) === 'other' && !type.startsWith('text/') && !type.startsWith('*/') && type.includes('/');
+}
+
 /** Private: JSON, XML (both with their structured suffixes), or anything else. */
 function familyOf(mediaType: string): Family {
   const type = mediaTypeOf(mediaType) ?? '';

@@ -32,16 +32,15 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-/** One JSON route: `GET /v1/parcels/:id` → a status and body, or undefined for 404. */
-export type Route = (params: Record<string, string>, query: URLSearchParams, body: unknown) => { status?: number; body: unknown } | undefined;
+/** One route: `GET /v1/parcels/:id` → a status and a JSON body (or bytes in another `contentType`), or undefined for 404. */
+export type Route = (params: Record<string, string>, query: URLSearchParams, body: unknown, headers: IncomingMessage['headers']) => { status?: number; body: unknown; contentType?: string } | undefined;
 
 /** A REST upstream over `routes` (`'GET /v1/parcels/:id'`). */
 export function serveRest(routes: Record<string, Route>): Promise<Upstream> {
   const table = Object.entries(routes).map(([key, route]) => {
     const [method, pattern] = key.split(' ') as [string, string];
     const names: string[] = [];
-    // A parameter follows a slash: `/v1/rates:lookup` is a literal path, as Google writes its custom methods.
-    const regex = new RegExp(`^${pattern.replace(/(?<=\/):(\w+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const regex = new RegExp(`^${pattern.replace(/:(\w+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
     return { method, regex, names, route };
   });
   return listen(async (req, res, body) => {
@@ -50,7 +49,11 @@ export function serveRest(routes: Record<string, Route>): Promise<Upstream> {
       const match = req.method === method ? regex.exec(url.pathname) : null;
       if (!match) continue;
       const params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
-      const answer = route(params, url.searchParams, body ? JSON.parse(body) : undefined);
+      const answer = route(params, url.searchParams, body ? JSON.parse(body) : undefined, req.headers);
+      if (answer?.contentType) {
+        res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType });
+        return res.end(answer.body as Buffer | string);
+      }
       if (answer) return json(res, answer.status ?? 200, answer.body);
       break;
     }
