@@ -1,0 +1,81 @@
+/**
+ * An upstream's answer that breaks the contract (issue 25) costs only the values that break it: each
+ * is null (bubbled to the nearest nullable parent, as graphql-js does), with an error at its path that
+ * says it is the provider's doing, `UPSTREAM_CONTRACT_MISMATCH`, and what is wrong with the value; the
+ * rest of the answer arrives. A CRM API (OpenAPI 3.0: a date-time, an int64, a uri, an enum and a
+ * required field) is added with `npm run source:add` to a copy of the project and asked end to end.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, serveRest, type Upstream } from './helpers/contract-upstreams.js';
+import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
+
+const GOOD = { id: 'a1', name: 'Acme', created_at: '2019-05-01T10:00:00.000Z', visits: 12, homepage: 'https://acme.example/', status: 'active' };
+
+describe('an upstream answer against its contract', () => {
+  let project: ProjectCopy;
+  let crm: Upstream;
+  let gateway: RunningCopy;
+
+  beforeAll(async () => {
+    crm = await serveRest({
+      'GET /v1/accounts': () => ({ body: [
+        GOOD,
+        { id: 'a2', name: 'Bad values', created_at: '2019-13-45', visits: 'many', homepage: 'not a uri', status: 'frozen' },
+        { id: 'a3', created_at: '2020-01-01T00:00:00.000Z' },
+        { ...GOOD, id: 'a4' },
+      ] }),
+    });
+    project = copyProject();
+    const added = project.run('npm', ['run', '-s', 'source:add', '--', 'crm', `${FIXTURES}crm-accounts.openapi.yaml`, '--endpoint', `${crm.url}/v1`]);
+    expect(added.status, added.stderr).toBe(0);
+    gateway = await project.start({});
+  }, 240_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await crm?.close();
+    project?.remove();
+  });
+
+  async function ask(query: string) {
+    const before = crm.requests.length;
+    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    return { status: response.status, body: await response.json(), calls: crm.requests.slice(before).map((call) => `${call.method} ${call.url}`) };
+  }
+
+  const mismatch = (path: (string | number)[], what: string) => ({
+    message: `The upstream's answer does not fit the contract at ${path[0]}[${path[1]}].${path[2]}: ${what}`,
+    path,
+    extensions: { code: 'UPSTREAM_CONTRACT_MISMATCH', source: 'crm' },
+  });
+
+  it('answers the values that fit, and null with a typed error for each one that does not', async () => {
+    const { status, body, calls } = await ask('{ crm_listAccounts { id created_at visits homepage status } }');
+    const { name: _name, ...good } = GOOD;
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      data: { crm_listAccounts: [
+        good,
+        { id: 'a2', created_at: null, visits: null, homepage: null, status: null },
+        { id: 'a3', created_at: '2020-01-01T00:00:00.000Z', visits: null, homepage: null, status: null },
+        { ...good, id: 'a4' },
+      ] },
+      errors: [
+        mismatch(['crm_listAccounts', 1, 'created_at'], '"2019-13-45" is not a date-time (DateTime).'),
+        mismatch(['crm_listAccounts', 1, 'visits'], '"many" is not a 64-bit integer (BigInt).'),
+        mismatch(['crm_listAccounts', 1, 'homepage'], '"not a uri" is not a URI (URL).'),
+        mismatch(['crm_listAccounts', 1, 'status'], '"frozen" is not one of the values AccountStatus lists (active, closed).'),
+      ],
+    });
+    expect(calls).toEqual(['GET /v1/accounts']);
+  });
+
+  it('nulls the item that lacks a required value, at the nearest nullable parent, and keeps the others', async () => {
+    const { body, calls } = await ask('{ crm_listAccounts { id name } }');
+    expect(body).toEqual({
+      data: { crm_listAccounts: [{ id: 'a1', name: 'Acme' }, { id: 'a2', name: 'Bad values' }, null, { id: 'a4', name: 'Acme' }] },
+      errors: [mismatch(['crm_listAccounts', 2, 'name'], 'there is no value, and the contract requires one.')],
+    });
+    expect(calls).toEqual(['GET /v1/accounts']);
+  });
+});
