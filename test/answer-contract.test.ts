@@ -7,14 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, serveRest, type Upstream } from './helpers/contract-upstreams.js';
-import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
+import { startWithSource, type AddedSourceCopy } from './helpers/added-source.js';
 
 const GOOD = { id: 'a1', name: 'Acme', created_at: '2019-05-01T10:00:00.000Z', visits: 12, homepage: 'https://acme.example/', status: 'active' };
 
 describe('an upstream answer against its contract', () => {
-  let project: ProjectCopy;
   let crm: Upstream;
-  let gateway: RunningCopy;
+  let copy: AddedSourceCopy;
 
   beforeAll(async () => {
     crm = await serveRest({
@@ -25,23 +24,13 @@ describe('an upstream answer against its contract', () => {
         { ...GOOD, id: 'a4' },
       ] }),
     });
-    project = copyProject();
-    const added = project.run('npm', ['run', '-s', 'source:add', '--', 'crm', `${FIXTURES}crm-accounts.openapi.yaml`, '--endpoint', `${crm.url}/v1`]);
-    expect(added.status, added.stderr).toBe(0);
-    gateway = await project.start({});
+    copy = await startWithSource('crm', `${FIXTURES}crm-accounts.openapi.yaml`, crm, '/v1');
   }, 240_000);
 
   afterAll(async () => {
-    await gateway?.stop();
+    await copy?.close();
     await crm?.close();
-    project?.remove();
   });
-
-  async function ask(query: string) {
-    const before = crm.requests.length;
-    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    return { status: response.status, body: await response.json(), calls: crm.requests.slice(before).map((call) => `${call.method} ${call.url}`) };
-  }
 
   const mismatch = (path: (string | number)[], what: string) => ({
     message: `The upstream's answer does not fit the contract at ${path[0]}[${path[1]}].${path[2]}: ${what}`,
@@ -50,7 +39,7 @@ describe('an upstream answer against its contract', () => {
   });
 
   it('answers the values that fit, and null with a typed error for each one that does not', async () => {
-    const { status, body, calls } = await ask('{ crm_listAccounts { id created_at visits homepage status } }');
+    const { status, body, calls } = await copy.ask('{ crm_listAccounts { id created_at visits homepage status } }');
     const { name: _name, ...good } = GOOD;
     expect(status).toBe(200);
     expect(body).toEqual({
@@ -71,7 +60,7 @@ describe('an upstream answer against its contract', () => {
   });
 
   it('nulls the item that lacks a required value, at the nearest nullable parent, and keeps the others', async () => {
-    const { body, calls } = await ask('{ crm_listAccounts { id name } }');
+    const { body, calls } = await copy.ask('{ crm_listAccounts { id name } }');
     expect(body).toEqual({
       data: { crm_listAccounts: [{ id: 'a1', name: 'Acme' }, { id: 'a2', name: 'Bad values' }, null, { id: 'a4', name: 'Acme' }] },
       errors: [mismatch(['crm_listAccounts', 2, 'name'], 'there is no value, and the contract requires one.')],
