@@ -4,8 +4,14 @@
  * says it is the provider's doing, `UPSTREAM_CONTRACT_MISMATCH`, and what is wrong with the value; the
  * rest of the answer arrives. A CRM API (OpenAPI 3.0: a date-time, an int64, a uri, an enum and a
  * required field) is added with `npm run source:add` to a copy of the project and asked end to end.
+ * The demo's sources answer through the stitched graph, whose leaves graphql-jit completes: that
+ * path is checked in process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSchema, parse, type ExecutionResult, type GraphQLScalarType } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { checkLeafValues } from '../gateway/sources/leaf-checks.js';
+import { contractMismatch } from '../gateway/plugins/contract-mismatch.js';
 import { FIXTURES, serveRest, type Upstream } from './helpers/contract-upstreams.js';
 import { startWithSource, type AddedSourceCopy } from './helpers/added-source.js';
 
@@ -66,5 +72,26 @@ describe('an upstream answer against its contract', () => {
       errors: [mismatch(['crm_listAccounts', 2, 'name'], 'there is no value, and the contract requires one.')],
     });
     expect(calls).toEqual(['GET /v1/accounts']);
+  });
+});
+
+describe('a leaf the gateway completes itself (graphql-jit, the demo sources)', () => {
+  it('says the same of a refused value, without a source, and leaves a null the gateway may have made as it is', async () => {
+    const schema = buildSchema('scalar DateTime enum Status { OPEN SHUT } type Item { at: DateTime status: Status count: Int name: String! } type Query { items: [Item] }');
+    (schema.getType('DateTime') as GraphQLScalarType).serialize = (value) => {
+      if (Number.isNaN(Date.parse(String(value)))) throw new TypeError('Invalid time value');
+      return value;
+    };
+    checkLeafValues(schema);
+    const compiled = compileQuery(schema, parse('{ items { at status count name } }'));
+    if (!isCompiledQuery(compiled)) throw new Error('did not compile');
+    const result = (await compiled.query({ items: [{ at: 'soon', status: 'AJAR', count: 3e10, name: 'a' }, {}] }, {}, {})) as ExecutionResult;
+    expect(result.data).toEqual({ items: [{ at: null, status: null, count: null, name: 'a' }, null] });
+    expect(result.errors!.map((error) => contractMismatch(error, () => undefined)?.toJSON() ?? error.message)).toEqual([
+      { message: 'The upstream\'s answer does not fit the contract at items[0].at: "soon" is not a date-time (DateTime).', path: ['items', 0, 'at'], extensions: { code: 'UPSTREAM_CONTRACT_MISMATCH' } },
+      { message: 'The upstream\'s answer does not fit the contract at items[0].status: "AJAR" is not one of the values Status lists (OPEN, SHUT).', path: ['items', 0, 'status'], extensions: { code: 'UPSTREAM_CONTRACT_MISMATCH' } },
+      { message: 'The upstream\'s answer does not fit the contract at items[0].count: Int cannot represent non 32-bit signed integer value: 30000000000.', path: ['items', 0, 'count'], extensions: { code: 'UPSTREAM_CONTRACT_MISMATCH' } },
+      'Cannot return null for non-nullable field Item.name.',
+    ]);
   });
 });
