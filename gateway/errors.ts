@@ -15,6 +15,8 @@ export type ErrorCode =
   /** The upstream refused the request itself (4xx other than auth and rate limits). */
   | 'UPSTREAM_REJECTED'
   | 'UPSTREAM_BAD_RESPONSE'
+  /** A value in the upstream's answer does not fit the contract (a format, an enum, a required field): that value alone is null. */
+  | 'UPSTREAM_CONTRACT_MISMATCH'
   | 'SOAP_FAULT'
   /** The source kept failing: its circuit breaker fails calls fast until a probe succeeds. */
   | 'CIRCUIT_OPEN';

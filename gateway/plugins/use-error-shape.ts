@@ -1,15 +1,19 @@
 /**
  * What an error may show a client. Upstream and validation errors are Switchboard's own, typed
- * GraphQL errors and pass as they are; anything unexpected is masked to "Unexpected error." and
+ * GraphQL errors and pass as they are; an upstream's answer that breaks the contract is said as such
+ * (contract-mismatch.ts); anything unexpected is masked to "Unexpected error." and
  * logged with its stack on the server. Every error has a code: graphql-js's input errors get
  * `BAD_USER_INPUT`. No response carries a stack, in any mode: Mesh adds one to
  * `extensions.originalError` outside production, which is taken out here.
  */
 import { maskError as yogaMaskError, type MaskError, type Plugin } from 'graphql-yoga';
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import { contractMismatch, type SourceOfField } from './contract-mismatch.js';
 
-export function createMaskError(log: (error: unknown) => void): MaskError {
+export function createMaskError(log: (error: unknown) => void, sourceOf: SourceOfField = () => undefined): MaskError {
   return (error, message) => {
+    const mismatch = error instanceof GraphQLError ? contractMismatch(error, sourceOf) : undefined;
+    if (mismatch) return mismatch;
     const masked = yogaMaskError(error, message, false);
     if (masked !== error) log((error as GraphQLError).originalError ?? error);
     return masked;

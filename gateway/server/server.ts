@@ -35,6 +35,8 @@ import { getInContextSDK } from '@graphql-mesh/utils';
 import { createSourceClients, type RawSource } from '../sources/source-clients.js';
 import { createUpstreams, type Upstreams } from '../upstream/index.js';
 import { createMaskError, useErrorShape } from '../plugins/use-error-shape.js';
+import type { SourceOfField } from '../plugins/contract-mismatch.js';
+import { checkLeafValues } from '../sources/leaf-checks.js';
 import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from '../plugins/use-graphiql.js';
 import { useConcurrencyLimit } from '../plugins/use-concurrency-limit.js';
 import { useGraphQLSse } from '../plugins/use-graphql-sse.js';
@@ -90,6 +92,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // The composition reads a source's endpoint from `{env.<NAME>_URL}`: its manifest's default, unless set.
   for (const source of Object.values(config.sources)) process.env[sourceUrlVariable(source.name)] ??= source.url;
   const mesh = await loadBuiltMesh();
+  // A value an upstream answers that its type refuses is said to be the provider's (leaf-checks.ts).
+  for (const source of mesh.rawSources) checkLeafValues(source.schema);
   // What each REST operation's contract says (media, required bodies), read once for the schema and the upstreams.
   const restMedia = createRestMediaLookup(PROJECT_ROOT);
   // Checked before anything else opens (Redis, upstream clients): a schema it cannot serve stops the start.
@@ -123,7 +127,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // GraphiQL is served by useGraphiQL (offline, compressed); yoga's own page needs a CDN.
     graphiql: false,
     landingPage: false,
-    maskedErrors: { maskError: createMaskError(log) },
+    maskedErrors: { maskError: createMaskError(log, sourceOfField(config)) },
     logging: config.production ? 'warn' : 'info',
     batching: config.maxBatchSize > 0 ? { limit: config.maxBatchSize } : false,
     // The body limit is useRequestLimits' (MAX_BODY_BYTES, far below yoga's 25 MB). Yoga's own would
@@ -208,7 +212,15 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, r
   const schema = withContractConstraints(asWritten);
   checkPublicSchema(schema, config.added.map((source) => source.manifest));
   checkRateLimits(schema, config.rateLimits);
+  // The demo's sources answer through the stitched graph: their leaf values are completed here.
+  checkLeafValues(schema);
   return schema;
+}
+
+/** Private: the added source whose root field a field is, by its field prefix (`crm_accounts` → `crm`). */
+function sourceOfField(config: GatewayConfig): SourceOfField {
+  const added = [...config.added].sort((a, b) => b.manifest.fieldPrefix.length - a.manifest.fieldPrefix.length);
+  return (field) => added.find((source) => field.startsWith(source.manifest.fieldPrefix))?.name;
 }
 
 /** Private: CORS as configured: any origin, the listed ones, or none (no CORS headers at all). */
