@@ -3,8 +3,11 @@
  * before Mesh's handler would name them by their position. What they look like in the unified schema
  * is tested end to end in bring-your-own.test.ts.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { nameInlineSchemas } from '../gateway/compose/openapi-names.js';
+import { FIXTURES } from './helpers/contract-upstreams.js';
 
 const STATUS = { type: 'string', enum: ['open', 'closed'] };
 
@@ -155,5 +158,30 @@ describe('naming what an OpenAPI contract leaves unnamed', () => {
     const before = JSON.stringify(document);
     expect(nameInlineSchemas(document)).toBe(false);
     expect(JSON.stringify(document)).toBe(before);
+  });
+
+  it('titles a provider\'s shape named like a type Mesh makes (String, JSON) after it, and leaves a plain one alone', () => {
+    const document = parse(readFileSync(`${FIXTURES}scalar-named-shapes.openapi.yaml`, 'utf8'));
+    expect(nameInlineSchemas(document)).toBe(true);
+    expect(document.components.schemas).toEqual({
+      String: { type: 'string', minLength: 1, maxLength: 64, title: 'StringValue' },
+      // Mesh makes GraphQL's own Boolean of it: no type of that name.
+      Boolean: { type: 'boolean' },
+      JSON: { type: 'object', properties: { raw: { type: 'string' } }, title: 'JSONValue' },
+      Note: {
+        type: 'object',
+        properties: { id: { $ref: '#/components/schemas/String' }, pinned: { $ref: '#/components/schemas/Boolean' }, attachment: { $ref: '#/components/schemas/JSON' } },
+      },
+    });
+  });
+
+  it('gives a title the contract gave that is a type Mesh makes another name, which none of its own takes', () => {
+    const document = {
+      openapi: '3.0.3',
+      paths: {},
+      components: { schemas: { Code: { title: 'ID', type: 'string', pattern: '^[a-z]+$' }, IDValue: { type: 'string' } } },
+    };
+    expect(nameInlineSchemas(document)).toBe(true);
+    expect(document.components.schemas.Code).toEqual({ title: 'IDValue2', type: 'string', pattern: '^[a-z]+$' });
   });
 });

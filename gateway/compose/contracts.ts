@@ -16,6 +16,8 @@ import { parse as parseYaml } from 'yaml';
 import { PREPARED, type ContractKind } from '../config/source-manifests.js';
 import { isObject, nameInlineSchemas } from './openapi-names.js';
 import { typeFileAnswers } from './file-answers.js';
+import { shareDateSchema } from './openapi-dates.js';
+import { decodeRefPointers, resolvePointer } from './openapi-refs.js';
 
 export interface Contract {
   kind: ContractKind;
@@ -75,14 +77,19 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
   if (!isObject(document.paths) || Object.keys(document.paths).length === 0) throw new ContractError(`the ${format} document has no paths, so it gives no operations`);
   const files = pinned(path, refFiles);
   // Mesh's OpenAPI handler reads copies that Switchboard prepares, in prepared/; the contract and its
-  // files are pinned as they were given too. The copies say oneOf where the handler would merge an
-  // anyOf's alternatives into an object no answer fits, give the types the contract leaves
-  // unnamed their names (gateway/compose/openapi-names.ts), and give a file answer without a schema
-  // its binary one (gateway/compose/file-answers.ts).
+  // files are pinned as they were given too. The copies write references as plain pointers
+  // (gateway/compose/openapi-refs.ts), send a date as a date (openapi-dates.ts), say oneOf where the
+  // handler would merge an anyOf's alternatives into an object no answer fits, give the types the
+  // contract leaves unnamed their names (openapi-names.ts), and give a file answer without a schema
+  // its binary one (file-answers.ts).
   const documents = [document, ...files.pins.slice(1).map((pin) => ('from' in pin ? readReferenced(pin.from) : undefined))];
   const read = documents.filter((each): each is Record<string, unknown> => each !== undefined);
-  const rewritten = read.map((each) => [anyOfToOneOf(each, each), typeFileAnswers(each)].some(Boolean)).some(Boolean);
-  if (nameInlineSchemas(...read) || rewritten) {
+  const decoded = read.map(decodeRefPointers).some(Boolean);
+  const dated = read.map(shareDateSchema).some(Boolean);
+  const rewritten = read.map((each) => anyOfToOneOf(each, each)).some(Boolean);
+  const typedFiles = read.map(typeFileAnswers).some(Boolean);
+  const named = nameInlineSchemas(...read);
+  if (decoded || dated || rewritten || typedFiles || named) {
     files.pins.push(...files.pins.map((pin, index) => {
       const to = `${PREPARED}/${pin.to.split(sep).join('/')}`;
       const prepared = documents[index];
@@ -269,9 +276,7 @@ function isObjectShape(schema: unknown, document: Record<string, unknown>, depth
   if (!isObject(schema) || depth > 20) return false;
   if (typeof schema.$ref === 'string') {
     if (!schema.$ref.startsWith('#/')) return true;
-    let target: unknown = document;
-    for (const step of schema.$ref.slice(2).split('/')) target = isObject(target) ? target[step.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
-    return isObjectShape(target, document, depth + 1);
+    return isObjectShape(resolvePointer(document, schema.$ref), document, depth + 1);
   }
   return schema.properties !== undefined || schema.allOf !== undefined || schema.oneOf !== undefined;
 }

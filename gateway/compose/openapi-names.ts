@@ -10,13 +10,26 @@
  *   the inline answer of getQuote, and its property fees    → GetQuoteResponse, GetQuoteResponseFees
  *
  * A parameter whose enum has the values of a property of the same name shares the property's enum, so
- * that a filter and the field it filters on are one GraphQL enum. No title is changed, and none is
- * given twice.
+ * that a filter and the field it filters on are one GraphQL enum. No title is changed, but one that
+ * is a name Mesh gives its own types (a provider's `String`: `StringValue`), and none is given twice.
  *
  *   if (nameInlineSchemas(document)) writeCopy(document);
  */
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/**
+ * The names Mesh's handler gives types of its own in a source's schema: GraphQL's scalars, the
+ * scalars it makes of formats and ranges (graphql-scalars' and json-machete's), and its plumbing.
+ * `Date` is not one: the copies refer every plain date to the document's own `Date` (openapi-dates.ts).
+ */
+const MESH_NAMES = new Set([
+  'String', 'Int', 'Float', 'Boolean', 'ID',
+  'JSON', 'ObjMap', 'HTTPMethod', 'Void', 'File',
+  'BigInt', 'Byte', 'DateTime', 'Time', 'Timestamp', 'EmailAddress', 'IPv4', 'IPv6', 'URL', 'UUID', 'NonEmptyString',
+  'PositiveInt', 'PositiveFloat', 'NonNegativeInt', 'NonNegativeFloat', 'NegativeInt', 'NegativeFloat', 'NonPositiveInt', 'NonPositiveFloat',
+  'Hostname', 'Regex', 'JsonPointer', 'RelativeJsonPointer', 'UriReference', 'UriTemplate',
+]);
 
 type Schema = Record<string, unknown>;
 /** What a schema is the type of: a property, or a parameter, by name. */
@@ -38,7 +51,7 @@ export function nameInlineSchemas(...documents: Schema[]): boolean {
 function nameDocument(namer: Namer, document: Schema): void {
   namer.enter(document);
   const components = isObject(document.components) ? document.components : {};
-  for (const [name, schema] of entries(schemasOf(document))) namer.visit(schema, name, true);
+  for (const [name, schema] of entries(schemasOf(document))) namer.component(schema, name);
   for (const [name, parameter] of entries(document.parameters ?? components.parameters)) namer.parameter(parameter, pascal(name), pascal(name));
   for (const [name, body] of entries(components.requestBodies)) namer.content(body, pascal(name));
   for (const [name, response] of entries(document.responses ?? components.responses)) namer.content(response, pascal(name));
@@ -81,12 +94,19 @@ class Namer {
     this.enums = new Map();
   }
 
+  /** A named schema of the document (`components.schemas`, `definitions`): the handler names it `name`, unless it has a title. */
+  component(schema: Schema, name: string): void {
+    if (schema.title === undefined) this.avoidMeshNames(schema, name);
+    this.visit(schema, name, true);
+  }
+
   /**
    * A schema and what it holds; `base` is the name its position gives it. A component's own name is
    * its name. `role` says which property or parameter the schema is the type of.
    */
   visit(schema: unknown, base: string, named = false, role?: Role): void {
     if (!isObject(schema) || typeof schema.$ref === 'string') return;
+    if (typeof schema.title === 'string') this.avoidMeshNames(schema, schema.title);
     if (!named && schema.title === undefined) this.name(schema, base, role);
     // What it holds is named after it: after its title, where it has one (the contract's or the one given).
     if (typeof schema.title === 'string' && pascal(schema.title)) base = pascal(schema.title);
@@ -168,6 +188,18 @@ class Namer {
   }
 
   /**
+   * Private: titles a schema the handler would make a type of under one of the names it gives its
+   * own types (MESH_NAMES): the provider's `String`, a length-limited string, becomes `StringValue`.
+   * Two types of one name do not build (`Schema must contain uniquely named types but contains
+   * multiple types named "String"`).
+   */
+  private avoidMeshNames(schema: Schema, name: string): void {
+    if (!MESH_NAMES.has(name) || !needsName(schema)) return;
+    schema.title = this.unique(`${name}Value`, schema);
+    this.given += 1;
+  }
+
+  /**
    * Private: `base`, or `base2`, `base3`... if taken; but a schema the same as one named already at the
    * same place in another answer takes its name, so that the handler makes them one type.
    */
@@ -212,8 +244,8 @@ function needsName(schema: Schema): boolean {
   }
 }
 
-/** Private: a document's named schemas (`definitions` in Swagger 2.0), made if `make` and missing. */
-function schemasOf(document: Schema, make = false): Schema {
+/** A document's named schemas (`definitions` in Swagger 2.0), made if `make` and missing. */
+export function schemasOf(document: Schema, make = false): Schema {
   if (document.swagger !== undefined) {
     if (make && !isObject(document.definitions)) document.definitions = {};
     return isObject(document.definitions) ? document.definitions : {};

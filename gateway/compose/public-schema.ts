@@ -15,6 +15,7 @@ import {
   type GraphQLFieldResolver, type GraphQLInterfaceTypeConfig, type GraphQLNamedType, type GraphQLUnionTypeConfig,
 } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { withAgreeingInterfaces } from './interface-fields.js';
 
 /**
  * The field a source of writes only (a WSDL whose operations all change something) puts on its Query,
@@ -40,13 +41,14 @@ export interface PublicSchemaOptions {
 }
 
 export function toPublicSchema(schema: GraphQLSchema, resolvers: Resolvers = {}, options: PublicSchemaOptions = {}): GraphQLSchema {
-  // A schema built from its root types alone holds exactly the types reachable from them.
-  const reachable = new GraphQLSchema({
+  // A schema built from its root types alone holds exactly the types reachable from them; an interface
+  // that an added source's implementers narrow gives way to them (gateway/compose/interface-fields.ts).
+  const reachable = withAgreeingInterfaces(new GraphQLSchema({
     query: schema.getQueryType(),
     mutation: schema.getMutationType(),
     subscription: schema.getSubscriptionType(),
     directives: specifiedDirectives,
-  });
+  }));
   const meshResolved = meshResolvedFields(reachable, options.meshResolvedPrefixes ?? []);
   return mapSchema(reachable, {
     // Delegated results carry their `__typename` (renamed by the source's prefix). Mesh's bare

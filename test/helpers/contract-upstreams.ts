@@ -151,3 +151,13 @@ export function listen(handle: Handler): Promise<Upstream> {
     });
   });
 }
+
+/**
+ * Asks the gateway at `url` one operation and answers its HTTP status, its body, and the calls
+ * `upstream` received meanwhile (`GET /v1/rates/EUR?note=hi`).
+ */
+export async function askThrough(url: string, upstream: Upstream, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any; calls: string[] }> {
+  const before = upstream.requests.length;
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, body: await response.json(), calls: upstream.requests.slice(before).map((call) => `${call.method} ${call.url}`) };
+}
