@@ -1,9 +1,14 @@
 /**
- * A client's value that breaks the contract's own constraint (issue 25) is the client's mistake, said
- * as such: `BAD_USER_INPUT`, naming the argument, the constraint and what is wrong with the value,
- * whether the value is written in the document or sent as a variable; and no call goes upstream.
- * An FX rates API (OpenAPI 3.0, a `pattern` on a path parameter, lengths on a query parameter) is
- * added with `npm run source:add` to a copy of the project and asked end to end.
+ * A REST API answers as its provider wrote it (issue 25). An FX rates API (OpenAPI 3.0) is added with
+ * `npm run source:add` (with `--reads` and `--auth apiKey:header:X-Api-Key`) to a copy of the project
+ * and asked end to end:
+ * - a client's value that breaks the contract's own constraint (a `pattern`, lengths) is the client's
+ *   mistake, said as such: `BAD_USER_INPUT`, naming the argument, the constraint and what is wrong,
+ *   in the document or as a variable; no call goes upstream; a required body is a required argument;
+ * - POSTs declared as reads are Query fields, retried and shared as reads;
+ * - the parameter the credential fills and Google's transport parameters are no arguments, and
+ *   spelled-out names are clean;
+ * - a file answer is a FileContent, and uploads reach the provider as its contract asks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, serveRest, type Upstream } from './helpers/contract-upstreams.js';
@@ -19,6 +24,7 @@ describe('an argument against its contract constraint', () => {
   let faulted = false;
   let addedOutput = '';
   const historyKeys: unknown[] = [];
+  const uploads: { contentType: unknown; body: unknown }[] = [];
 
   beforeAll(async () => {
     fx = await serveRest({
@@ -40,6 +46,14 @@ describe('an argument against its contract constraint', () => {
       'GET /v1/rates/:base/chart': () => ({ contentType: 'image/png', body: CHART }),
       'GET /v1/rates/:base/statement': ({ base }) => ({ contentType: 'application/pdf', body: `%PDF-1.7 ${base}` }),
       // (`:lookup` reads as a parameter here, which matches the literal path all the same.)
+      'POST /v1/documents': (_params, _query, body, headers) => {
+        uploads.push({ contentType: headers['content-type'], body });
+        return { status: 201, body: { id: 'd-1', size: String(body).length } };
+      },
+      'POST /v1/documents/form': (_params, _query, body, headers) => {
+        uploads.push({ contentType: headers['content-type'], body });
+        return { status: 201, body: { id: 'd-2', size: String(body).length, title: 'kept' } };
+      },
       'POST /v1/rates:lookup': (_params, _query, body) => ({ body: { rates: (body as { bases: string[] }).bases.map((base) => ({ base, rate: 2 })) } }),
     });
     project = copyProject();
@@ -113,7 +127,7 @@ describe('an argument against its contract constraint', () => {
     expect(addedOutput).toContain('  Query.fx_searchQuotes(input: FxSearchQuotesRequest_Input): [FxSearchQuotesResponse]\n  Query.fx_post_rates_lookup(');
     const { body } = await ask('{ query: __type(name: "Query") { fields { name } } mutation: __type(name: "Mutation") { fields { name } } }');
     const names = (type: { fields: { name: string }[] }) => type.fields.map((field) => field.name).filter((name) => name.startsWith('fx_')).sort();
-    expect([names(body.data.query), names(body.data.mutation)]).toEqual([['fx_getHistory', 'fx_getRate', 'fx_getRateChart', 'fx_getRateStatement', 'fx_post_rates_lookup', 'fx_searchQuotes'], ['fx_createQuote']]);
+    expect([names(body.data.query), names(body.data.mutation)]).toEqual([['fx_getHistory', 'fx_getRate', 'fx_getRateChart', 'fx_getRateStatement', 'fx_post_rates_lookup', 'fx_searchQuotes'], ['fx_createQuote', 'fx_uploadDocument', 'fx_uploadDocumentForm']]);
   });
 
   it('answers a POST read with its body sent as the contract asks', async () => {
@@ -135,7 +149,7 @@ describe('an argument against its contract constraint', () => {
 
   it('refuses a --reads that names no operation, changing nothing', () => {
     const refused = project.run('npm', ['run', '-s', 'source:add', '--', 'fxtwo', `${FIXTURES}fx-rates.openapi.yaml`, '--reads', 'lookupRates']);
-    expect([refused.status, refused.stderr.trim()]).toEqual([1, 'source:add fxtwo: --reads "lookupRates" names no operation of the contract (an operationId, a pattern of them with *, or a method and path such as "POST /search"; its operations that are not GET include POST /quotes (createQuote), POST /quotes/search (searchQuotes), POST /rates:lookup)']);
+    expect([refused.status, refused.stderr.trim()]).toEqual([1, 'source:add fxtwo: --reads "lookupRates" names no operation of the contract (an operationId, a pattern of them with *, or a method and path such as "POST /search"; its operations that are not GET include POST /quotes (createQuote), POST /quotes/search (searchQuotes), POST /rates:lookup, POST /documents (uploadDocument), POST /documents/form (uploadDocumentForm))']);
   });
 
   // The provider's plumbing (issue 25): the source holds the X-Api-Key credential (`--auth apiKey:header:X-Api-Key`).
@@ -161,5 +175,32 @@ describe('an argument against its contract constraint', () => {
     expect(fx.requests.at(-1)!.accept).toBe('image/png');
     const statement = await ask('{ fx_getRateStatement(base: "EUR") { contentType size base64 } }');
     expect(statement.body).toEqual({ data: { fx_getRateStatement: { contentType: 'application/pdf', size: 12, base64: Buffer.from('%PDF-1.7 EUR').toString('base64') } } });
+  });
+
+  // Uploads (issue 25): the GraphQL multipart request spec on the client's side, the contract's media type on the provider's.
+  async function upload(query: string, variables: Record<string, unknown>, path: string) {
+    const before = fx.requests.length;
+    const form = new FormData();
+    form.set('operations', JSON.stringify({ query, variables }));
+    form.set('map', JSON.stringify({ 0: [path] }));
+    form.set('0', new Blob(['quarterly rates'], { type: 'text/plain' }), 'rates.txt');
+    const response = await fetch(gateway.url, { method: 'POST', body: form, headers: { 'x-graphql-csrf': '1' } });
+    return { body: await response.json(), calls: fx.requests.slice(before).map((call) => `${call.method} ${call.url}`) };
+  }
+
+  it('sends an uploaded file as the body an application/octet-stream operation asks for', async () => {
+    const sent = await upload('mutation ($file: FxFile!) { fx_uploadDocument(input: $file) { id size } }', { file: null }, 'variables.file');
+    expect([sent.body, sent.calls]).toEqual([{ data: { fx_uploadDocument: { id: 'd-1', size: 15 } } }, ['POST /v1/documents']]);
+    // The media type the contract declares for the body, whatever the client called its file.
+    expect(uploads.at(-1)).toEqual({ contentType: 'application/octet-stream', body: 'quarterly rates' });
+  });
+
+  it('sends an uploaded file and the other fields as the form a multipart/form-data operation asks for', async () => {
+    const sent = await upload('mutation ($file: FxFile) { fx_uploadDocumentForm(input: { title: "Q4", file: $file }) { id title } }', { file: null }, 'variables.file');
+    expect([sent.body, sent.calls]).toEqual([{ data: { fx_uploadDocumentForm: { id: 'd-2', title: 'kept' } } }, ['POST /v1/documents/form']]);
+    const { contentType, body } = uploads.at(-1)! as { contentType: string; body: string };
+    expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
+    expect(body).toMatch(/name="title"\r\n\r\nQ4\r\n/);
+    expect(body).toMatch(/name="file"; filename="rates.txt"\r\nContent-Type: text\/plain\r\n\r\nquarterly rates\r\n/);
   });
 });

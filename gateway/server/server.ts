@@ -28,6 +28,7 @@ import { createRestMediaLookup, type RestMedia } from '../sources/rest/openapi-m
 import { withRequiredBodies } from '../sources/rest/required-bodies.js';
 import { withClientArguments } from '../sources/rest/client-arguments.js';
 import { withBinaryAnswers } from '../sources/rest/binary-answers.js';
+import { withUploads } from '../sources/rest/uploads.js';
 import { toPublicSchema, type Resolvers } from '../compose/public-schema.js';
 import { checkPublicSchema } from '../compose/check-public-schema.js';
 import { sourceUrlVariable } from '../config/source-manifests.js';
@@ -208,7 +209,7 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, r
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
   }), readAccessRules(mesh.schema));
   // The REST sources' operations as their contracts wrote them (gateway/sources/rest/).
-  const asWritten = withBinaryAnswers(withClientArguments(withRequiredBodies(publicSchema, restMedia), (source) => config.sources[source]?.manifest.credentials ?? []));
+  const asWritten = withUploads(withBinaryAnswers(withClientArguments(withRequiredBodies(publicSchema, restMedia), (source) => config.sources[source]?.manifest.credentials ?? [])), restMedia);
   const schema = withContractConstraints(asWritten);
   checkPublicSchema(schema, config.added.map((source) => source.manifest));
   checkRateLimits(schema, config.rateLimits);

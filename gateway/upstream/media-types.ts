@@ -24,6 +24,8 @@ export interface OperationMedia {
   bodyRequired?: boolean;
   /** Whether the source declares it a read though it is not a GET (gateway/sources/rest/reads.ts): retried and shared as reads are. */
   read?: boolean;
+  /** Whether its request body is a file (`application/octet-stream`, an image: gateway/sources/rest/uploads.ts). */
+  fileBody?: boolean;
 }
 
 /** What a contract that declares nothing is taken to answer in. */

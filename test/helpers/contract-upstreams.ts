@@ -49,7 +49,8 @@ export function serveRest(routes: Record<string, Route>): Promise<Upstream> {
       const match = req.method === method ? regex.exec(url.pathname) : null;
       if (!match) continue;
       const params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
-      const answer = route(params, url.searchParams, body ? JSON.parse(body) : undefined, req.headers);
+      // A JSON body read; any other (a file, a form) as the text it came as.
+      const answer = route(params, url.searchParams, body && /json/.test(req.headers['content-type'] ?? 'json') ? JSON.parse(body) : body || undefined, req.headers);
       if (answer?.contentType) {
         res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType });
         return res.end(answer.body as Buffer | string);

@@ -16,9 +16,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { acceptFor, readsXml, type OperationMedia } from '../../upstream/media-types.js';
+import { acceptFor, isFileMediaType, readsXml, type OperationMedia } from '../../upstream/media-types.js';
 import { isObject } from '../../compose/openapi-names.js';
 import { normalPath, readOperations, type ReadOperation } from './reads.js';
+import type { HttpOperation } from './rest-operation.js';
+import type { GraphQLFieldConfig, GraphQLSchema } from 'graphql';
+import { getDirectiveExtensions } from '@graphql-tools/utils';
 
 type Schema = Record<string, unknown>;
 
@@ -38,6 +41,13 @@ interface ContractFiles {
 
 /** Where the build writes the REST sources' contracts as JSON: reading YAML took some 50 ms a contract at start. */
 const SNAPSHOT = join('.mesh', 'rest-contracts.json');
+
+/** What the contract says of the REST operation a root field calls (its `@httpOperation`), if it calls one. */
+export function fieldOperation(field: GraphQLFieldConfig<unknown, unknown>, schema: GraphQLSchema, restMedia: (source: string) => RestMedia | undefined): OperationMedia | undefined {
+  const [operation] = getDirectiveExtensions<{ httpOperation: HttpOperation }>(field as never, schema).httpOperation ?? [];
+  if (!operation?.subgraph || !operation.path) return undefined;
+  return restMedia(operation.subgraph)?.operation(operation.httpMethod ?? 'GET', operation.path.split('?')[0]!);
+}
 
 /** The media of a contract file and the files its `$ref`s reach; a contract that does not read has no operations. */
 export function readRestMedia(folder: string, main: string): RestMedia {
@@ -131,7 +141,10 @@ function operationMedia(document: Schema, operation: Schema): OperationMedia {
   const schemas = entries.filter(([, entry]) => isObject(entry) && isObject(entry.schema));
   const chosen = schemas.find(([type]) => /xml/i.test(type)) ?? schemas[0];
   const bodyRequired = isObject(operation.requestBody) && operation.requestBody.required === true;
-  return withSchema({ accept: acceptFor(declared), declared, ...(bodyRequired ? { bodyRequired } : {}) }, chosen ? ((chosen[1] as Schema).schema as Schema) : undefined);
+  const bodyTypes = isObject(operation.requestBody) && isObject(operation.requestBody.content) ? Object.keys(operation.requestBody.content) : [];
+  const fileBody = bodyTypes.length > 0 && bodyTypes.every(isFileMediaType);
+  const media: OperationMedia = { accept: acceptFor(declared), declared, ...(bodyRequired ? { bodyRequired } : {}), ...(fileBody ? { fileBody } : {}) };
+  return withSchema(media, chosen ? ((chosen[1] as Schema).schema as Schema) : undefined);
 }
 
 /** Private: the schema is kept only for an operation that may answer XML: the rest of the contract can go. */

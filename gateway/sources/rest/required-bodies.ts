@@ -7,19 +7,15 @@
  * "FxQuoteInput!" is required, but it was not provided.`
  */
 import { GraphQLNonNull, isNonNullType, type GraphQLSchema } from 'graphql';
-import { getDirectiveExtensions, MapperKind, mapSchema } from '@graphql-tools/utils';
-import type { RestMedia } from './openapi-media.js';
-import type { HttpOperation } from './rest-operation.js';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { fieldOperation, type RestMedia } from './openapi-media.js';
 
 export function withRequiredBodies(schema: GraphQLSchema, restMedia: (source: string) => RestMedia | undefined): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.ROOT_FIELD]: (field) => {
       const input = field.args?.input;
       if (!input || isNonNullType(input.type)) return field;
-      const [operation] = (getDirectiveExtensions<{ httpOperation: HttpOperation }>(field as never, schema).httpOperation ?? []);
-      if (!operation?.subgraph || !operation.path) return field;
-      const path = operation.path.split('?')[0]!;
-      if (!restMedia(operation.subgraph)?.operation(operation.httpMethod ?? 'GET', path)?.bodyRequired) return field;
+      if (!fieldOperation(field, schema, restMedia)?.bodyRequired) return field;
       return { ...field, args: { ...field.args, input: { ...input, type: new GraphQLNonNull(input.type) } } };
     },
   });
