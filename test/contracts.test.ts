@@ -76,6 +76,21 @@ describe('the copies of an OpenAPI contract that Mesh reads', () => {
     expect(document.components.schemas.Thing.properties.code).toEqual({ anyOf: [{ type: 'string' }, { type: 'integer' }], title: 'ThingCode' });
   });
 
+  it('keep a string without a format a string: its example, which the handler would guess a format from, is x-example', () => {
+    const { document } = prepared(`${HEAD}    Thing:
+      type: object
+      properties:
+        at: { type: string, description: 'When, in GMT', example: '2025-10-15T13:50:58.963Z' }
+        seen: { type: string, format: date-time, example: '2025-10-15T13:50:58.963Z' }
+        tags: { type: array, items: { type: string, examples: ['https://example.com/a'] } }
+`);
+    expect(document.components.schemas.Thing.properties).toEqual({
+      at: { type: 'string', description: 'When, in GMT', 'x-example': '2025-10-15T13:50:58.963Z' },
+      seen: { type: 'string', format: 'date-time', example: '2025-10-15T13:50:58.963Z' },
+      tags: { type: 'array', items: { type: 'string', 'x-examples': ['https://example.com/a'] } },
+    });
+  });
+
   it('write a reference whose pointer is percent-encoded as a URI writes it as a plain pointer', () => {
     const { document } = preparedCopy(`${FIXTURES}encoded-refs.openapi.yaml`);
     expect(document.paths['/greenhouses/{greenhouseId}/sensors'].get.parameters).toEqual([{ $ref: '#/paths/~1greenhouses~1{greenhouseId}/get/parameters/0' }]);

@@ -63,6 +63,11 @@ describe('readXmlAnswer', () => {
     });
   });
 
+  it('reads an attribute the upstream wrote as a child element instead, by the same name', () => {
+    const xml = '<Shipment prio="3"><id>SH-2</id><stop><seq>4</seq><city>Galway</city></stop></Shipment>';
+    expect(readXmlAnswer(xml, SHIPMENT)).toEqual({ id: 'SH-2', priority: 3, stops: [{ seq: 4, city: 'Galway' }] });
+  });
+
   it('leaves out what the answer has not, reads nil and empty values as null, and an empty wrapper as no items', () => {
     const xml = '<Shipment xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><count/><note xsi:nil="true"/><labels/></Shipment>';
     expect(readXmlAnswer(xml, SHIPMENT)).toEqual({ count: null, note: null, labels: [] });

@@ -16,6 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { PREPARED, type ContractKind } from '../config/source-manifests.js';
 import { isObject, nameInlineSchemas } from './openapi-names.js';
 import { typeFileAnswers } from './file-answers.js';
+import { keepStringsPlain } from './plain-strings.js';
 import { shareDateSchema } from './openapi-dates.js';
 import { decodeRefPointers, resolvePointer } from './openapi-refs.js';
 
@@ -80,16 +81,17 @@ function readOpenApi(path: string, document: Record<string, unknown>): Contract 
   // files are pinned as they were given too. The copies write references as plain pointers
   // (gateway/compose/openapi-refs.ts), send a date as a date (openapi-dates.ts), say oneOf where the
   // handler would merge an anyOf's alternatives into an object no answer fits, give the types the
-  // contract leaves unnamed their names (openapi-names.ts), and give a file answer without a schema
-  // its binary one (file-answers.ts).
+  // contract leaves unnamed their names (openapi-names.ts), give a file answer without a schema
+  // its binary one (file-answers.ts), and keep a string without a format a string (plain-strings.ts).
   const documents = [document, ...files.pins.slice(1).map((pin) => ('from' in pin ? readReferenced(pin.from) : undefined))];
   const read = documents.filter((each): each is Record<string, unknown> => each !== undefined);
   const decoded = read.map(decodeRefPointers).some(Boolean);
   const dated = read.map(shareDateSchema).some(Boolean);
   const rewritten = read.map((each) => anyOfToOneOf(each, each)).some(Boolean);
   const typedFiles = read.map(typeFileAnswers).some(Boolean);
+  const plain = read.map(keepStringsPlain).some(Boolean);
   const named = nameInlineSchemas(...read);
-  if (decoded || dated || rewritten || typedFiles || named) {
+  if (decoded || dated || rewritten || typedFiles || plain || named) {
     files.pins.push(...files.pins.map((pin, index) => {
       const to = `${PREPARED}/${pin.to.split(sep).join('/')}`;
       const prepared = documents[index];

@@ -57,7 +57,10 @@ function readObject(node: TNode, schema: Schema): Record<string, unknown> {
     const names = [xml.name, property].filter((name): name is string => Boolean(name));
     if (xml.attribute) {
       const text = attributeOf(node, names);
+      // An upstream that writes the attribute as a child element instead is read all the same.
+      const child = text === undefined ? names.map((name) => children.get(name)?.[0]).find(Boolean) : undefined;
       if (text !== undefined) value[property] = scalar(text, typeOf(propertySchema));
+      else if (child) value[property] = readValue(child, propertySchema);
     } else if (typeOf(propertySchema) === 'array') {
       const items = readArray(children, names, propertySchema);
       if (items !== undefined) value[property] = items;
