@@ -1,14 +1,15 @@
 /**
  * Bring your own API:
  *
- *   npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]… [--reads <operations>]…
+ *   npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]… [--reads <operations>]… [--param <name>=<value>]…
  *   npm run source:remove -- <name>
  *
  * `add` pins the contract (and the local files it refers to) under sources/<name>/, adds the source
  * to .meshrc.yaml with prefixes so that its names cannot collide with anyone else's, rebuilds the
  * composition and the gateway, and prints the new root fields and the variables its credentials
  * (`--auth`, as many as the provider needs) are read from; an OpenAPI source's operations that
- * only read though they are not GET (`--reads`, gateway/sources/rest/reads.ts) are Query fields. It keeps nothing when the public
+ * only read though they are not GET (`--reads`, gateway/sources/rest/reads.ts) are Query fields, and
+ * the parameters the gateway sets on every call (`--param`) are no client arguments. It keeps nothing when the public
  * schema the gateway would serve is not valid. `remove` undoes it. Either one changes nothing when it
  * fails: it says which source and why in one line, and exits with 1.
  */
@@ -38,7 +39,7 @@ async function main(args: string[]): Promise<void> {
   } else if (command === 'remove' && name && rest.length === 0) {
     await remove(name);
   } else {
-    throw new SourceError(`usage: npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]... (kinds: ${AUTH_USAGE}) [--reads <operationId, pattern or "POST /path">]..., or npm run source:remove -- <name>`);
+    throw new SourceError(`usage: npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]... (kinds: ${AUTH_USAGE}) [--reads <operationId, pattern or "POST /path">]... [--param <name>=<value>]..., or npm run source:remove -- <name>`);
   }
 }
 
@@ -47,21 +48,22 @@ interface AddOptions {
   prefix?: string;
   auth: string[];
   reads: string[];
+  param: string[];
 }
 
-/** Private: `--endpoint` and `--prefix`, each once; `--auth`, once per credential; `--reads`, as many as needed. */
+/** Private: `--endpoint` and `--prefix`, each once; `--auth`, once per credential; `--reads` and `--param`, as many as needed. */
 function options(args: string[]): AddOptions {
-  const found: AddOptions = { auth: [], reads: [] };
+  const found: AddOptions = { auth: [], reads: [], param: [] };
   for (let i = 0; i < args.length; i += 2) {
     const flag = args[i]!;
     const value = args[i + 1];
     const once = flag === '--endpoint' || flag === '--prefix';
-    const many = flag === '--auth' || flag === '--reads';
+    const many = flag === '--auth' || flag === '--reads' || flag === '--param';
     if ((!once && !many) || value === undefined || value.startsWith('--') || (once && found[flag.slice(2) as 'endpoint' | 'prefix'] !== undefined)) {
-      throw new SourceError(`${flag} is not an option here (options: --endpoint <url>, --prefix <TypePrefix>, each once, --auth <kind> per credential and --reads <operations> as often as needed, each with a value)`);
+      throw new SourceError(`${flag} is not an option here (options: --endpoint <url>, --prefix <TypePrefix>, each once, --auth <kind> per credential, --reads <operations> and --param <name>=<value> as often as needed, each with a value)`);
     }
     if (once) found[flag.slice(2) as 'endpoint' | 'prefix'] = value;
-    else found[flag.slice(2) as 'auth' | 'reads'].push(value);
+    else found[flag.slice(2) as 'auth' | 'reads' | 'param'].push(value);
   }
   return found;
 }
@@ -106,6 +108,13 @@ async function add(name: string, contractPath: string, given: AddOptions): Promi
       throw error;
     }
   });
+  const parameters: Record<string, string> = {};
+  for (const pair of given.param) {
+    const at = pair.indexOf('=');
+    if (at < 1) fail(`--param takes <name>=<value> (a parameter the gateway sets on every call, such as api-version=2024-01-01), but got: ${JSON.stringify(pair)}`);
+    parameters[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  if (given.param.length && contract.kind !== 'openapi') fail(`--param is for OpenAPI sources: a ${contract.format} contract's arguments are its own`);
   if (given.reads.length && contract.kind !== 'openapi') fail(`--reads is for OpenAPI sources: a ${contract.format} contract says itself which operations read`);
   let reads: string[] = [];
   try {
@@ -117,7 +126,7 @@ async function add(name: string, contractPath: string, given: AddOptions): Promi
   }
   const manifest: AddedSource = {
     name, kind: contract.kind, contract: contract.main, ...(endpoint ? { endpoint } : {}), ...prefixes,
-    credentials: auth.map((one) => one.credential), policy: {}, idempotentOperations: [],
+    credentials: auth.map((one) => one.credential), policy: {}, idempotentOperations: [], parameters,
   };
 
   entries.add(meshrc.createNode(meshrcEntry(manifest, reads)));
@@ -209,8 +218,8 @@ async function changeProject(what: string, meshrcText: string, change: () => voi
 
 /** Private: the manifest as source:add writes it: no empty blocks. */
 function manifestFile(manifest: AddedSource): Record<string, unknown> {
-  const { credentials, policy, idempotentOperations, ...rest } = manifest;
-  return { ...rest, ...(credentials.length ? { credentials } : {}) };
+  const { credentials, policy, idempotentOperations, parameters, ...rest } = manifest;
+  return { ...rest, ...(credentials.length ? { credentials } : {}), ...(parameters && Object.keys(parameters).length ? { parameters } : {}) };
 }
 
 /**

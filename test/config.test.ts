@@ -207,7 +207,9 @@ describe('source manifests', () => {
     [{ webhook: { ...HOOK, format: 'yaml' } }, 'has webhook.format "yaml", which is neither json nor xml'],
     [{ webhook: { ...HOOK, invalidates: [{ type: 'Shipment' }] } }, 'has webhook.invalidates that is not a list of { "type": <public type name>, "key": <path> }'],
     [{ webhook: { ...HOOK, typeValue: 'x' } }, 'has both webhook.type and webhook.typeValue: the type is in the payload, or the same for every event'],
-    [{ auth: 'bearer' }, 'has "auth", which a manifest does not take (it takes name, kind, contract, endpoint, typePrefix, fieldPrefix, credentials, policy, idempotentOperations, webhook)'],
+    [{ parameters: ['api-version'] }, 'has "parameters" that is not an object of parameter names and values'],
+    [{ parameters: { 'api-version': 2024 } }, 'has parameters.api-version that is not a string value'],
+    [{ auth: 'bearer' }, 'has "auth", which a manifest does not take (it takes name, kind, contract, endpoint, typePrefix, fieldPrefix, credentials, policy, idempotentOperations, parameters, webhook)'],
   ])('refuses %j in one line', (manifest, why) => {
     expect(() => read(manifest)).toThrow(`shipping: sources/shipping/source.json ${why}${fix}`);
   });

@@ -10,6 +10,8 @@
  *   spelled-out names are clean;
  * - a file answer is a FileContent, and uploads reach the provider as its contract asks.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, serveRest, type Upstream } from './helpers/contract-upstreams.js';
 import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
@@ -54,13 +56,14 @@ describe('an argument against its contract constraint', () => {
         uploads.push({ contentType: headers['content-type'], body });
         return { status: 201, body: { id: 'd-2', size: String(body).length, title: 'kept' } };
       },
+      'GET /v1/tenants/:tenant/limits': ({ tenant }) => ({ body: { daily: tenant === 'acme' ? 5e6 : 0 } }),
       'POST /v1/rates:lookup': (_params, _query, body) => ({ body: { rates: (body as { bases: string[] }).bases.map((base) => ({ base, rate: 2 })) } }),
     });
     project = copyProject();
     const built = project.run('npm', ['run', '-s', 'build']);
     expect(built.status, built.stderr).toBe(0);
     const added = project.run('npm', ['run', '-s', 'source:add', '--', 'fx', `${FIXTURES}fx-rates.openapi.yaml`, '--endpoint', `${fx.url}/v1`,
-      '--reads', 'search*', '--reads', 'POST /rates:lookup', '--auth', 'apiKey:header:X-Api-Key']);
+      '--reads', 'search*', '--reads', 'POST /rates:lookup', '--auth', 'apiKey:header:X-Api-Key', '--param', 'api-version=2026-12-01', '--param', 'tenant-id=acme']);
     expect(added.status, added.stderr).toBe(0);
     addedOutput = added.stdout;
     gateway = await project.start({ FX_API_KEY: 'fx-secret' });
@@ -127,7 +130,7 @@ describe('an argument against its contract constraint', () => {
     expect(addedOutput).toContain('  Query.fx_searchQuotes(input: FxSearchQuotesRequest_Input): [FxSearchQuotesResponse]\n  Query.fx_post_rates_lookup(');
     const { body } = await ask('{ query: __type(name: "Query") { fields { name } } mutation: __type(name: "Mutation") { fields { name } } }');
     const names = (type: { fields: { name: string }[] }) => type.fields.map((field) => field.name).filter((name) => name.startsWith('fx_')).sort();
-    expect([names(body.data.query), names(body.data.mutation)]).toEqual([['fx_getHistory', 'fx_getRate', 'fx_getRateChart', 'fx_getRateStatement', 'fx_post_rates_lookup', 'fx_searchQuotes'], ['fx_createQuote', 'fx_uploadDocument', 'fx_uploadDocumentForm']]);
+    expect([names(body.data.query), names(body.data.mutation)]).toEqual([['fx_getHistory', 'fx_getLimits', 'fx_getRate', 'fx_getRateChart', 'fx_getRateStatement', 'fx_post_rates_lookup', 'fx_searchQuotes'], ['fx_createQuote', 'fx_uploadDocument', 'fx_uploadDocumentForm']]);
   });
 
   it('answers a POST read with its body sent as the contract asks', async () => {
@@ -152,8 +155,10 @@ describe('an argument against its contract constraint', () => {
     expect([refused.status, refused.stderr.trim()]).toEqual([1, 'source:add fxtwo: --reads "lookupRates" names no operation of the contract (an operationId, a pattern of them with *, or a method and path such as "POST /search"; its operations that are not GET include POST /quotes (createQuote), POST /quotes/search (searchQuotes), POST /rates:lookup, POST /documents (uploadDocument), POST /documents/form (uploadDocumentForm))']);
   });
 
-  // The provider's plumbing (issue 25): the source holds the X-Api-Key credential (`--auth apiKey:header:X-Api-Key`).
+  // The provider's plumbing (issue 25): the source holds the X-Api-Key credential (`--auth apiKey:header:X-Api-Key`)
+  // and sets the API's version (`--param api-version=2026-12-01`).
   it('hides the parameters the gateway fills and Google\'s transport parameters, and cleans spelled-out names', async () => {
+    expect(JSON.parse(readFileSync(join(project.root, 'sources', 'fx', 'source.json'), 'utf8')).parameters).toEqual({ 'api-version': '2026-12-01', 'tenant-id': 'acme' });
     const { body } = await ask('{ __type(name: "Query") { fields { name args { name type { name kind } } } } }');
     const history = (body.data.__type.fields as { name: string; args: { name: string; type: { name: string | null; kind: string } }[] }[]).find((field) => field.name === 'fx_getHistory')!;
     expect(history.args.map((arg) => [arg.name, arg.type.kind])).toEqual([['base', 'NON_NULL'], ['filter', 'SCALAR'], ['page_size', 'SCALAR']]);
@@ -162,10 +167,13 @@ describe('an argument against its contract constraint', () => {
   it('sends the credential in place of the hidden parameter, and the clean names under the contract\'s', async () => {
     const { body, calls } = await ask('{ fx_getHistory(base: "EUR", filter: "day gt 2026-12-01", page_size: 1) { day rate } }');
     expect(body).toEqual({ data: { fx_getHistory: [{ day: '2026-12-06', rate: 1.5 }] } });
-    expect(calls).toEqual(['GET /v1/history/EUR?%24filter=day%20gt%202026-12-01&page%5Bsize%5D=1']);
+    expect(calls).toEqual(['GET /v1/history/EUR?api-version=2026-12-01&%24filter=day%20gt%202026-12-01&page%5Bsize%5D=1']);
     const bare = await ask('{ fx_getHistory(base: "USD") { day } }');
-    expect([bare.body, bare.calls]).toEqual([{ data: { fx_getHistory: [{ day: '2026-12-06' }] } }, ['GET /v1/history/USD']]);
+    expect([bare.body, bare.calls]).toEqual([{ data: { fx_getHistory: [{ day: '2026-12-06' }] } }, ['GET /v1/history/USD?api-version=2026-12-01']]);
     expect(historyKeys).toEqual(['fx-secret', 'fx-secret']);
+    // A path parameter the source sets: the field has no arguments left.
+    const limits = await ask('{ fx_getLimits { daily } }');
+    expect([limits.body, limits.calls]).toEqual([{ data: { fx_getLimits: { daily: 5e6 } } }, ['GET /v1/tenants/acme/limits']]);
   });
 
   // Files (issue 25): an image and a PDF, with a schema (`format: binary`) and without one.

@@ -40,6 +40,11 @@ export interface SourceManifest {
    * they create, say), so retried like reads. A WSDL cannot say it; the provider's documentation does.
    */
   idempotentOperations: string[];
+  /**
+   * Parameters the gateway sets on every call to a REST source, by the contract's name (an Azure
+   * `api-version`, a tenant): no client argument (gateway/sources/rest/client-arguments.ts).
+   */
+  parameters?: Record<string, string>;
   /** The webhooks the source sends (gateway/config/webhooks.ts), if any. */
   webhook?: WebhookDeclaration;
 }
@@ -121,7 +126,7 @@ function readManifest(path: string, folder: string): SourceManifest {
   const contract = text('contract', new RegExp(`^(${PREPARED}/)?[\\w.-]+$`));
   if (!existsSync(join(path, '..', contract))) fail(`names a contract that is not there (${contract})`);
   const endpoint = manifest.endpoint === undefined ? undefined : text('endpoint', /^https?:\/\/\S+$/);
-  const known = ['name', 'kind', 'contract', 'endpoint', 'typePrefix', 'fieldPrefix', 'credentials', 'policy', 'idempotentOperations', 'webhook'];
+  const known = ['name', 'kind', 'contract', 'endpoint', 'typePrefix', 'fieldPrefix', 'credentials', 'policy', 'idempotentOperations', 'parameters', 'webhook'];
   const unknown = Object.keys(manifest).find((key) => !known.includes(key));
   if (unknown !== undefined) fail(`has "${unknown}", which a manifest does not take (it takes ${known.join(', ')})`);
   const read: SourceManifest = {
@@ -132,6 +137,7 @@ function readManifest(path: string, folder: string): SourceManifest {
     credentials: checkDeclaredCredentials(manifest.credentials, fail),
     policy: readPolicyDefaults(manifest.policy, fail),
     idempotentOperations: readNames(manifest.idempotentOperations, 'idempotentOperations', fail),
+    ...(manifest.parameters === undefined ? {} : { parameters: readParameters(manifest.parameters, fail) }),
   };
   const webhook = checkDeclaredWebhook(manifest.webhook, fail);
   if (webhook) read.webhook = webhook;
@@ -145,6 +151,15 @@ function readNames(raw: unknown, key: string, fail: (why: string) => never): str
   if (raw === undefined) return [];
   if (!Array.isArray(raw) || raw.some((item) => typeof item !== 'string' || !/^[A-Za-z_][\w.-]*$/.test(item))) fail(`has a "${key}" that is not a list of names`);
   return raw as string[];
+}
+
+/** Private: a manifest's "parameters": values by parameter name, each a string. */
+function readParameters(raw: unknown, fail: (why: string) => never): Record<string, string> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('has "parameters" that is not an object of parameter names and values');
+  for (const [name, value] of Object.entries(raw as object)) {
+    if (!name.trim() || typeof value !== 'string') fail(`has parameters.${name} that is not a string value`);
+  }
+  return raw as Record<string, string>;
 }
 
 /** Private: a manifest's "policy": settings of the upstream policy by name, each a whole number. */

@@ -209,7 +209,7 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, r
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
   }), readAccessRules(mesh.schema));
   // The REST sources' operations as their contracts wrote them (gateway/sources/rest/).
-  const asWritten = withUploads(withBinaryAnswers(withClientArguments(withRequiredBodies(publicSchema, restMedia), (source) => config.sources[source]?.manifest.credentials ?? [])), restMedia);
+  const asWritten = withUploads(withBinaryAnswers(withClientArguments(withRequiredBodies(publicSchema, restMedia), (source) => config.sources[source]?.manifest)), restMedia);
   const schema = withContractConstraints(asWritten);
   checkPublicSchema(schema, config.added.map((source) => source.manifest));
   checkRateLimits(schema, config.rateLimits);

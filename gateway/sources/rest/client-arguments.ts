@@ -14,11 +14,16 @@
  *   `page_LEFT_SQUARE_BRACE_size_RIGHT_SQUARE_BRACE_`) is clean (`filter`, `page_size`) where that
  *   takes no other argument's name; the handler still gets its own names.
  *
- *   withClientArguments(schema, (source) => config.sources[source]?.manifest.credentials ?? []);
+ * - A parameter the source sets on every call (its manifest's `parameters`, `source:add --param
+ *   api-version=2024-01-01`: an Azure `api-version`, a tenant) is no argument either; the gateway
+ *   sends the value.
+ *
+ *   withClientArguments(schema, (source) => config.sources[source]?.manifest);
  */
 import { isNonNullType, type GraphQLFieldConfig, type GraphQLFieldConfigArgumentMap, type GraphQLSchema } from 'graphql';
 import { getDirectiveExtensions, MapperKind, mapSchema } from '@graphql-tools/utils';
-import type { DeclaredCredential } from '../../config/credentials.js';
+import { sanitizeNameForGraphQL } from '@graphql-mesh/utils';
+import type { SourceManifest } from '../../config/source-manifests.js';
 import type { HttpOperation } from './rest-operation.js';
 
 /** Google's standard query parameters, which its discovery documents give every method. */
@@ -27,26 +32,31 @@ const GOOGLE_TRANSPORT = new Set(['$.xgafv', 'access_token', 'alt', 'callback', 
 /** The words Mesh's sanitizer writes for characters a GraphQL name cannot hold (`@graphql-mesh/utils`' sanitizeNameForGraphQL). */
 const SPELLED_OUT = /_(DOLLAR|AT|HASH|PERCENT|AMPERSAND|ASTERISK|PLUS|EQUALS|LEFT_SQUARE_BRACE|RIGHT_SQUARE_BRACE|LEFT_CURLY_BRACE|RIGHT_CURLY_BRACE|LEFT_PARENTHESIS|RIGHT_PARENTHESIS|COLON|SEMICOLON|COMMA|DOT|SLASH|BACKSLASH|PIPE|TILDE|EXCLAMATION|QUESTION|CARET|BACKTICK|SINGLE_QUOTE|DOUBLE_QUOTE|LESS_THAN|GREATER_THAN|SPACE)_/g;
 
-export function withClientArguments(schema: GraphQLSchema, credentialsOf: (source: string) => readonly DeclaredCredential[]): GraphQLSchema {
+/** What the gateway knows of a source that fills arguments: its credentials and the parameters it sets. */
+export type SourceSettings = Pick<SourceManifest, 'credentials' | 'parameters'>;
+
+export function withClientArguments(schema: GraphQLSchema, settingsOf: (source: string) => SourceSettings | undefined): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.ROOT_FIELD]: (field) => {
       if (!field.args || Object.keys(field.args).length === 0) return field;
       const [operation] = getDirectiveExtensions<{ httpOperation: HttpOperation }>(field as never, schema).httpOperation ?? [];
-      if (!operation?.subgraph) return field;
-      const hidden = filledByGateway(operation, credentialsOf(operation.subgraph));
+      const settings = operation?.subgraph ? settingsOf(operation.subgraph) : undefined;
+      if (!operation || !settings) return field;
+      const filled = filledByGateway(operation, settings);
       const args: GraphQLFieldConfigArgumentMap = {};
       const meshNames = new Map<string, string>();
-      const kept = Object.keys(field.args).filter((name) => !hidden.has(name));
+      const kept = Object.keys(field.args).filter((name) => !filled.has(name));
       for (const name of kept) {
         const clean = cleanName(name);
         const free = clean !== name && !kept.includes(clean) && !(clean in args);
         args[free ? clean : name] = field.args[name]!;
         if (free) meshNames.set(clean, name);
       }
-      if (hidden.size === 0 && meshNames.size === 0) return field;
-      // The source's own schema still requires a required one: it gets a stand-in, which the credential replaces on the call.
-      const standIns = Object.fromEntries([...hidden].filter((name) => isNonNullType(field.args![name]!.type)).map((name) => [name, '']));
-      return { ...field, args, resolve: asMeshCalls(field, meshNames, standIns) };
+      if (filled.size === 0 && meshNames.size === 0) return field;
+      // A value the source sets is sent; a credential's parameter that the source's own schema
+      // requires gets a stand-in, which the credential replaces on the call; the rest are left out.
+      const values = Object.fromEntries([...filled].filter(([name, value]) => value !== undefined || isNonNullType(field.args![name]!.type)).map(([name, value]) => [name, value ?? '']));
+      return { ...field, args, resolve: asMeshCalls(field, meshNames, values) };
     },
   });
 }
@@ -60,37 +70,48 @@ export function cleanName(name: string): string {
 }
 
 /**
- * Private: the arguments of an operation that the gateway fills from the source's credentials, and
- * Google's transport parameters where the operation has them (it has `$.xgafv`).
+ * Private: the arguments of an operation that the gateway fills, with the value it sets where it
+ * sets one: the source's `parameters` (by the contract's parameter name, in the path, the query or
+ * a header), its credentials' parameters (the credential puts them on the call), and Google's
+ * transport parameters where the operation has them (it has `$.xgafv`).
  */
-function filledByGateway(operation: HttpOperation, credentials: readonly DeclaredCredential[]): Set<string> {
+function filledByGateway(operation: HttpOperation, settings: SourceSettings): Map<string, string | undefined> {
   const headers = new Set<string>();
   const query = new Set<string>();
-  for (const credential of credentials) {
+  for (const credential of settings.credentials) {
     if (credential.type === 'apiKey' && typeof credential.name === 'string') (credential.in === 'query' ? query : headers).add(credential.name.toLowerCase());
     if (credential.type === 'bearer' || credential.type === 'basic' || credential.type === 'oauth2ClientCredentials') headers.add('authorization');
   }
-  const hidden = new Set<string>();
+  const set = new Map(Object.entries(settings.parameters ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const filled = new Map<string, string | undefined>();
   for (const [header, value] of operation.operationSpecificHeaders ?? []) {
     const argument = /^\{args\.(\w+)\}$/.exec(value)?.[1];
-    if (argument && headers.has(header.toLowerCase())) hidden.add(argument);
+    if (!argument) continue;
+    if (set.has(header.toLowerCase())) filled.set(argument, set.get(header.toLowerCase()));
+    else if (headers.has(header.toLowerCase())) filled.set(argument, undefined);
   }
   // An ObjMap: an object, or its JSON where the built schema keeps the annotation as it was written.
   const map = operation.queryParamArgMap;
   const params = Object.entries<string>((typeof map === 'string' ? JSON.parse(map) : map) ?? {});
   const google = params.some(([param]) => param === '$.xgafv');
   for (const [param, argument] of params) {
-    if (query.has(param.toLowerCase()) || (google && GOOGLE_TRANSPORT.has(param))) hidden.add(argument);
+    if (set.has(param.toLowerCase())) filled.set(argument, set.get(param.toLowerCase()));
+    else if (query.has(param.toLowerCase()) || (google && GOOGLE_TRANSPORT.has(param))) filled.set(argument, undefined);
   }
-  return hidden;
+  // A path parameter's argument is its name, as Mesh writes names (`tenant-id` → `tenant_id`).
+  for (const [, argument] of operation.path.matchAll(/\{args\.(\w+)\}/g)) {
+    const value = [...set].find(([name]) => sanitizeNameForGraphQL(name).toLowerCase() === argument!.toLowerCase())?.[1];
+    if (value !== undefined) filled.set(argument!, value);
+  }
+  return filled;
 }
 
-/** Private: the field's resolver, given its arguments under the names Mesh's handler reads, and the hidden ones' stand-ins. */
-function asMeshCalls(field: GraphQLFieldConfig<unknown, unknown>, meshNames: Map<string, string>, standIns: Record<string, unknown>): GraphQLFieldConfig<unknown, unknown>['resolve'] {
+/** Private: the field's resolver, given its arguments under the names Mesh's handler reads, and the values of those the gateway fills. */
+function asMeshCalls(field: GraphQLFieldConfig<unknown, unknown>, meshNames: Map<string, string>, values: Record<string, unknown>): GraphQLFieldConfig<unknown, unknown>['resolve'] {
   const resolve = field.resolve;
-  if (!resolve || (meshNames.size === 0 && Object.keys(standIns).length === 0)) return resolve;
+  if (!resolve || (meshNames.size === 0 && Object.keys(values).length === 0)) return resolve;
   return (source, args, context, info) => {
-    const renamed: Record<string, unknown> = { ...standIns };
+    const renamed: Record<string, unknown> = { ...values };
     for (const [name, value] of Object.entries(args)) renamed[meshNames.get(name) ?? name] = value;
     return resolve(source, renamed, context, info);
   };
