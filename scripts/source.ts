@@ -26,6 +26,9 @@ import { PROJECT_ROOT } from '../gateway/config/project.js';
 import { AUTH_USAGE, AuthSpecError, credentialTemplate } from '../gateway/config/credential-templates.js';
 import { isPlaceholderField } from '../gateway/compose/public-schema.js';
 import { contractOperations, meshFieldNames, selectReads } from '../gateway/sources/rest/reads.js';
+import { withRequiredBodies } from '../gateway/sources/rest/required-bodies.js';
+import { withClientArguments } from '../gateway/sources/rest/client-arguments.js';
+import { createRestMediaLookup } from '../gateway/sources/rest/openapi-media.js';
 
 class SourceError extends Error {}
 
@@ -254,9 +257,14 @@ export const schema = soapSourceSchema(${JSON.stringify(source.name)}, ${JSON.st
 `;
 }
 
-/** Private: the root fields the built composition has with the prefix, as `Query.carrier_parcel(id: ID!): CarrierParcel`. */
+/**
+ * Private: the root fields the built composition has with the prefix, as `Query.carrier_parcel(id: ID!): CarrierParcel`,
+ * with the arguments clients see: a required body required, and no argument the gateway fills.
+ */
 function newRootFields(prefix: string): string[] {
-  const schema = buildSchema(readFileSync(join(BUILT, 'schema.graphql'), 'utf8'), { assumeValidSDL: true });
+  const built = buildSchema(readFileSync(join(BUILT, 'schema.graphql'), 'utf8'), { assumeValidSDL: true });
+  const manifests = readSourceManifests();
+  const schema = withClientArguments(withRequiredBodies(built, createRestMediaLookup(PROJECT_ROOT)), (source) => manifests.find((manifest) => manifest.name === source));
   const describe = (root: GraphQLObjectType | null | undefined) => Object.values(root?.getFields() ?? {})
     .filter((field) => field.name.startsWith(prefix) && !isPlaceholderField(field.name, [prefix]))
     .map((field: GraphQLField<unknown, unknown>) => {

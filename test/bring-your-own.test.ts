@@ -212,7 +212,8 @@ describe('npm run source:add', () => {
     expect(result.stdout).toContain('Added carrier (Swagger 2.0, 1 file pinned in sources/carrier/, the copies Mesh reads in sources/carrier/prepared/).');
     expect(result.stdout).toContain('New root fields (3):');
     expect(result.stdout).toContain('Query.carrier_getParcel(parcelId: String!): CarrierParcel');
-    expect(result.stdout).toMatch(/Mutation\.carrier_bookParcel\(input: CarrierNewParcel_Input\): CarrierParcel/);
+    // Its body is required in the contract, and so in the schema clients see.
+    expect(result.stdout).toMatch(/Mutation\.carrier_bookParcel\(input: CarrierNewParcel_Input!\): CarrierParcel/);
     expect(JSON.parse(readFileSync(join(project.root, 'sources', 'carrier', 'source.json'), 'utf8'))).toEqual({
       name: 'carrier', kind: 'openapi', contract: 'prepared/parcel-carrier.swagger.json', endpoint: `${carrier.url}/v1`, typePrefix: 'Carrier', fieldPrefix: 'carrier_',
     });

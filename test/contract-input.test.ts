@@ -127,7 +127,9 @@ describe('an argument against its contract constraint', () => {
 
   // Reads that are POST (issue 25): the source was added with `--reads 'search*' --reads 'POST /rates:lookup'`.
   it('serves the POSTs declared as reads as Query fields, and the other POSTs as mutations', async () => {
-    expect(addedOutput).toContain('  Query.fx_searchQuotes(input: FxSearchQuotesRequest_Input): [FxSearchQuotesResponse]\n  Query.fx_post_rates_lookup(');
+    expect(addedOutput).toContain('  Query.fx_searchQuotes(input: FxSearchQuotesRequest_Input!): [FxSearchQuotesResponse]\n  Query.fx_post_rates_lookup(');
+    // As clients see them: the key and the version the gateway sends are no arguments.
+    expect(addedOutput).toContain('  Query.fx_getHistory(base: String!, filter: String, page_size: Int): [FxGetHistoryResponse]\n');
     const { body } = await ask('{ query: __type(name: "Query") { fields { name } } mutation: __type(name: "Mutation") { fields { name } } }');
     const names = (type: { fields: { name: string }[] }) => type.fields.map((field) => field.name).filter((name) => name.startsWith('fx_')).sort();
     expect([names(body.data.query), names(body.data.mutation)]).toEqual([['fx_getHistory', 'fx_getLimits', 'fx_getRate', 'fx_getRateChart', 'fx_getRateStatement', 'fx_post_rates_lookup', 'fx_searchQuotes'], ['fx_createQuote', 'fx_uploadDocument', 'fx_uploadDocumentForm']]);
