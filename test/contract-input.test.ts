@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, serveRest, type Upstream } from './helpers/contract-upstreams.js';
+import { askThrough, FIXTURES, serveRest, type Upstream } from './helpers/contract-upstreams.js';
 import { copyProject, type ProjectCopy, type RunningCopy } from './helpers/project-copy.js';
 
 /** A PNG's first bytes, with a byte that is not UTF-8: the answer must reach the client as bytes. */
@@ -75,11 +75,7 @@ describe('an argument against its contract constraint', () => {
     project?.remove();
   });
 
-  async function ask(query: string, variables?: Record<string, unknown>) {
-    const before = fx.requests.length;
-    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    return { status: response.status, body: await response.json(), calls: fx.requests.slice(before).map((call) => `${call.method} ${call.url}`) };
-  }
+  const ask = (query: string, variables?: Record<string, unknown>) => askThrough(gateway.url, fx, query, variables);
 
   const errorsOf = (body: { errors?: { message: string; extensions?: { code?: string } }[] }) =>
     body.errors?.map((error) => [error.extensions?.code, error.message]);

@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import { deref, sanitize, valueFor } from './arguments.js';
 import { isPlaceholderField } from '../../gateway/compose/public-schema.js';
+import { normalPath } from '../../gateway/sources/rest/reads.js';
 
 export interface Read { field: string; method?: string; path?: string; query: string; variables: Record<string, unknown> }
 
@@ -19,7 +20,6 @@ interface Operation { method: string; path: string; operation: any; parameters: 
 function operations(sourceSchemaFile: string, document: any): Map<string, Operation | undefined> {
   const found = new Map<string, Operation | undefined>();
   const schema = buildSchema(readFileSync(sourceSchemaFile, 'utf8'), { assumeValidSDL: true });
-  const normal = (path: string) => path.replace(/\{[^}]*\}/g, '{}').replace(/\/+$/, '');
   for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
     const directive = field.astNode?.directives?.find((one: ConstDirectiveNode) => one.name.value === 'httpOperation');
     const argument = (name: string) => directive?.arguments?.find((one) => one.name.value === name)?.value;
@@ -27,8 +27,8 @@ function operations(sourceSchemaFile: string, document: any): Map<string, Operat
     const method = argument('httpMethod');
     if (!directive) found.set(field.name, undefined); // Mesh's own `dummy` field of a source with no reads: not the API's
     if (path?.kind !== Kind.STRING || method?.kind !== Kind.ENUM) continue;
-    const wanted = normal(path.value.split('?')[0]!);
-    const entry = Object.entries<any>(document.paths ?? {}).find(([key]) => normal(key) === wanted);
+    const wanted = normalPath(path.value);
+    const entry = Object.entries<any>(document.paths ?? {}).find(([key]) => normalPath(key) === wanted);
     const operation = entry?.[1]?.[method.value.toLowerCase()];
     if (!operation) continue;
     const parameters = [...(entry![1].parameters ?? []), ...(operation.parameters ?? [])].map((one) => deref(document, one));

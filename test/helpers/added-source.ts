@@ -7,7 +7,7 @@
  *   const { body, calls } = await copy.ask('{ crm_listAccounts { id } }');   // calls: ['GET /v1/accounts']
  *   await copy.close();
  */
-import type { Upstream } from './contract-upstreams.js';
+import { askThrough, type Upstream } from './contract-upstreams.js';
 import { copyProject, type RunningCopy } from './project-copy.js';
 
 export interface AddedSourceCopy {
@@ -28,11 +28,7 @@ export async function startWithSource(name: string, contract: string, upstream: 
   const gateway = await project.start({});
   return {
     gateway,
-    async ask(query, variables) {
-      const before = upstream.requests.length;
-      const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-      return { status: response.status, body: await response.json(), calls: upstream.requests.slice(before).map((call) => `${call.method} ${call.url}`) };
-    },
+    ask: (query, variables) => askThrough(gateway.url, upstream, query, variables),
     async close() {
       await gateway.stop();
       project.remove();
