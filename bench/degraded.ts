@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { DEMO_VARIABLES } from '../demo/launch.js';
-import { loadTest, type LoadResult } from './load.js';
+import { clientRequests, loadTest, type LoadResult } from './load.js';
 import { pinSelf, ROOT, startPinned } from './processes.js';
 import { describeMachine } from './report.js';
 import { TARGETS } from './targets.js';
@@ -47,6 +47,7 @@ const switchboard = await TARGETS.find((target) => target.name === 'switchboard'
   [],
 );
 const body = JSON.stringify({ query: W1.query });
+const send = await clientRequests(W1);
 const faultsUrl = (source: string) => `${upstreams.ready[`${source.toUpperCase()}_BASE_URL`]}/_admin/faults`;
 const rows: string[] = [];
 try {
@@ -56,8 +57,8 @@ try {
     for (const [source, faults] of Object.entries(scenario.faults)) {
       await fetch(faultsUrl(source), { method: 'POST', body: JSON.stringify(faults) });
     }
-    await loadTest({ url: switchboard.ready.url, body, connections: CONNECTIONS, seconds: 2 });
-    const result = await loadTest({ url: switchboard.ready.url, body, connections: CONNECTIONS, seconds });
+    await loadTest({ url: switchboard.ready.url, send, connections: CONNECTIONS, seconds: 2 });
+    const result = await loadTest({ url: switchboard.ready.url, send, connections: CONNECTIONS, seconds });
     healthy ??= result;
     const codes = await sampleErrors();
     const perSecond = result.ok / result.seconds;

@@ -1,12 +1,18 @@
 /**
- * The load generator: autocannon, with a fixed number of keep-alive connections each sending the
- * same GraphQL POST for a fixed time.
+ * The load generator: autocannon, with a fixed number of keep-alive connections sending a
+ * workload's requests for a fixed time. A varied workload's requests are sent in order, each with its
+ * own variables, document and token; a second run with the same `send` goes on where the first stopped.
  *
- *   const result = await loadTest({ url, body: JSON.stringify({ query }), connections: 50, seconds: 10 });
+ *   const send = await clientRequests(workload);
+ *   await loadTest({ url, send, connections: 50, seconds: 3 });   // warm-up
+ *   const result = await loadTest({ url, send, connections: 50, seconds: 10 });
  *   result.ok / result.seconds; // requests per second answered with 2xx
  */
 // @ts-expect-error autocannon ships no types; the fields read below are documented in its README.
 import autocannon from 'autocannon';
+import { DEMO_VARIABLES } from '../demo/launch.js';
+import { mintToken } from '../gateway/plugins/auth/tokens.js';
+import { CUSTOMER_IDS, type ClientRequest, type Workload } from './workloads.js';
 
 export interface LoadResult {
   /** Requests answered with a 2xx. */
@@ -27,24 +33,55 @@ interface AutocannonResult {
   latency: { p50: number; p99: number };
 }
 
+/** One HTTP request as a client sends it. */
+export interface HttpRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
 export interface LoadOptions {
   url: string;
-  body: string;
+  /** The next request to send. */
+  send: () => HttpRequest;
   connections: number;
   seconds: number;
   /** Called for every 2xx answer as it arrives (the run's live count). */
   onOk?: () => void;
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+
+/**
+ * How a client sends a workload's requests: a JSON POST, with a bearer token for the customer a
+ * request names (minted beforehand, one per customer, with the demo's secret). `rename` rewrites
+ * a request for a target whose schema names things differently.
+ */
+export async function clientRequests(workload: Workload, rename: (request: ClientRequest) => ClientRequest = (request) => request): Promise<() => HttpRequest> {
+  const auth = { secret: DEMO_VARIABLES.AUTH_JWT_SECRET!, issuer: 'switchboard', audience: 'switchboard-api' };
+  const tokens = new Map<string, string>();
+  for (const customer of CUSTOMER_IDS) tokens.set(customer, await mintToken(auth, { subject: customer }));
+  let n = 0;
+  return () => {
+    const request = rename(workload.request(n++));
+    const token = request.customer && tokens.get(request.customer);
+    return {
+      body: JSON.stringify({ query: request.query, variables: request.variables }),
+      // A new object each time: autocannon writes the body's length into the headers it is given.
+      headers: token ? { ...JSON_HEADERS, authorization: `Bearer ${token}` } : { ...JSON_HEADERS },
+    };
+  };
+}
+
 export async function loadTest(options: LoadOptions): Promise<LoadResult> {
   const instance = autocannon({
     url: options.url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: options.body,
     connections: options.connections,
     duration: options.seconds,
     timeout: 30,
+    requests: [{
+      method: 'POST',
+      setupRequest: (request: Record<string, unknown>) => ({ ...request, ...options.send() }),
+    }],
   });
   if (options.onOk) {
     const onOk = options.onOk;

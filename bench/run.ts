@@ -12,10 +12,11 @@
  */
 import { deepStrictEqual } from 'node:assert';
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { DEMO_VARIABLES } from '../demo/launch.js';
 import { DEMO_SERVICE_NAMES as SOURCE_NAMES, type DemoServiceName as SourceName } from '../demo/world/index.js';
 import { measureColdStart, type ColdStart } from './cold-start.js';
-import { loadTest } from './load.js';
+import { clientRequests, loadTest, type HttpRequest } from './load.js';
 import { cpuSeconds, median, pinSelf, ROOT, sampleRss, settled, startPinned, type Pinned } from './processes.js';
 import { describeMachine, renderReport, type Measurement } from './report.js';
 import { TARGETS, type Target } from './targets.js';
@@ -92,9 +93,10 @@ async function main(): Promise<void> {
       for (const workload of options.workloads) {
         const serving = await checkAnswers(workload, running);
         const runs = new Map<string, Measurement[]>();
+        const senders = new Map(await Promise.all(serving.map(async ({ target }) => [target.name, await clientRequests(workload, target.rename)] as const)));
         for (let run = 0; run < options.runs; run += 1) {
           for (const { target, process } of serving) {
-            const measured = await measure(target, process, workload, upstreams.ready, upstreams.pid, latencyMs, options);
+            const measured = await measure(target, process, workload, senders.get(target.name)!, upstreams.ready, upstreams.pid, latencyMs, options);
             runs.set(target.name, [...(runs.get(target.name) ?? []), measured]);
             console.log(`  ${latencyMs} ms ${workload.name.padEnd(8)} ${target.name.padEnd(12)} run ${run + 1}: `
               + `${measured.rps.toFixed(0)} req/s, p50 ${measured.p50Ms} ms, p99 ${measured.p99Ms} ms, `
@@ -116,55 +118,84 @@ async function main(): Promise<void> {
   }
 }
 
+/** How many of a workload's first requests every target is asked before it is measured. */
+const CHECKED_REQUESTS = 20;
+
 /**
- * Private: asks every target the workload once and compares its data with Switchboard's; a target
- * that answers differently is left out of that workload's measurement, with the reason printed.
+ * Private: asks every target the workload's first requests and compares its data with Switchboard's;
+ * a target that answers differently is left out of that workload's measurement, with the reason printed.
  */
 async function checkAnswers(workload: Workload, running: { target: Target; process: Pinned<{ url: string }> }[]) {
-  const answers = await Promise.all(running.map(async ({ target, process }) => {
-    const query = target.queryFor(workload);
-    if (!query) return undefined;
-    const response = await fetch(process.ready.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query }),
-    });
-    const body = (await response.json()) as { data?: unknown; errors?: unknown };
-    return { status: response.status, body, data: target.normalize?.(body.data) ?? body.data };
+  const serving = running.filter(({ target }) => {
+    if (target.serves(workload)) return true;
+    console.log(`  ${workload.name}: ${target.title} cannot serve this workload (see bench/targets.ts).`);
+    leftOut.add(`${workload.name}, \`${target.name}\`: not measured (see bench/targets.ts).`);
+    return false;
+  });
+  const answers = await Promise.all(serving.map(async ({ target, process }) => {
+    const send = await clientRequests(workload, target.rename);
+    const data: unknown[] = [];
+    for (let n = 0; n < (workload.kind === 'varied' ? CHECKED_REQUESTS : 1); n += 1) {
+      const { body, headers } = send();
+      const response = await postOnce(process.ready.url, headers, body);
+      const text = response.text;
+      let answer: { data?: unknown; errors?: unknown };
+      try {
+        answer = JSON.parse(text) as typeof answer;
+      } catch {
+        return new Error(`request ${n}: HTTP ${response.status}, not JSON: ${text.slice(0, 300)}`);
+      }
+      if (response.status !== 200 || answer.errors) return new Error(`request ${n}: HTTP ${response.status}: ${JSON.stringify(answer).slice(0, 300)}`);
+      data.push(target.normalize?.(answer.data) ?? answer.data);
+    }
+    return data;
   }));
   const reference = answers[0];
-  return running.filter(({ target }, index) => {
-    const answer = answers[index];
-    if (!answer) {
-      console.log(`  ${workload.name}: ${target.title} cannot serve this workload (see bench/targets.ts).`);
-      leftOut.add(`${workload.name}, \`${target.name}\`: not measured (see bench/targets.ts).`);
-      return false;
-    }
+  return serving.filter(({ target }, index) => {
+    const answer = answers[index]!;
     try {
-      if (answer.status !== 200 || answer.body.errors) throw new Error(`HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-      deepStrictEqual(answer.data, reference?.data);
+      if (answer instanceof Error) throw answer;
+      deepStrictEqual(answer, reference);
       return true;
     } catch (error) {
       console.log(`  ${workload.name}: ${target.title} answered differently from Switchboard; left out. ${(error as Error).message.slice(0, 400)}`);
       leftOut.add(`${workload.name}, \`${target.name}\`: left out, its answer differs from Switchboard's: ${(error as Error).message.slice(0, 160).replace(/\s+/g, ' ')}…`);
       return false;
     }
-  }).filter((entry) => entry !== undefined);
+  });
 }
 
-/** Private: one warm-up and one measured run of `workload` against one target. */
+/**
+ * Private: one POST on a connection of its own. Connections kept alive from a check before the load
+ * can be closed by the server or answered 408 by the time the next workload's check reuses them.
+ */
+function postOnce(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { method: 'POST', headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
+
+/**
+ * Private: one warm-up and one measured run of `workload` against one target; `send` goes on through
+ * the workload's requests from run to run, so that a varied workload never repeats a request.
+ */
 async function measure(
   target: Target,
   process: Pinned<{ url: string }>,
   workload: Workload,
+  send: () => HttpRequest,
   upstreams: UpstreamVariables,
   upstreamPid: number,
   latencyMs: number,
   options: Options,
 ): Promise<Measurement> {
-  const query = target.queryFor(workload)!;
-  const body = JSON.stringify({ query });
-  await loadTest({ url: process.ready.url, body, connections: options.connections, seconds: options.warmupSeconds });
+  await loadTest({ url: process.ready.url, send, connections: options.connections, seconds: options.warmupSeconds });
   // Requests still queued from the warm-up must not be counted, nor take the CPU of the measured run.
   await settled(process.pid);
   const cpuBefore = cpuSeconds(process.pid);
@@ -183,7 +214,7 @@ async function measure(
       void readCalls().then((calls) => resolve({ answered, calls }));
     }, fraction * options.seconds * 1000);
   });
-  const running = loadTest({ url: process.ready.url, body, connections: options.connections, seconds: options.seconds, onOk: () => (answeredSoFar += 1) });
+  const running = loadTest({ url: process.ready.url, send, connections: options.connections, seconds: options.seconds, onOk: () => (answeredSoFar += 1) });
   const [from, to, result] = await Promise.all([checkpoint(0.25), checkpoint(0.75), running]);
   const rssSamples = rss.stop();
   const cpu = cpuSeconds(process.pid) - cpuBefore;
@@ -228,6 +259,7 @@ function medianOf(runs: Measurement[]): Measurement {
 }
 
 main().catch((error: unknown) => {
-  console.error(`The benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
+  console.error(`The benchmark failed: ${error instanceof Error ? error.message : String(error)}${cause}`);
   process.exit(1);
 });

@@ -1,33 +1,42 @@
 /**
- * `npm run bench:soak`: Switchboard (as `npm start` runs it) under W1 for 2 minutes, its resident
- * memory sampled every second. Memory is flat when the second minute's trend, fitted by least
- * squares, grows less than 5% of its mean per minute. Writes bench/soak.md and prints it.
+ * `npm run bench:soak`: Switchboard (as `npm start` runs it) for 2 minutes under W1 written with
+ * its values in the document, every document distinct (clients that send no variables: anything
+ * kept per document would grow here), its resident memory sampled every second. Memory is flat when
+ * the second minute's trend, fitted by least squares, grows less than 5% of its mean per minute.
+ * Writes bench/soak.md and prints it.
  *
- *   npm run bench:soak                 # 120 s
- *   npm run bench:soak -- --seconds 30 # a shorter check
+ *   npm run bench:soak                       # 120 s of W1-literal
+ *   npm run bench:soak -- --seconds 30       # a shorter check
+ *   npm run bench:soak -- --workload W1      # one query repeated
  */
 import { writeFileSync } from 'node:fs';
 import { DEMO_VARIABLES } from '../demo/launch.js';
-import { loadTest } from './load.js';
+import { clientRequests, loadTest } from './load.js';
 import { pinSelf, ROOT, sampleRss, startPinned } from './processes.js';
 import { describeMachine } from './report.js';
 import { TARGETS } from './targets.js';
-import { W1 } from './workloads.js';
+import { WORKLOADS } from './workloads.js';
 
 const LOAD_CPU = 0;
 const SERVER_CPU = 1;
 const CONNECTIONS = 50;
 const FLAT_GROWTH_PER_MINUTE = 0.05;
 
-const secondsFlag = process.argv.indexOf('--seconds');
-const seconds = secondsFlag >= 0 ? Number(process.argv[secondsFlag + 1]) : 120;
+const flag = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+const seconds = Number(flag('--seconds') ?? 120);
+const workloadName = flag('--workload') ?? 'W1-literal';
+const workload = WORKLOADS.find((candidate) => candidate.name === workloadName);
+if (!workload) throw new Error(`Unknown workload ${JSON.stringify(workloadName)}; choose from ${WORKLOADS.map((w) => w.name).join(', ')}.`);
 
 pinSelf(LOAD_CPU);
 const upstreams = await startPinned<Record<string, string>>('bench/upstreams.ts', ['0'], { cpu: LOAD_CPU });
 const switchboard = await TARGETS.find((target) => target.name === 'switchboard')!.start({ ...DEMO_VARIABLES, ...upstreams.ready }, SERVER_CPU, []);
 try {
   const rss = sampleRss(switchboard.pid, 1000);
-  const result = await loadTest({ url: switchboard.ready.url, body: JSON.stringify({ query: W1.query }), connections: CONNECTIONS, seconds });
+  const result = await loadTest({ url: switchboard.ready.url, send: await clientRequests(workload), connections: CONNECTIONS, seconds });
   const samples = rss.stop();
   const secondHalf = samples.slice(Math.floor(samples.length / 2));
   const mean = secondHalf.reduce((sum, value) => sum + value, 0) / secondHalf.length;
@@ -37,7 +46,7 @@ try {
   const report = [
     '# Switchboard soak',
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:soak\`: W1 for ${seconds} s with ${CONNECTIONS} connections, `
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:soak\`: ${workload.name} (${workload.description}) for ${seconds} s with ${CONNECTIONS} connections, `
       + 'gateway on core 1, load and upstreams (no added latency) on core 0; resident memory sampled every second.',
     '',
     '```',

@@ -2,14 +2,17 @@
  * Baseline (b): a hand-written aggregator, the limit for a gateway in this runtime. Plain `node:http`
  * on both sides with keep-alive agents, exactly the minimal upstream calls, hand-built SOAP envelopes
  * read with regular expressions, and the response JSON assembled directly. It answers only the
- * benchmark's workloads (bench/workloads.ts), recognised by their query text.
+ * benchmark's workloads (bench/workloads.ts), recognised by their query text (the varied ones with
+ * `match`, which reads their values from the variables or the document), and checks a customer's
+ * token as Switchboard does (jose, the same secret, issuer and audience).
  *
  *   node --import tsx bench/targets/aggregator.ts   # reads CATALOG_URL, INVENTORY_URL, REVIEWS_URL, ...
  *   # prints {"url":"http://127.0.0.1:<port>/graphql"}
  */
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { W2, W3, W3_PRODUCT_ID } from '../workloads.js';
+import { jwtVerify } from 'jose';
+import { CUSTOMER_ORDERS, LIST_PAGE, PRODUCT_PAGE, SEARCH, W2, W3, W3_PRODUCT_ID } from '../workloads.js';
 
 const env = process.env as Record<string, string>;
 const CATALOG = env.CATALOG_URL!;
@@ -21,6 +24,7 @@ interface Product { id: string; sku: string; name: string; description: string; 
 interface Customer { id: string; name: string; country: string }
 interface Review { id: string; customerId: string; rating: number; title: string; body: string; createdAt: string }
 interface ProductReviews { productId: string; averageRating: number | null; reviews: Review[] }
+interface Order { id: string; placedAt: string; status: string; total: number; lines: { productId: string; quantity: number }[] }
 interface Stock { sku: string; total: number; warehouses: { warehouse: string; quantity: number }[] }
 
 function call(url: string, init: { method?: string; headers: Record<string, string>; body?: string }): Promise<string> {
@@ -102,8 +106,8 @@ async function withStockAndReviews(products: Product[]) {
   return { levels, reviewed, authors };
 }
 
-async function w1(first: number): Promise<unknown> {
-  const products = await catalogGet<Product>(`/products?first=${first}`);
+async function w1(first: number, after?: string): Promise<unknown> {
+  const products = await catalogGet<Product>(`/products?first=${first}${after ? `&after=${encodeURIComponent(after)}` : ''}`);
   const { levels, reviewed, authors } = await withStockAndReviews(products);
   return {
     products: products.map((p) => ({
@@ -120,8 +124,8 @@ async function w2(): Promise<unknown> {
   return { products: products.map((p) => ({ id: p.id, name: p.name, price: p.price })) };
 }
 
-async function w3(): Promise<unknown> {
-  const [p] = await catalogGet<Product>(`/products?ids=${W3_PRODUCT_ID}`);
+async function w3(id: string): Promise<unknown> {
+  const [p] = await catalogGet<Product>(`/products?ids=${encodeURIComponent(id)}`);
   if (!p) return { product: null };
   const { levels, reviewed, authors } = await withStockAndReviews([p]);
   const r = reviewed.get(p.id);
@@ -141,11 +145,58 @@ async function w3(): Promise<unknown> {
   };
 }
 
-function answer(query: string): Promise<unknown> {
+async function search(words: string): Promise<unknown> {
+  const products = await catalogGet<Product>(`/products?first=20&search=${encodeURIComponent(words)}`);
+  const skus = products.map((p) => p.sku);
+  const [levels, reviewed] = products.length ? await Promise.all([stock(skus), reviews(products.map((p) => p.id))]) : [new Map<string, Stock>(), new Map<string, ProductReviews>()];
+  return {
+    products: products.map((p) => ({
+      id: p.id, name: p.name, price: p.price,
+      stock: levels.has(p.sku) ? { total: levels.get(p.sku)!.total } : null,
+      rating: reviewed.get(p.id)?.averageRating ?? null,
+    })),
+  };
+}
+
+const tokenKey = new TextEncoder().encode(env.AUTH_JWT_SECRET!);
+
+/** A customer's orders, for that customer's own token only. */
+async function customerOrders(id: string, authorization: string | undefined): Promise<unknown> {
+  const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+  if (!token) throw new Error('A token is needed.');
+  const { payload } = await jwtVerify(token, tokenKey, { issuer: 'switchboard', audience: 'switchboard-api', algorithms: ['HS256'] });
+  if (payload.sub !== id) throw new Error('Not your orders.');
+  const [[customer], orders] = await Promise.all([
+    catalogGet<Customer>(`/customers?ids=${encodeURIComponent(id)}`),
+    catalogGet<Order>(`/orders?customerIds=${encodeURIComponent(id)}`),
+  ]);
+  if (!customer) return { customer: null };
+  const productIds = [...new Set(orders.flatMap((order) => order.lines.map((line) => line.productId)))];
+  const products = new Map((productIds.length ? await catalogGet<Product>(`/products?ids=${productIds.join(',')}`) : []).map((p) => [p.id, p]));
+  return {
+    customer: {
+      name: customer.name,
+      orders: orders.map((order) => ({
+        id: order.id, placedAt: order.placedAt, status: order.status, total: order.total,
+        lines: order.lines.map((line) => ({ quantity: line.quantity, product: products.has(line.productId) ? { name: products.get(line.productId)!.name } : null })),
+      })),
+    },
+  };
+}
+
+function answer(query: string, variables: Record<string, unknown> | undefined, authorization: string | undefined): Promise<unknown> {
   if (query === W2.query) return w2();
-  if (query === W3.query) return w3();
+  if (query === W3.query) return w3(W3_PRODUCT_ID);
   const w1Size = /^\{ products\(first: (\d+)\) \{ id name stock \{ total \} reviews \{ rating author \{ name \} \} \} \}$/.exec(query);
   if (w1Size) return w1(Number(w1Size[1]));
+  const page = LIST_PAGE.match(query, variables);
+  if (page) return w1(100, page.after);
+  const product = PRODUCT_PAGE.match(query, variables);
+  if (product) return w3(product.id);
+  const found = SEARCH.match(query, variables);
+  if (found) return search(found.words);
+  const orders = CUSTOMER_ORDERS.match(query, variables);
+  if (orders) return customerOrders(orders.id, authorization);
   return Promise.reject(new Error('The aggregator answers only the benchmark workloads.'));
 }
 
@@ -153,14 +204,14 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   const body: Buffer[] = [];
   req.on('data', (chunk: Buffer) => body.push(chunk));
   req.on('end', () => {
-    let query: string;
+    let request: { query: string; variables?: Record<string, unknown> };
     try {
-      query = (JSON.parse(Buffer.concat(body).toString('utf8')) as { query: string }).query;
+      request = JSON.parse(Buffer.concat(body).toString('utf8')) as typeof request;
     } catch {
       res.writeHead(400).end();
       return;
     }
-    answer(query).then(
+    answer(request.query, request.variables, req.headers.authorization).then(
       (data) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data })),
       (error: Error) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: error.message }] })),
     );
