@@ -8,8 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { useGraphQlJit } from '@envelop/graphql-jit';
-import { isObjectType, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { isObjectType, type GraphQLSchema } from 'graphql';
 import { createYoga, useSchema, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
@@ -45,6 +44,7 @@ import { useReplayedResults } from './replay-operation.js';
 import { useAuth } from '../plugins/auth/use-auth.js';
 import { readAccessRules, withAccessRules } from '../plugins/auth/rules.js';
 import { useHealth } from '../plugins/use-health.js';
+import { useCompiledOperations } from '../plugins/use-compiled-operations.js';
 import { useUpstreamScope } from '../plugins/use-upstream-scope.js';
 import { useWebhooks } from '../events/use-webhooks.js';
 import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
@@ -147,10 +147,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments) })),
       admission,
       useUpstreamScope(upstreams),
-      // Each distinct document is compiled to JavaScript once (yoga caches the parsed document).
-      // Not subscriptions: graphql-jit 0.8.7 hands a subscribe resolver the operation's variables
-      // instead of the field's arguments, so `paymentEvents(after: "evt_1")` would lose its `after`.
-      useGraphQlJit({}, { enableIf: ({ document }) => !isSubscription(document) }),
+      // Each query shape is compiled to JavaScript once (documents that differ only in literal values share one).
+      useCompiledOperations(),
       useAuth(config.auth),
       useSchema(schema),
       useQueryLimits(config.queryLimits),
@@ -239,11 +237,6 @@ function checkRateLimits(schema: GraphQLSchema, limits: readonly FieldRateLimit[
       throw new ConfigError(`RATE_LIMITS names ${type}.${field}, which is not a field of the schema.`);
     }
   }
-}
-
-/** Private: whether a document's operation is a subscription (a document holds one operation here). */
-function isSubscription(document: DocumentNode): boolean {
-  return document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'subscription');
 }
 
 /** Private: the mesh that `npm run build` wrote to .mesh/, with a clear line when it is missing. */

@@ -41,22 +41,32 @@ function readNew(xml: string): unknown {
   return envelope;
 }
 
-/** Private: an element as node-soap reads it: text, an object of children, or null when nil. */
+/**
+ * Private: an element as node-soap reads it: text, an object of children, or null when nil. It runs
+ * for every element of every answer (some 800 in a 100-SKU stock answer), so it makes nothing it
+ * does not keep: no list of attributes, a set of repeated names only where a name repeats.
+ */
 function readElement(node: TNode): unknown {
   let attributes: Node | undefined;
-  for (const [name, value] of Object.entries(node.attributes)) {
+  for (const name in node.attributes) {
     if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+    const value = node.attributes[name];
     const local = localName(name);
     if (local === 'nil' && (value === 'true' || value === '1')) return null;
     // Attributes are kept by local name: an `xsi:type` would hide a `type` of the contract's own
     // (Workday's `<wd:ID xsi:type="…" wd:type="WID">`), and says nothing the schema does not.
     if (name.startsWith('xsi:')) continue;
-    (attributes ??= {})[local] = value === null ? '' : decode(value);
+    (attributes ??= {})[local] = value === null || value === undefined ? '' : decode(value);
+  }
+  const { children: nodes } = node;
+  if (nodes.length === 1 && typeof nodes[0] === 'string') {
+    const value = decode(nodes[0].trim());
+    return attributes ? { attributes, $value: value } : value;
   }
   let text = '';
   let children: Node | undefined;
-  const repeated = new Set<string>();
-  for (const child of node.children) {
+  let repeated: Set<string> | undefined;
+  for (const child of nodes) {
     if (typeof child === 'string') {
       text += child;
       continue;
@@ -66,10 +76,10 @@ function readElement(node: TNode): unknown {
     const value = readElement(child);
     const existing = children[key];
     if (existing === undefined) children[key] = value;
-    else if (repeated.has(key)) (existing as unknown[]).push(value);
+    else if (repeated?.has(key)) (existing as unknown[]).push(value);
     else {
       children[key] = [existing, value];
-      repeated.add(key);
+      (repeated ??= new Set()).add(key);
     }
   }
   if (children) return attributes ? { attributes, ...children } : children;
