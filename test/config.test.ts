@@ -2,10 +2,12 @@
 // pinned here word for word.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { asciiOnly, checkContracts, DEMO_BUNDLE, GATEWAY_BUNDLE } from '../gateway/compose/build-mesh.js';
+import { asciiOnly, checkContracts, mapAfterAsciiOnly, DEMO_BUNDLE, GATEWAY_BUNDLE } from '../gateway/compose/build-mesh.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { loadConfig } from '../gateway/config/config.js';
 import { readSourceManifests, type AddedSource } from '../gateway/config/source-manifests.js';
@@ -260,6 +262,18 @@ describe('npm start', () => {
     const evaluate = (code: string) => new Function(code.replace('export default', 'return'))() as unknown[];
     expect(evaluate(escaped)).toEqual(['ü', true, true, true, 2]);
     expect(evaluate(escaped)).toEqual(evaluate(source));
+  });
+
+  it('moves the source map with asciiOnly, so that a position after an escape still names its source', async () => {
+    const source = 'export const matches = /°$/.test(first) && /[é😀]+/u.test(second) ? third(first) : fourth();\n';
+    const { outputFiles } = await build({ stdin: { contents: source, sourcefile: 'source.js' }, outfile: 'out.js', write: false, sourcemap: 'external', minifyWhitespace: true, format: 'esm', logLevel: 'silent' });
+    const code = outputFiles.find((file) => file.path.endsWith('.js'))!.text;
+    const map = new SourceMap(JSON.parse(mapAfterAsciiOnly(outputFiles.find((file) => file.path.endsWith('.map'))!.text, code)));
+    const escaped = asciiOnly(code);
+    expect(escaped).not.toBe(code);
+    for (const name of ['second', 'third', 'fourth']) {
+      expect(map.findEntry(0, escaped.indexOf(name))).toMatchObject({ generatedColumn: escaped.indexOf(name), originalColumn: source.indexOf(name) });
+    }
   });
 
   // `npm start`: the demo's launcher, which starts a demo upstream for each demo source left unset.
