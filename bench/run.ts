@@ -9,6 +9,7 @@
  *   npm run bench -- --workloads W1 --targets switchboard,aggregator --latency 0
  *   npm run bench -- --quick --targets switchboard --profile /tmp/prof   # then: npx tsx bench/profile.ts /tmp/prof/switchboard-0ms/<file>
  *   npm run bench -- --quick --targets switchboard --node-options "--max-old-space-size=160"
+ *   cp -r .mesh .bench-before; <change, npm run build>; BENCH_BEFORE=.bench-before npm run bench -- --quick --targets switchboard,before
  */
 import { deepStrictEqual } from 'node:assert';
 import { writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { measureColdStart, type ColdStart } from './cold-start.js';
 import { clientRequests, loadTest, type HttpRequest } from './load.js';
 import { cpuSeconds, median, pinSelf, ROOT, sampleRss, settled, startPinned, type Pinned } from './processes.js';
 import { describeMachine, renderReport, type Measurement } from './report.js';
-import { TARGETS, type Target } from './targets.js';
+import { DEFAULT_TARGETS, TARGETS, type Target } from './targets.js';
 import { WORKLOADS, type Workload } from './workloads.js';
 
 interface Options {
@@ -46,8 +47,8 @@ function parseOptions(argv: string[]): Options {
   };
   const list = (flag: string) => value(flag)?.split(',').map((item) => item.trim()).filter(Boolean);
   const quick = argv.includes('--quick');
-  const pick = <T extends { name: string }>(all: readonly T[], names: string[] | undefined, what: string): T[] => {
-    if (!names) return [...all];
+  const pick = <T extends { name: string }>(all: readonly T[], names: string[] | undefined, what: string, defaults: readonly T[] = all): T[] => {
+    if (!names) return [...defaults];
     return names.map((name) => {
       const found = all.find((item) => item.name === name);
       if (!found) throw new Error(`Unknown ${what} ${JSON.stringify(name)}; choose from ${all.map((item) => item.name).join(', ')}.`);
@@ -57,7 +58,7 @@ function parseOptions(argv: string[]): Options {
   return {
     latencies: list('--latency')?.map(Number) ?? (quick ? [0] : [0, 5]),
     workloads: pick(WORKLOADS, list('--workloads'), 'workload'),
-    targets: pick(TARGETS, list('--targets'), 'target'),
+    targets: pick(TARGETS, list('--targets'), 'target', DEFAULT_TARGETS),
     runs: Number(value('--runs') ?? (quick ? 1 : 3)),
     seconds: Number(value('--seconds') ?? (quick ? 4 : 10)),
     warmupSeconds: Number(value('--warmup') ?? (quick ? 2 : 3)),

@@ -28,12 +28,17 @@ export const TARGETS: readonly Target[] = [
     title: 'Switchboard, as `npm start` runs it (.mesh/start.mjs, production mode)',
     async start(env, cpu, nodeOptions) {
       await ensureGatewayBundled();
-      const port = await freePort();
-      return startPinned(process.execPath, [...gatewayNodeFlags(), ...nodeOptions, GATEWAY_BUNDLE], {
-        cpu,
-        env: { ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
-        readyUrl: `http://127.0.0.1:${port}/graphql`,
-      });
+      return startBundle(GATEWAY_BUNDLE, env, cpu, nodeOptions);
+    },
+    serves: every,
+  },
+  {
+    name: 'before',
+    title: 'Switchboard as built before a change (a copy of .mesh/ in the project, named by BENCH_BEFORE), to measure the change as a ratio in one run',
+    async start(env, cpu, nodeOptions) {
+      const before = process.env.BENCH_BEFORE;
+      if (!before || !existsSync(`${before}/start.mjs`)) throw new Error('The target `before` runs the bundle in a copy of .mesh/: cp -r .mesh .bench-before (inside the project, where its packages resolve), then BENCH_BEFORE=.bench-before.');
+      return startBundle(`${before}/start.mjs`, env, cpu, nodeOptions);
     },
     serves: every,
   },
@@ -80,6 +85,19 @@ function hiveRequest(request: ClientRequest): ClientRequest {
     .replace(/\bproduct\(id:/, 'product: getProduct(id:')
     .replace('($id: ID!)', '($id: String!)');
   return { ...request, query };
+}
+
+/** The targets `npm run bench` measures unless told (`before` only when named). */
+export const DEFAULT_TARGETS = TARGETS.filter((target) => target.name !== 'before');
+
+/** Private: a gateway bundle started as `npm start` runs it, in production mode. */
+async function startBundle(bundle: string, env: Record<string, string>, cpu: number, nodeOptions: string[]): Promise<Pinned<{ url: string }>> {
+  const port = await freePort();
+  return startPinned(process.execPath, [...gatewayNodeFlags(), ...nodeOptions, bundle], {
+    cpu,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    readyUrl: `http://127.0.0.1:${port}/graphql`,
+  });
 }
 
 /** Private: Hive Gateway lives in a package of its own (bench/hive), installed on first use. */
