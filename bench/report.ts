@@ -1,6 +1,7 @@
 /**
  * The benchmark's report: per upstream latency, a table of what each target did on each workload,
- * then Switchboard's figures as ratios against each baseline measured in the same run.
+ * then Switchboard's figures as ratios against each baseline measured in the same run; traffic that
+ * differs per request (the headline) apart from one query repeated (which measures in-flight sharing).
  */
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -82,31 +83,56 @@ export function renderReport(
     lines.push('', `Cold start of Switchboard (spawn of .mesh/start.mjs to the first W1 answered, composition built): `
       + `median ${options.coldStart.medianMs.toFixed(0)} ms (runs: ${options.coldStart.runs.map((ms) => ms.toFixed(0)).join(', ')} ms).`);
   }
+  lines.push('', 'Workloads:', ...workloads.map((workload) => `- \`${workload.name}\` (${KIND_TITLES[workload.kind]}): ${workload.description}`));
   for (const latencyMs of [...new Set(measurements.map((m) => m.latencyMs))]) {
-    lines.push('', `## Upstream latency ${latencyMs} ms`, '');
-    lines.push('| workload | target | req/s | p50 ms | p99 ms | upstream calls/req (c+p+i+r) | min | peak RSS MB | CPU % | CPU ms/req | failed |');
-    lines.push('| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |');
-    for (const workload of workloads) {
-      for (const m of measurements.filter((x) => x.latencyMs === latencyMs && x.workload === workload.name)) {
-        lines.push(`| ${workload.name} | ${m.target} | ${m.rps.toFixed(0)} | ${m.p50Ms} | ${m.p99Ms} | ${calls(m.callsPerRequest)} | `
-          + `${calls(workload.minimalCalls)} | ${m.peakRssMb.toFixed(0)} | ${m.cpuPercent.toFixed(0)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.failed} |`);
-      }
-    }
-    const baselines = targets.filter((target) => target.name !== 'switchboard');
-    lines.push('', `Switchboard as a ratio of each baseline (req/s; in brackets p50 latency, lower is better):`, '');
-    lines.push(`| workload | ${baselines.map((b) => `vs ${b.name}`).join(' | ')} |`);
-    lines.push(`| --- | ${baselines.map(() => '---:').join(' | ')} |`);
-    for (const workload of workloads) {
-      const ours = measurements.find((m) => m.latencyMs === latencyMs && m.workload === workload.name && m.target === 'switchboard');
-      const cells = baselines.map((baseline) => {
-        const theirs = measurements.find((m) => m.latencyMs === latencyMs && m.workload === workload.name && m.target === baseline.name);
-        if (!ours || !theirs) return 'n/a';
-        return `${(ours.rps / theirs.rps).toFixed(2)}× (${(ours.p50Ms / Math.max(theirs.p50Ms, 0.01)).toFixed(2)}×)`;
-      });
-      lines.push(`| ${workload.name} | ${cells.join(' | ')} |`);
+    lines.push('', `## Upstream latency ${latencyMs} ms`);
+    for (const kind of ['varied', 'identical'] as const) {
+      const ofKind = workloads.filter((workload) => workload.kind === kind);
+      if (ofKind.length === 0) continue;
+      lines.push('', `### ${SECTION_TITLES[kind]}`, '');
+      lines.push(...measurementTable(measurements.filter((m) => m.latencyMs === latencyMs), ofKind));
+      lines.push('', 'Switchboard as a ratio of each baseline: req/s (higher is better); in brackets p50 latency and CPU ms per request (lower is better).', '');
+      lines.push(...ratioTable(measurements.filter((m) => m.latencyMs === latencyMs), ofKind, targets.filter((target) => target.name !== 'switchboard')));
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+const KIND_TITLES: Record<Workload['kind'], string> = { varied: 'varied', identical: 'identical requests' };
+const SECTION_TITLES: Record<Workload['kind'], string> = {
+  varied: 'Traffic as users send it: every request different',
+  identical: 'One query repeated: Switchboard shares identical reads in flight, which no baseline does (not the headline)',
+};
+
+/** Private: what each target did on each workload. */
+function measurementTable(measurements: Measurement[], workloads: Workload[]): string[] {
+  const lines = [
+    '| workload | target | req/s | p50 ms | p99 ms | upstream calls/req (c+p+i+r) | min | peak RSS MB | CPU % | CPU ms/req | failed |',
+    '| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const workload of workloads) {
+    for (const m of measurements.filter((x) => x.workload === workload.name)) {
+      lines.push(`| ${workload.name} | ${m.target} | ${m.rps.toFixed(0)} | ${m.p50Ms} | ${m.p99Ms} | ${calls(m.callsPerRequest)} | `
+        + `${calls(workload.minimalCalls)} | ${m.peakRssMb.toFixed(0)} | ${m.cpuPercent.toFixed(0)} | ${m.cpuMsPerRequest.toFixed(2)} | ${m.failed} |`);
+    }
+  }
+  return lines;
+}
+
+/** Private: Switchboard's figures as ratios of each baseline's, per workload. */
+function ratioTable(measurements: Measurement[], workloads: Workload[], baselines: Target[]): string[] {
+  const lines = [`| workload | ${baselines.map((b) => `vs ${b.name}`).join(' | ')} |`, `| --- | ${baselines.map(() => '---:').join(' | ')} |`];
+  const ratio = (ours: number, theirs: number) => `${(ours / Math.max(theirs, 0.01)).toFixed(2)}×`;
+  for (const workload of workloads) {
+    const ours = measurements.find((m) => m.workload === workload.name && m.target === 'switchboard');
+    const cells = baselines.map((baseline) => {
+      const theirs = measurements.find((m) => m.workload === workload.name && m.target === baseline.name);
+      if (!ours || !theirs) return 'n/a';
+      return `${ratio(ours.rps, theirs.rps)} (${ratio(ours.p50Ms, theirs.p50Ms)}; ${ratio(ours.cpuMsPerRequest, theirs.cpuMsPerRequest)})`;
+    });
+    lines.push(`| ${workload.name} | ${cells.join(' | ')} |`);
+  }
+  return lines;
 }
 
 /** Private: calls per request per source, as `c+p+i+r`. */
