@@ -44,7 +44,9 @@ export interface LoadOptions {
   /** The next request to send. */
   send: () => HttpRequest;
   connections: number;
-  seconds: number;
+  /** How long to send for; or `amount`: how many requests to send, then stop. */
+  seconds?: number;
+  amount?: number;
   /** Called for every 2xx answer as it arrives (the run's live count). */
   onOk?: () => void;
 }
@@ -56,13 +58,19 @@ const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/
  * request names (minted beforehand, one per customer, with the demo's secret). `rename` rewrites
  * a request for a target whose schema names things differently.
  */
-export async function clientRequests(workload: Workload, rename: (request: ClientRequest) => ClientRequest = (request) => request): Promise<() => HttpRequest> {
+export async function clientRequests(workload: Workload, rename?: (request: ClientRequest) => ClientRequest): Promise<() => HttpRequest> {
+  const toHttp = await httpRequests(rename);
+  let n = 0;
+  return () => toHttp(workload.request(n++));
+}
+
+/** How a client sends any of the workloads' requests, as `clientRequests` does. */
+export async function httpRequests(rename: (request: ClientRequest) => ClientRequest = (request) => request): Promise<(request: ClientRequest) => HttpRequest> {
   const auth = { secret: DEMO_VARIABLES.AUTH_JWT_SECRET!, issuer: 'switchboard', audience: 'switchboard-api' };
   const tokens = new Map<string, string>();
   for (const customer of CUSTOMER_IDS) tokens.set(customer, await mintToken(auth, { subject: customer }));
-  let n = 0;
-  return () => {
-    const request = rename(workload.request(n++));
+  return (original) => {
+    const request = rename(original);
     const token = request.customer && tokens.get(request.customer);
     return {
       body: JSON.stringify({ query: request.query, variables: request.variables }),
@@ -76,7 +84,7 @@ export async function loadTest(options: LoadOptions): Promise<LoadResult> {
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
-    duration: options.seconds,
+    ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.seconds }),
     timeout: 30,
     requests: [{
       method: 'POST',

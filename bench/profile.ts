@@ -6,7 +6,7 @@
  * gateway's frames (.mesh/start.mjs) are named through the source map `npm run build` writes beside the
  * bundle; profile and map must come from the same build (the report warns when they seem not to).
  *
- *   npx tsx bench/profile.ts /tmp/prof/switchboard-0ms/*.cpuprofile [--top 30]
+ *   npx tsx bench/profile.ts /tmp/prof/switchboard-0ms-W1-vars/*.cpuprofile [--top 30]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';

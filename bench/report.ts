@@ -66,7 +66,7 @@ export function renderReport(
     '```',
     '',
     `Server under test on core 1; autocannon and the demo upstreams on core 0. ${options.connections} connections, `
-      + `${options.runs} run(s) of ${options.seconds} s per target after a ${options.warmupSeconds} s warm-up, interleaved; `
+      + `${options.runs} run(s) of ${options.seconds} s per target after a ${options.warmupSeconds} s warm-up, interleaved, on servers started afresh for each workload; `
       + 'the median is quoted (peak RSS: the highest). The upstreams add a fixed latency to every answer and replay '
       + 'answers they already computed, so that their own CPU does not cap the comparison. Upstream calls are counted '
       + 'by the upstreams themselves; "min" is the fewest calls that can answer one request of the workload '

@@ -2,12 +2,13 @@
  * `npm run bench`: Switchboard and its baselines over the same demo upstreams, in one run, on this
  * machine, reported as ratios. The server under test runs on core 1; the load generator (autocannon,
  * in this process) and the upstreams on core 0. Each workload is measured `runs` times per target,
- * interleaved, after a warm-up; the median is quoted. Results go to bench/results.md and stdout.
+ * interleaved, after a warm-up, on servers started afresh for each workload; the median is quoted.
+ * Results go to bench/results.md and stdout.
  *
  *   npm run bench                                  # the full table (about 25 minutes)
  *   npm run bench -- --quick                       # one short run, to check a change
  *   npm run bench -- --workloads W1 --targets switchboard,aggregator --latency 0
- *   npm run bench -- --quick --targets switchboard --profile /tmp/prof   # then: npx tsx bench/profile.ts /tmp/prof/switchboard-0ms/<file>
+ *   npm run bench -- --quick --targets switchboard --profile /tmp/prof   # then: npx tsx bench/profile.ts /tmp/prof/switchboard-0ms-W1/<file>
  *   npm run bench -- --quick --targets switchboard --node-options "--max-old-space-size=160"
  *   cp -r .mesh .bench-before; <change, npm run build>; BENCH_BEFORE=.bench-before npm run bench -- --quick --targets switchboard,before
  */
@@ -17,7 +18,7 @@ import { request } from 'node:http';
 import { DEMO_VARIABLES } from '../demo/launch.js';
 import { DEMO_SERVICE_NAMES as SOURCE_NAMES, type DemoServiceName as SourceName } from '../demo/world/index.js';
 import { measureColdStart, type ColdStart } from './cold-start.js';
-import { clientRequests, loadTest, type HttpRequest } from './load.js';
+import { clientRequests, httpRequests, loadTest, type HttpRequest } from './load.js';
 import { cpuSeconds, median, pinSelf, ROOT, sampleRss, settled, startPinned, type Pinned } from './processes.js';
 import { describeMachine, renderReport, type Measurement } from './report.js';
 import { DEFAULT_TARGETS, TARGETS, type Target } from './targets.js';
@@ -80,19 +81,24 @@ async function main(): Promise<void> {
   let coldStart: ColdStart | undefined;
   for (const latencyMs of options.latencies) {
     const upstreams = await startPinned<UpstreamVariables>('bench/upstreams.ts', [String(latencyMs)], { cpu: LOAD_CPU });
-    const running: { target: Target; process: Pinned<{ url: string }> }[] = [];
+    // The upstreams' answers already given, as spaces of a varied workload asked through each target.
+    const primed = new Set<string>();
+    let running: { target: Target; process: Pinned<{ url: string }> }[] = [];
     try {
       if (!coldStart && options.targets.some((target) => target.name === 'switchboard')) {
         coldStart = await measureColdStart(upstreams.ready, { cpu: SERVER_CPU, runs: 3 });
         console.log(`  cold start: ${coldStart.runs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
       }
-      for (const target of options.targets) {
-        const nodeOptions = [...options.nodeOptions, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${target.name}-${latencyMs}ms`] : [])];
-        const process = await target.start({ ...DEMO_VARIABLES, ...upstreams.ready }, SERVER_CPU, nodeOptions);
-        running.push({ target, process });
-      }
       for (const workload of options.workloads) {
+        // Fresh servers for each workload: a heap grown by the one before would count in this one's peak RSS.
+        await Promise.all(running.map(({ process }) => process.stop()));
+        running = [];
+        for (const target of options.targets) {
+          const nodeOptions = [...options.nodeOptions, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${target.name}-${latencyMs}ms-${workload.name}`] : [])];
+          running.push({ target, process: await target.start({ ...DEMO_VARIABLES, ...upstreams.ready }, SERVER_CPU, nodeOptions) });
+        }
         const serving = await checkAnswers(workload, running);
+        await prime(workload, serving, primed);
         const runs = new Map<string, Measurement[]>();
         const senders = new Map(await Promise.all(serving.map(async ({ target }) => [target.name, await clientRequests(workload, target.rename)] as const)));
         for (let run = 0; run < options.runs; run += 1) {
@@ -116,6 +122,29 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--no-write')) {
     writeFileSync(`${ROOT}bench/results.md`, report);
     console.log('Written to bench/results.md');
+  }
+}
+
+/**
+ * Private: asks each target every value of the workload's spaces it has not been asked yet, so that
+ * the upstreams have computed every answer (they replay them, bench/upstreams.ts) before anyone is
+ * measured: otherwise the first target measured pays for the upstreams' first answers (a cold W3-vars
+ * run answered a quarter of what a warm one did). Targets that make the same upstream calls share the
+ * answers; each is asked all the same, as it is cheap once the upstreams are warm.
+ */
+async function prime(workload: Workload, serving: { target: Target; process: Pinned<{ url: string }> }[], primed: Set<string>): Promise<void> {
+  for (const space of workload.priming ?? []) {
+    for (const { target, process } of serving) {
+      const key = `${target.name}\n${space.space}`;
+      if (primed.has(key)) continue;
+      primed.add(key);
+      const toHttp = await httpRequests(target.rename);
+      const requests = space.requests().map(toHttp);
+      let next = 0;
+      const started = Date.now();
+      const result = await loadTest({ url: process.ready.url, send: () => requests[next++ % requests.length]!, connections: 16, amount: requests.length });
+      console.log(`  primed the upstreams with ${requests.length} ${space.space} through ${target.name} in ${((Date.now() - started) / 1000).toFixed(1)} s${result.failed ? ` (${result.failed} failed)` : ''}`);
+    }
   }
 }
 

@@ -32,6 +32,11 @@ export interface Workload {
   request(n: number): ClientRequest;
   /** The fewest calls per request, on average over the workload's mix. */
   minimalCalls: Calls;
+  /**
+   * A varied workload's values, each asked once before any target is measured (a space asked once
+   * for a target is not asked again): the upstreams then replay their answers to every target alike.
+   */
+  priming?: { space: string; requests(): ClientRequest[] }[];
 }
 
 export interface IdenticalWorkload extends Workload {
@@ -95,52 +100,74 @@ const SEARCH_WORDS = [...new Set(open.flatMap((product) => [product.name, ...pro
 /** The customers with orders, whose order histories the workloads ask for with their token. */
 export const CUSTOMER_IDS = [...new Set(world.orders.map((order) => order.customerId))].sort();
 
-/** Private: a well-mixed pick among `items` for the n-th request (the same n, the same pick). */
-function pick<T>(items: readonly T[], n: number, salt: number): T {
-  let h = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b) ^ salt;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return items[((h ^ (h >>> 16)) >>> 0) % items.length]!;
+/**
+ * What a varied request picks from: its values, and the request for a value. The upstreams replay what
+ * they answered before (bench/upstreams.ts), so the bench asks every value once before it measures
+ * (`Workload.priming`): the first target measured does not pay for the upstreams' first answers.
+ */
+interface Choice<T> {
+  space: string;
+  values: readonly T[];
+  salt: number;
+  ask: (value: T, n: number, form: Form) => ClientRequest;
 }
 
-type Draw = (n: number, form: Form) => ClientRequest;
-
-const listPage: Draw = (n, form) => ({ ...LIST_PAGE.request({ after: pick(PAGE_CURSORS, n, 1) }, form, n), minimalCalls: W1.minimalCalls });
-const productPage: Draw = (n, form) => ({ ...PRODUCT_PAGE.request({ id: pick(PRODUCT_IDS, n, 2) }, form, n), minimalCalls: W3.minimalCalls });
-// Twenty matches at most, stock and ratings each in one call.
-const search: Draw = (n, form) => ({ ...SEARCH.request({ words: pick(SEARCH_WORDS, n, 3) }, form, n), minimalCalls: calls(1, 1, 1) });
-// The customer, their orders, and the products of the orders' lines (under catalog's cap of 250).
-const customerOrders: Draw = (n, form) => {
-  const id = pick(CUSTOMER_IDS, n, 4);
-  return { ...CUSTOMER_ORDERS.request({ id }, form, n), customer: id, minimalCalls: calls(3) };
+const LIST_PAGES: Choice<string> = {
+  space: 'list pages', values: PAGE_CURSORS, salt: 1,
+  ask: (after, n, form) => ({ ...LIST_PAGE.request({ after }, form, n), minimalCalls: W1.minimalCalls }),
 };
+const PRODUCT_PAGES: Choice<string> = {
+  space: 'product pages', values: PRODUCT_IDS, salt: 2,
+  ask: (id, n, form) => ({ ...PRODUCT_PAGE.request({ id }, form, n), minimalCalls: W3.minimalCalls }),
+};
+// Twenty matches at most, stock and ratings each in one call.
+const SEARCHES: Choice<string> = {
+  space: 'searches', values: SEARCH_WORDS, salt: 3,
+  ask: (words, n, form) => ({ ...SEARCH.request({ words }, form, n), minimalCalls: calls(1, 1, 1) }),
+};
+// The customer, their orders, and the products of the orders' lines (under catalog's cap of 250).
+const ORDER_HISTORIES: Choice<string> = {
+  space: 'order histories', values: CUSTOMER_IDS, salt: 4,
+  ask: (id, n, form) => ({ ...CUSTOMER_ORDERS.request({ id }, form, n), customer: id, minimalCalls: calls(3) }),
+};
+
+/** Private: a well-mixed pick among `values` for the n-th request (the same n, the same pick). */
+function pick<T>(values: readonly T[], n: number, salt: number): T {
+  let h = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b) ^ salt;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return values[((h ^ (h >>> 16)) >>> 0) % values.length]!;
+}
+
+const draw = <T>(choice: Choice<T>) => (n: number, form: Form) => choice.ask(pick(choice.values, n, choice.salt), n, form);
 
 /** A shopping session's mix, in fixed proportions: 10 product pages, 7 list pages, 3 order histories in 20. */
-const session: Draw = (n, form) => {
+function session(n: number, form: Form): ClientRequest {
   const slot = n % 20;
-  return slot < 10 ? productPage(n, form) : slot < 17 ? listPage(n, form) : customerOrders(n, form);
-};
+  return draw(slot < 10 ? PRODUCT_PAGES : slot < 17 ? LIST_PAGES : ORDER_HISTORIES)(n, form);
+}
 
-function varied(name: string, description: string, draw: Draw): Workload[] {
+function varied(name: string, description: string, request: (n: number, form: Form) => ClientRequest, choices: Choice<string>[]): Workload[] {
   return (['vars', 'literal'] as const).map((suffix) => {
     const form: Form = suffix === 'vars' ? 'variables' : 'literal';
-    const request = (n: number) => draw(n, form);
-    const sample = Array.from({ length: 20 }, (_, n) => request(n).minimalCalls);
+    const sample = Array.from({ length: 20 }, (_, n) => request(n, form).minimalCalls);
     const mean = (source: SourceName) => sample.reduce((sum, c) => sum + c[source], 0) / sample.length;
     return {
       name: `${name}-${suffix}`,
       kind: 'varied',
       description: `${description}, ${form === 'variables' ? 'values as variables' : 'values written into the document, every document distinct'}`,
-      request,
+      request: (n) => request(n, form),
       minimalCalls: { catalog: mean('catalog'), payments: mean('payments'), inventory: mean('inventory'), reviews: mean('reviews') },
+      // The upstreams see the same calls whatever the form: one priming serves both.
+      priming: choices.map((choice) => ({ space: choice.space, requests: () => choice.values.map((value, n) => choice.ask(value, n, 'variables')) })),
     };
   });
 }
 
 export const VARIED_WORKLOADS: readonly Workload[] = [
-  ...varied('W1', 'W1 at a random page of 1,000 (`after`)', listPage),
-  ...varied('W3', `W3 for a random product of ${PRODUCT_IDS.length}`, productPage),
-  ...varied('search', `20 products matching random words (${SEARCH_WORDS.length} choices), with stock and rating`, search),
-  ...varied('session', 'shoppers: 10 product pages, 7 list pages, 3 order histories with a customer token, in 20', session),
+  ...varied('W1', 'W1 at a random page of 1,000 (`after`)', draw(LIST_PAGES), [LIST_PAGES]),
+  ...varied('W3', `W3 for a random product of ${PRODUCT_IDS.length}`, draw(PRODUCT_PAGES), [PRODUCT_PAGES]),
+  ...varied('search', `20 products matching random words (${SEARCH_WORDS.length} choices), with stock and rating`, draw(SEARCHES), [SEARCHES]),
+  ...varied('session', 'shoppers: 10 product pages, 7 list pages, 3 order histories with a customer token, in 20', session, [PRODUCT_PAGES, LIST_PAGES, ORDER_HISTORIES]),
 ];
 
 export const IDENTICAL_WORKLOADS: readonly IdenticalWorkload[] = [W1, W2, W3, productsWithStockAndReviews(10), productsWithStockAndReviews(1000)];
