@@ -1,12 +1,14 @@
 /**
- * Where a server's time went, from V8 CPU profiles (`npm run bench -- --profile <dir>`), as shares of
- * the samples: self time by kind (our code, packages, Node's internals, native and generated code, the
+ * Where a server's time went, from V8 CPU profiles (`npm run bench -- --profile <dir>`), or what it
+ * allocated, from heap profiles (`--allocations <dir>`, bench/allocation-sampler.mjs), as shares of
+ * the samples or bytes: self time by kind (our code, packages, Node's internals, native and generated code, the
  * garbage collector, idle), by package or folder (`graphql`, `./gateway/sources`, `node:streams`), by
  * function (at its original file:line), and inclusive time of the project's own functions. The bundled
  * gateway's frames (.mesh/start.mjs) are named through the source map `npm run build` writes beside the
  * bundle; profile and map must come from the same build (the report warns when they seem not to).
  *
  *   npx tsx bench/profile.ts /tmp/prof/switchboard-0ms-W1-vars/*.cpuprofile [--top 30]
+ *   npx tsx bench/profile.ts /tmp/alloc/switchboard-0ms-W1-vars/*.heapprofile   # bytes allocated, by the same rows
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -30,6 +32,19 @@ interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
 }
+/** A sampling heap profile (bench/allocation-sampler.mjs): a tree of frames with the bytes each allocated. */
+interface HeapProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  selfSize: number;
+  children: HeapProfileNode[];
+}
+/** What either kind of profile comes to: the frames, and the weight (samples or bytes) each frame holds itself. */
+interface Weighed {
+  nodes: ProfileNode[];
+  weights: [id: number, weight: number][];
+  unit: 'time' | 'bytes allocated';
+}
 /** A frame as the report names it: what kind of code, the package or folder it is in, the function. */
 interface Place {
   kind: 'our code' | 'packages' | 'node internals' | 'native and generated' | `(${string})`;
@@ -40,7 +55,7 @@ interface Place {
 const args = process.argv.slice(2);
 const topIndex = args.indexOf('--top');
 const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 25;
-const files = args.filter((arg, index) => arg.endsWith('.cpuprofile') && !(topIndex >= 0 && index === topIndex + 1));
+const files = args.filter((arg, index) => /\.(cpu|heap)profile$/.test(arg) && !(topIndex >= 0 && index === topIndex + 1));
 /** The source map of each bundle a profile names, by its path; undefined for a file with none. */
 const sourceMaps = new Map<string, SourceMap | undefined>();
 /** The lines of each file read: bundles, and the sources their frames name. */
@@ -49,7 +64,7 @@ const fileLines = new Map<string, string[]>();
 const bundleFrames = { named: 0, found: 0 };
 
 for (const file of files) {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const profile = weighed(file);
   bundleFrames.named = bundleFrames.found = 0;
   const places = new Map(profile.nodes.map((node) => [node.id, placeOf(node.callFrame)]));
   const parentOf = new Map<number, number>();
@@ -61,30 +76,46 @@ for (const file of files) {
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, number>();
   const inclusive = new Map<string, number>();
-  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
-  for (const id of profile.samples) {
-    bump(byKind, places.get(id)!.kind);
-    bump(byPackage, places.get(id)!.where);
-    bump(byFunction, places.get(id)!.what);
+  const bump = (map: Map<string, number>, key: string, weight: number) => map.set(key, (map.get(key) ?? 0) + weight);
+  for (const [id, weight] of profile.weights) {
+    bump(byKind, places.get(id)!.kind, weight);
+    bump(byPackage, places.get(id)!.where, weight);
+    bump(byFunction, places.get(id)!.what, weight);
     // Inclusive: each of our functions on the sample's stack counts once, recursive or not.
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
       if (places.get(at)!.kind === 'our code') seen.add(places.get(at)!.what);
     }
-    for (const what of seen) bump(inclusive, what);
+    for (const what of seen) bump(inclusive, what, weight);
   }
-  const total = profile.samples.length;
+  const total = profile.weights.reduce((sum, [, weight]) => sum + weight, 0);
   const print = (title: string, map: Map<string, number>) => {
     console.log(`\n${title}`);
     for (const [key, count] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
       console.log(`${((100 * count) / total).toFixed(1).padStart(6)}%  ${key}`);
     }
   };
-  console.log(`# ${file}: ${total} samples`);
-  print('Self time by kind', byKind);
-  print('Self time by package', byPackage);
-  print('Self time by function', byFunction);
-  print('Inclusive time of our functions', inclusive);
+  const unit = profile.unit;
+  console.log(`# ${file}: ${unit === 'time' ? `${total} samples` : `${(total / 2 ** 20).toFixed(0)} MB allocated`}`);
+  print(`Self ${unit} by kind`, byKind);
+  print(`Self ${unit} by package`, byPackage);
+  print(`Self ${unit} by function`, byFunction);
+  print(`Inclusive ${unit} of our functions`, inclusive);
+}
+
+/** Private: a CPU profile (one weight per sample) or a heap profile (each frame's bytes), as frames and weights. */
+function weighed(file: string): Weighed {
+  const read = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile | { head: HeapProfileNode };
+  if (!('head' in read)) return { nodes: read.nodes, weights: read.samples.map((id) => [id, 1]), unit: 'time' };
+  const nodes: ProfileNode[] = [];
+  const weights: [number, number][] = [];
+  const visit = (node: HeapProfileNode) => {
+    nodes.push({ id: node.id, callFrame: node.callFrame, children: node.children.map((child) => child.id) });
+    if (node.selfSize > 0) weights.push([node.id, node.selfSize]);
+    node.children.forEach(visit);
+  };
+  visit(read.head);
+  return { nodes, weights, unit: 'bytes allocated' };
 }
 
 /** Private: where a frame's code is, through the bundle's source map when it is the bundle's. */

@@ -9,6 +9,7 @@
  *   npm run bench -- --quick                       # one short run, to check a change
  *   npm run bench -- --workloads W1 --targets switchboard,aggregator --latency 0
  *   npm run bench -- --quick --targets switchboard --profile /tmp/prof   # then: npx tsx bench/profile.ts /tmp/prof/switchboard-0ms-W1/<file>
+ *   npm run bench -- --quick --workloads W1-vars --targets switchboard --allocations /tmp/alloc   # then: npx tsx bench/profile.ts /tmp/alloc/switchboard-0ms-W1-vars/*.heapprofile
  *   npm run bench -- --quick --targets switchboard --node-options "--max-old-space-size=160"
  *   cp -r .mesh .bench-before; <change, npm run build>; BENCH_BEFORE=.bench-before npm run bench -- --quick --targets switchboard,before
  */
@@ -36,6 +37,8 @@ interface Options {
   nodeOptions: string[];
   /** Folder for V8 CPU profiles of the servers under test (`--profile <dir>`), written when they stop. */
   profileDir?: string;
+  /** Folder for allocation profiles of the servers under test (`--allocations <dir>`, bench/allocation-sampler.mjs). */
+  allocationsDir?: string;
 }
 
 const LOAD_CPU = 0;
@@ -65,6 +68,7 @@ function parseOptions(argv: string[]): Options {
     warmupSeconds: Number(value('--warmup') ?? (quick ? 2 : 3)),
     connections: Number(value('--connections') ?? 50),
     profileDir: value('--profile'),
+    allocationsDir: value('--allocations'),
     nodeOptions: value('--node-options')?.split(/\s+/).filter(Boolean) ?? [],
   };
 }
@@ -94,8 +98,14 @@ async function main(): Promise<void> {
         await Promise.all(running.map(({ process }) => process.stop()));
         running = [];
         for (const target of options.targets) {
-          const nodeOptions = [...options.nodeOptions, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${target.name}-${latencyMs}ms-${workload.name}`] : [])];
-          running.push({ target, process: await target.start({ ...DEMO_VARIABLES, ...upstreams.ready }, SERVER_CPU, nodeOptions) });
+          const run = `${target.name}-${latencyMs}ms-${workload.name}`;
+          const nodeOptions = [
+            ...options.nodeOptions,
+            ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${run}`] : []),
+            ...(options.allocationsDir ? ['--import', `${ROOT}bench/allocation-sampler.mjs`] : []),
+          ];
+          const env = { ...DEMO_VARIABLES, ...upstreams.ready, ...(options.allocationsDir ? { ALLOCATION_PROFILE_DIR: `${options.allocationsDir}/${run}` } : {}) };
+          running.push({ target, process: await target.start(env, SERVER_CPU, nodeOptions) });
         }
         const serving = await checkAnswers(workload, running);
         await prime(workload, serving, primed);
