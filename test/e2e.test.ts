@@ -1,53 +1,30 @@
 // End to end over real sockets: what `npm start` runs (.mesh/demo.mjs) with PORT=0 (the gateway and the demo
 // upstreams on free ports), the front-page query, health, the GraphQL-over-HTTP audit, and GraphiQL
 // in headless Chromium with every non-local request refused.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { serverAudits } from 'graphql-http';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_BUNDLE, gatewayNodeFlags } from '../gateway/compose/build-mesh.js';
+import { startDemoBundle, type DemoBundle } from './helpers/demo-bundle.js';
 import { customerById, reviewsOf, stockOf, world } from './helpers/expected.js';
 
 const FRONT_PAGE = '{ products(first: 100) { id name stock { total } reviews { rating author { name } } } }';
 
-let child: ChildProcessWithoutNullStreams;
+let demo: DemoBundle;
 let gatewayUrl: string;
 let demoUrls: Record<string, string>;
 let startedIn: number;
-const output: string[] = [];
 
 beforeAll(async () => {
   // Production, with GraphiQL enabled as an operator would for this test (it is off by default there).
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', NODE_ENV: 'production', GRAPHIQL: 'true' };
-  for (const name of ['CATALOG_URL', 'PAYMENTS_URL', 'INVENTORY_URL', 'REVIEWS_URL']) delete env[name];
-  const spawnedAt = Date.now();
-  child = spawn(process.execPath, [...gatewayNodeFlags(), DEMO_BUNDLE], { env });
-  child.stderr.on('data', (chunk) => output.push(String(chunk)));
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += String(chunk);
-      output.push(String(chunk));
-      const ready = /ready in \d+ ms: (\S+)/.exec(text);
-      const demo = [...text.matchAll(/demo upstream (\w+)\s+(\S+)/g)];
-      if (ready && demo.length === 4) {
-        gatewayUrl = ready[1]!;
-        demoUrls = Object.fromEntries(demo.map((m) => [m[1], m[2]]));
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output.join('')}`)));
-  });
+  demo = await startDemoBundle({ GRAPHIQL: 'true' });
+  ({ gatewayUrl, demoUrls } = demo);
   const first = await post(FRONT_PAGE);
   expect(first.status).toBe(200);
-  startedIn = Date.now() - spawnedAt;
+  startedIn = Date.now() - demo.spawnedAt;
 }, 60_000);
 
 afterAll(async () => {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  await demo?.stop();
 });
 
 async function post(query: string) {
