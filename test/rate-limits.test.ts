@@ -51,6 +51,19 @@ describe('per client, on the expensive fields', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
+  it('counts a limited field however the document asks it: aliased, in a fragment, beside fields without a limit', async () => {
+    const statuses = [];
+    for (const query of [
+      '{ list: products(first: 1) { id } }',
+      'query { ...Page } fragment Page on Query { products(first: 1) { id } }',
+      '{ product(id: "prod-0001") { id } again: products(first: 1) { id } }',
+      '{ ... on Query { products(first: 1) { id } } }',
+    ]) statuses.push((await as('cust-0014', query)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // A document without one is not counted, before or after.
+    expect((await as('cust-0014', '{ product(id: "prod-0001") { id } }')).body).toEqual({ data: { product: { id: 'prod-0001' } } });
+  });
+
   it('refuses the third order in the window before anything is reserved or charged', async () => {
     const place = (key: string) => as('cust-0013', `mutation($key: String!) {
       placeOrder(idempotencyKey: $key, customerId: "cust-0013", lines: [{ productId: "prod-0009", quantity: 1 }]) { id }
