@@ -5,7 +5,7 @@
  * interleaved, after a warm-up, on servers started afresh for each workload; the median is quoted.
  * Results go to bench/results.md and stdout.
  *
- *   npm run bench                                  # the full table (about 25 minutes)
+ *   npm run bench                                  # the full table (about 45 minutes)
  *   npm run bench -- --quick                       # one short run, to check a change
  *   npm run bench -- --workloads W1 --targets switchboard,aggregator --latency 0
  *   npm run bench -- --quick --targets switchboard --profile /tmp/prof   # then: npx tsx bench/profile.ts /tmp/prof/switchboard-0ms-W1/<file>

@@ -161,17 +161,13 @@ export function asciiOnly(source: string): string {
  * from the cache, and keeps some 1.5 KB per compiled document forever (20,000 distinct documents
  * left 29 MB behind). The bundle calls the function itself.
  */
-const jitWithoutPathMemo: Plugin = {
-  name: 'graphql-jit-without-path-memo',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]graphql-jit[\\/]dist[\\/]execution\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const memoized = 'const joinOriginPaths = (0, import_lodash.default)(joinOriginPathsImpl);';
-      if (!source.includes(memoized)) throw new Error(`graphql-jit changed: ${args.path} no longer memoizes joinOriginPaths as expected; check the leak and this plugin.`);
-      return { contents: source.replace(memoized, 'const joinOriginPaths = joinOriginPathsImpl;'), loader: 'js' };
-    });
-  },
-};
+const jitWithoutPathMemo = replacedOnce(
+  'graphql-jit-without-path-memo',
+  /[\\/]graphql-jit[\\/]dist[\\/]execution\.js$/,
+  'const joinOriginPaths = (0, import_lodash.default)(joinOriginPathsImpl);',
+  'const joinOriginPaths = joinOriginPathsImpl;',
+  'graphql-jit changed: it no longer memoizes joinOriginPaths as expected; check the leak and this plugin.',
+);
 
 /**
  * Private: @envelop/rate-limiter 10.2.1 looks up each field's limit through graphql-tools' memoize4,
@@ -180,17 +176,30 @@ const jitWithoutPathMemo: Plugin = {
  * (14% of what a product page allocated). The bundle has the lookup answer `null` there instead,
  * which the cache keeps and the library reads as no limit, as before.
  */
-const rateLimiterRemembersUnlimitedFields: Plugin = {
-  name: 'rate-limiter-remembers-unlimited-fields',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]@envelop[\\/]rate-limiter[\\/]esm[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const unlimited = 'if (!rateLimitConfig) {\n            return undefined;\n        }';
-      if (source.split(unlimited).length !== 2) throw new Error(`@envelop/rate-limiter changed: ${args.path} no longer answers undefined for a field without a limit as expected; check its memoization and this plugin.`);
-      return { contents: source.replace(unlimited, 'if (!rateLimitConfig) {\n            return null;\n        }'), loader: 'js' };
-    });
-  },
-};
+const rateLimiterRemembersUnlimitedFields = replacedOnce(
+  'rate-limiter-remembers-unlimited-fields',
+  /[\\/]@envelop[\\/]rate-limiter[\\/]esm[\\/]index\.js$/,
+  'if (!rateLimitConfig) {\n            return undefined;\n        }',
+  'if (!rateLimitConfig) {\n            return null;\n        }',
+  '@envelop/rate-limiter changed: it no longer answers undefined for a field without a limit as expected; check its memoization and this plugin.',
+);
+
+/**
+ * Private: an esbuild plugin that bundles the package file `filter` finds with `text` replaced by
+ * `replacement`; the build fails with `changed` when the file holds `text` other than once.
+ */
+function replacedOnce(name: string, filter: RegExp, text: string, replacement: string, changed: string): Plugin {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (source.split(text).length !== 2) throw new Error(`${changed} (${args.path})`);
+        return { contents: source.replace(text, replacement), loader: 'js' };
+      });
+    },
+  };
+}
 
 /**
  * Private: graphql-js is bundled from its ES modules (`index.mjs` beside each `index.js`), for every
