@@ -99,16 +99,19 @@ describe('readEnvelope', () => {
   it('refuses a body without an element', () => {
     expect(() => readEnvelope('not xml at all')).toThrow('The answer holds no XML element.');
   });
-});
 
-describe('remembering envelopes', () => {
-  it('reads an envelope once for every request that got the same text, and never remembers a Fault', () => {
-    const xml = ENVELOPE('<GetStockLevelsResponse xmlns="http://switchboard.example/inventory"><StockLevel><Sku>SKU-1</Sku></StockLevel></GetStockLevelsResponse>');
-    // Two texts equal in content but separate strings, as two requests sharing one upstream call get them.
-    const first = readEnvelope(xml.slice(0));
-    expect(readEnvelope(`${xml}`.slice(0))).toBe(first);
-    const fault = ENVELOPE('<soap:Fault><faultcode>soap:Server</faultcode><faultstring>Stock record locked</faultstring></soap:Fault>');
-    expect(() => readEnvelope(fault)).toThrow('soap:Server: Stock record locked');
-    expect(() => readEnvelope(fault)).toThrow('soap:Server: Stock record locked');
+  it('skips comments and processing instructions, and reads single quotes, spaces around = and empty elements', () => {
+    const xml = `<?xml version='1.0'?><!-- from the ERP --><soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'>\n  <soap:Body>
+      <R><?trace 7?><Total unit = 'pcs' >4<!-- counted -->2</Total><Empty/><Marked code="a&lt;b" /><Blank>  </Blank></R></soap:Body></soap:Envelope>`;
+    expect(readEnvelope(xml)).toEqual({ Body: { R: { Total: { attributes: { unit: 'pcs' }, $value: '42' }, Empty: '', Marked: { attributes: { code: 'a<b' }, $value: '' }, Blank: '' } } });
+  });
+
+  it('refuses broken XML with a message that names what is wrong', () => {
+    const whole = ENVELOPE('<R><Sku a="1">SKU-1</Sku></R>');
+    expect(() => readEnvelope(whole.slice(0, whole.length - 5))).toThrow('The SOAP envelope is cut short.');
+    expect(() => readEnvelope(whole.slice(0, whole.indexOf('a="1"') + 3))).toThrow('The SOAP envelope is cut short.');
+    expect(() => readEnvelope(ENVELOPE('<R><Sku>SKU-1</R></Sku>'))).toThrow('The XML is broken: </R> closes <Sku>.');
+    expect(() => readEnvelope(ENVELOPE('<R><Sku a=1>SKU-1</Sku></R>'))).toThrow('The XML is broken: the value of the attribute a of <Sku> is not quoted.');
+    expect(() => readEnvelope(`<!DOCTYPE x [<!ENTITY e "boom">]>${ENVELOPE('<R>&e;</R>')}`)).toThrow('The answer declares a document type, which SOAP does not allow.');
   });
 });

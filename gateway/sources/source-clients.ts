@@ -15,7 +15,6 @@
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { scopeOf, type CallOptions } from '../upstream/index.js';
-import { rememberByText } from './remember-by-text.js';
 import { planRestRead, type RestRead } from './rest/rest-operation.js';
 
 /** What Mesh's runtime keeps of each source (`getBuiltMesh().rawSources`). */
@@ -45,7 +44,7 @@ export interface SourceClientOptions {
   env: Record<string, string | undefined>;
   /**
    * Each source's endpoint, as configured. A remote GraphQL source with one is asked directly (a POST
-   * of the operation, its answer read once per text) rather than through its Mesh executor.
+   * of the operation) rather than through its Mesh executor.
    */
   endpoints?: Partial<Record<string, string>>;
 }
@@ -59,16 +58,13 @@ type Run = (variables: Record<string, unknown>, context: object) => Promise<Exec
 function createSourceClient(source: RawSource, options: SourceClientOptions): SourceClient {
   const runs = new Map<string, Run>();
   const restReads = new Map<string, RestRead | undefined>();
-  // Read-only downstream: the stitched resolvers and loaders build new objects, never change these.
-  const readJson = rememberByText((text) => JSON.parse(text) as unknown, 16);
   const restReadFor = (field: string) => {
     if (!restReads.has(field)) restReads.set(field, planRestRead(source.schema, field, options.env));
     return restReads.get(field);
   };
   const endpoint = source.executor ? options.endpoints?.[source.name] : undefined;
-  const readGraphQLAnswer = rememberByText(readAnswer, 16);
   const post: Post | undefined = endpoint
-    ? async (body, context) => readGraphQLAnswer(await options.requestText(source.name, endpoint, {
+    ? async (body, context) => readAnswer(await options.requestText(source.name, endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
       body,
@@ -110,7 +106,7 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
         const rest = restReadFor(field);
         if (!rest) return execute('query', field, args, selectionSet, context);
         const text = await options.requestText(source.name, rest.url(args), { headers: rest.headers }, { clientHeaders });
-        return rest.shape(readJson(text));
+        return rest.shape(JSON.parse(text) as unknown);
       });
     },
     mutate: (field, args, selectionSet, context) => execute('mutation', field, args, selectionSet, context),
