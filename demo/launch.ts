@@ -63,6 +63,11 @@ export async function startSwitchboard(env: NodeJS.ProcessEnv = process.env): Pr
     return {
       ...gateway,
       demo,
+      async shutdown() {
+        const outcome = await gateway.shutdown();
+        await Promise.all(Object.values(demo).map((service) => service.close()));
+        return outcome;
+      },
       async close() {
         await gateway.close();
         await Promise.all(Object.values(demo).map((service) => service.close()));

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { startSwitchboard } from '../demo/launch.js';
+import { shutDownOnSignals } from '../gateway/server/start.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -20,11 +21,7 @@ try {
   for (const [name, service] of Object.entries(switchboard.demo)) {
     console.log(`  demo upstream ${name.padEnd(9)} ${service.url}`);
   }
-  const stop = () => {
-    switchboard.close().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  shutDownOnSignals(switchboard);
 } catch (error) {
   console.error(`Switchboard did not start: ${(error as Error).message}`);
   process.exit(1);

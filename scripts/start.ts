@@ -4,7 +4,7 @@
  * the URL, or one line saying what to fix. `npm start` runs the demo's launcher instead (scripts/demo.ts).
  */
 import { existsSync } from 'node:fs';
-import { startGateway } from '../gateway/server/start.js';
+import { shutDownOnSignals, startGateway } from '../gateway/server/start.js';
 // The project's own code for its stitched graph, wherever package.json's "imports" puts it.
 import { graph } from '#graph';
 
@@ -18,11 +18,7 @@ try {
   // Since the process started (performance.now()'s origin), module loading included.
   console.log(`Switchboard is ready in ${Math.round(performance.now())} ms: ${gateway.url}`);
   console.log(`  subscriptions: SSE at the same URL, graphql-sse at ${gateway.url}/stream, graphql-ws at ${gateway.url.replace(/^http/, 'ws')}`);
-  const stop = () => {
-    gateway.close().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  shutDownOnSignals(gateway);
 } catch (error) {
   console.error(`Switchboard did not start: ${(error as Error).message}`);
   process.exit(1);

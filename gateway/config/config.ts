@@ -59,6 +59,10 @@ export interface GatewayConfig {
   /** GraphQL requests executed at once, and how many more may wait (gateway/plugins/use-concurrency-limit.ts). */
   maxConcurrentRequests: number;
   maxQueuedRequests: number;
+  /** The longest a query or mutation may take, arrival to answer (gateway/plugins/use-request-deadline.ts). `REQUEST_TIMEOUT_MS` */
+  requestTimeoutMs: number;
+  /** How long a shutdown (SIGTERM, SIGINT) waits for requests in flight before it closes their connections. `SHUTDOWN_TIMEOUT_MS` */
+  shutdownTimeoutMs: number;
   /** Webhooks from the upstreams (gateway/events/use-webhooks.ts). */
   webhooks: {
     /** What each source that sends webhooks declared, with its secret when that is set (else it takes none). */
@@ -155,6 +159,8 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     production,
     maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 64, 1, 10_000),
     maxQueuedRequests: read.integer('MAX_QUEUED_REQUESTS', 1000, 0, 1_000_000),
+    requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
     webhooks: {
       sources: readWebhooks(env, manifests),
       toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),

@@ -41,12 +41,22 @@ export interface EventLog {
   record(event: WebhookEvent): Promise<boolean>;
   /** The topic's events after `afterId` (all it holds when undefined), oldest first; undefined when that id is not held. */
   since(topic: string, afterId?: string): Promise<Backlog | undefined>;
-  /** Calls `listener` with each new event of the topic, until the returned function is called. */
-  listen(topic: string, listener: (event: LoggedEvent) => void): () => void;
+  /**
+   * Calls `listener` with each new event of the topic, until the returned function is called, or
+   * until `endStreams()` calls `onEnd` (at once when the streams have already ended).
+   */
+  listen(topic: string, listener: (event: LoggedEvent) => void, onEnd?: () => void): () => void;
   /** How many listeners the topic has now (one per live subscription on this gateway). */
   listenerCount(topic: string): number;
   /** Calls `listener` with each new event of every topic, before the topic's listeners (for invalidation). */
   onEvent(listener: (event: LoggedEvent) => void): () => void;
+  /**
+   * Ends every subscription stream on this gateway, and every one opened after: the first step of a
+   * graceful shutdown. Their subscribers see them complete and resume elsewhere with `after`.
+   */
+  endStreams(): void;
+  /** Whether the log's store answers now (always, in memory; a Redis PING within a second). */
+  reachable(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -61,18 +71,31 @@ export const DEFAULT_CAPACITY = 1000;
 export function createListeners() {
   const byTopic = new Map<string, Set<(event: LoggedEvent) => void>>();
   const everyTopic = new Set<(event: LoggedEvent) => void>();
+  const ends = new Set<() => void>();
+  let ended = false;
   return {
     publish(event: LoggedEvent) {
       for (const listener of everyTopic) listener(event);
       for (const listener of byTopic.get(event.topic) ?? []) listener(event);
     },
-    listen(topic: string, listener: (event: LoggedEvent) => void) {
+    listen(topic: string, listener: (event: LoggedEvent) => void, onEnd?: () => void) {
+      if (ended) {
+        if (onEnd) queueMicrotask(onEnd);
+        return () => {};
+      }
       const set = byTopic.get(topic) ?? new Set();
       set.add(listener);
       byTopic.set(topic, set);
+      if (onEnd) ends.add(onEnd);
       return () => {
         set.delete(listener);
+        if (onEnd) ends.delete(onEnd);
       };
+    },
+    endAll() {
+      ended = true;
+      for (const onEnd of [...ends]) onEnd();
+      ends.clear();
     },
     listenerCount: (topic: string) => byTopic.get(topic)?.size ?? 0,
     onEvent(listener: (event: LoggedEvent) => void) {
@@ -124,6 +147,8 @@ export function createMemoryEventLog(options: { capacity?: number } = {}): Event
     listen: listeners.listen,
     listenerCount: listeners.listenerCount,
     onEvent: listeners.onEvent,
+    endStreams: listeners.endAll,
+    reachable: async () => true,
     async close() {},
   };
 }

@@ -63,7 +63,8 @@ export async function eventStream(log: EventLog, topic: string, after: string | 
       queue.length = 0;
     }
   };
-  const stop = log.listen(topic, (event) => (lastSeq === undefined ? early.push(event) : deliver(event)));
+  // A shutdown ends the stream as if its subscriber had left: it completes, and resumes elsewhere.
+  const stop = log.listen(topic, (event) => (lastSeq === undefined ? early.push(event) : deliver(event)), () => finish());
   if (lastSeq === undefined) {
     const backlog = await log.since(topic, after!).catch((error: unknown) => {
       stop();

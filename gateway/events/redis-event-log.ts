@@ -112,6 +112,12 @@ export async function createRedisEventLog(options: RedisEventLogOptions): Promis
     listen: listeners.listen,
     listenerCount: listeners.listenerCount,
     onEvent: listeners.onEvent,
+    endStreams: listeners.endAll,
+    async reachable() {
+      const answer = commands.ping();
+      const timeout = new Promise<null>((resolve) => setTimeout(resolve, 1000, null).unref());
+      return (await Promise.race([answer.catch(() => null), timeout])) === 'PONG';
+    },
     async close() {
       closed = true;
       reader.disconnect();

@@ -62,6 +62,8 @@ export function serveGraphQLWs(server: Server, yoga: Gateway['yoga'], options: G
     onError: (_context, _id, _payload, errors) => errors.map((error) => error.toJSON()),
   }, sockets);
   return {
+    /** Closes every socket with 1001 Going Away (graphql-ws clients reconnect), and takes no more. */
+    dispose: () => graphqlWs.dispose(),
     async close() {
       for (const socket of sockets.clients) socket.terminate();
       await graphqlWs.dispose();

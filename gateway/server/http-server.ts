@@ -5,9 +5,14 @@
  * WebSocket operations are replayed through the same pipeline as HTTP ones (replay-operation.ts), so
  * an operation answers the same, and is refused the same, whichever transport a client picks.
  *
+ * A shutdown is graceful (`shutdown`): `/readyz` fails, no new connection is taken, subscriptions
+ * complete (SSE streams end with their protocol's `complete`, WebSockets close with 1001 Going Away,
+ * which graphql-ws clients retry), and requests in flight finish, for up to `timeoutMs`; then what is
+ * left is cut.
+ *
  *   const served = await serveGateway(gateway, { port: 4000, host: '0.0.0.0' });
  *   served.url;    // 'http://127.0.0.1:4000/graphql' (ws://127.0.0.1:4000/graphql for graphql-ws)
- *   await served.close();
+ *   await served.shutdown(25_000);   // { finished: true }: no request was cut
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,11 +25,28 @@ export interface ServedGateway {
   url: string;
   /** `http://host:port`, where `/webhooks/<source>` is. */
   origin: string;
+  /** Requests being answered now (a subscription's stream counts until it ends). */
+  inFlight(): number;
+  /** Drains, then closes: whether every request in flight finished within `timeoutMs`. */
+  shutdown(timeoutMs: number): Promise<{ finished: boolean }>;
+  /** Closes at once, cutting what is in flight. */
   close(): Promise<void>;
 }
 
 export async function serveGateway(gateway: Gateway, { port, host }: { port: number; host: string }): Promise<ServedGateway> {
-  const server = createServer(gateway.yoga);
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  let draining = false;
+  const server = createServer((request, response) => {
+    inFlight += 1;
+    response.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) idle?.();
+    });
+    // While draining, each answer tells the client to open its next connection elsewhere.
+    if (draining) response.setHeader('connection', 'close');
+    void gateway.yoga(request, response);
+  });
   const graphqlWs = serveGraphQLWs(server, gateway.yoga, { path: GRAPHQL_PATH, ...gateway.sockets });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -37,7 +59,30 @@ export async function serveGateway(gateway: Gateway, { port, host }: { port: num
     server,
     url: `${origin}${GRAPHQL_PATH}`,
     origin,
+    inFlight: () => inFlight,
+    async shutdown(timeoutMs) {
+      draining = true;
+      gateway.drain();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await graphqlWs.dispose();
+      const finished = inFlight === 0 || await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        idle = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+      server.closeAllConnections();
+      await closed;
+      return { finished };
+    },
     async close() {
+      if (draining) {
+        // Shut down already: cut only what is left.
+        server.closeAllConnections();
+        return;
+      }
       await graphqlWs.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -44,6 +44,7 @@ import { useReplayedResults } from './replay-operation.js';
 import { useAuth } from '../plugins/auth/use-auth.js';
 import { readAccessRules, withAccessRules } from '../plugins/auth/rules.js';
 import { useHealth } from '../plugins/use-health.js';
+import { useRequestDeadline } from '../plugins/use-request-deadline.js';
 import { useCompiledOperations } from '../plugins/use-compiled-operations.js';
 import { useUpstreamScope } from '../plugins/use-upstream-scope.js';
 import { useWebhooks } from '../events/use-webhooks.js';
@@ -68,6 +69,11 @@ export interface Gateway {
   invalidations: Invalidations;
   /** What a WebSocket may carry (gateway/server/graphql-ws.ts): the body limit, and operations open at once. */
   sockets: { maxMessageBytes: number; maxOperations: number };
+  /**
+   * The first step of a graceful shutdown (http-server.ts): `/readyz` answers 503 from now on, and
+   * every subscription stream completes (its subscriber resumes elsewhere with `after`).
+   */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -120,6 +126,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const graph = startGraphCode(options.graph, { upstreams, urls });
   const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
+  const deadline = useRequestDeadline({ timeoutMs: config.requestTimeoutMs });
+  let draining = false;
   if (config.graphiqlFirstOperation && !existsSync(join(OPERATIONS_FOLDER, config.graphiqlFirstOperation))) {
     throw new ConfigError(`GRAPHIQL_FIRST_OPERATION names ${config.graphiqlFirstOperation}, which is not in test/operations/.`);
   }
@@ -145,10 +153,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     plugins: [
       useRequestLimits({ maxBytes: config.maxBodyBytes }),
       ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments) })),
+      deadline.arrival,
       admission,
       useUpstreamScope(upstreams),
       // Each query shape is compiled to JavaScript once (documents that differ only in literal values share one).
       useCompiledOperations(),
+      deadline.execution,
       useAuth(config.auth),
       useSchema(schema),
       useQueryLimits(config.queryLimits),
@@ -159,7 +169,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useReplayedResults(),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH, maxBodyBytes: config.maxBodyBytes, yoga: () => served }),
       useErrorShape(),
-      useHealth(admission.load),
+      useHealth({ load: admission.load, draining: () => draining, ...(config.redis ? { redis: () => events.reachable() } : {}) }),
       useWebhooks({ log: events, ...config.webhooks }),
       ...(options.plugins ?? []),
       ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, config.graphiqlFirstOperation)) })] : []),
@@ -173,6 +183,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     events,
     invalidations,
     sockets: { maxMessageBytes: config.maxBodyBytes, maxOperations: config.maxOperationsPerSocket },
+    drain() {
+      draining = true;
+      events.endStreams();
+    },
     async close() {
       graph.close();
       await events.close();

@@ -19,6 +19,12 @@ export interface RunningGateway {
   url: string;
   /** Where the gateway answers (`http://host:port`), webhooks included. */
   origin: string;
+  /**
+   * A graceful stop (SIGTERM): `/readyz` fails, subscriptions complete, requests in flight finish
+   * within `SHUTDOWN_TIMEOUT_MS`, then everything closes. Whether none had to be cut.
+   */
+  shutdown(): Promise<{ finished: boolean }>;
+  /** Stops at once. */
   close(): Promise<void>;
 }
 
@@ -46,6 +52,11 @@ export async function startGateway(env: NodeJS.ProcessEnv, options: StartOptions
     config,
     url: served.url,
     origin: served.origin,
+    async shutdown() {
+      const outcome = await served.shutdown(config.shutdownTimeoutMs);
+      await gateway.close();
+      return outcome;
+    },
     async close() {
       await served.close();
       await gateway.close();
@@ -68,4 +79,24 @@ async function warnAboutUnreachable(sources: { name: string; url: string; variab
       console.warn(`${name}: ${variable} does not answer (${reason}): start that upstream or point ${variable} at it; its fields fail until it answers.`);
     }
   }));
+}
+
+/**
+ * SIGTERM and SIGINT stop `running` gracefully, then exit 0 (1 when the shutdown itself failed); a
+ * second signal during it exits at once.
+ */
+export function shutDownOnSignals(running: Pick<RunningGateway, 'shutdown'>): void {
+  const stop = (signal: NodeJS.Signals) => {
+    console.log(`Switchboard is shutting down (${signal}): no new connections, finishing the requests in flight.`);
+    const again = () => process.exit(1);
+    process.once('SIGINT', again).once('SIGTERM', again);
+    running.shutdown().then(({ finished }) => {
+      console.log(finished ? 'Switchboard stopped: every request in flight was answered.' : 'Switchboard stopped: the requests still in flight after SHUTDOWN_TIMEOUT_MS were cut.');
+      process.exit(0);
+    }, (error: unknown) => {
+      console.error(`Switchboard did not shut down cleanly: ${(error as Error).message}`);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
 }

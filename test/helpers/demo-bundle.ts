@@ -9,6 +9,12 @@ export interface DemoBundle {
   demoUrls: Record<string, string>;
   /** When it was spawned (Date.now()). */
   spawnedAt: number;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+  /** Sends it a signal; `exited` tells how it ended. */
+  kill(signal: NodeJS.Signals): void;
+  /** Its exit code, once it has exited (null when a signal ended it). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -31,12 +37,15 @@ export async function startDemoBundle(env: NodeJS.ProcessEnv = {}): Promise<Demo
     });
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output.join('')}`)));
   });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     ...urls,
     spawnedAt,
+    output: () => output.join(''),
+    kill: (signal) => child.kill(signal),
+    exited,
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await exited;
     },

@@ -64,6 +64,10 @@ export interface TestSwitchboard {
   clearFaults(): Promise<void>;
   /** What an upstream changed through its API (`GET /_admin/state`). */
   state(source: Source): Promise<any>;
+  /** Requests the gateway's socket is answering now. */
+  inFlight(): number;
+  /** A graceful stop of the gateway's socket, as on SIGTERM (http-server.ts); `close()` still ends the rest. */
+  shutdown(timeoutMs: number): Promise<{ finished: boolean }>;
   close(): Promise<void>;
 }
 
@@ -133,6 +137,8 @@ export async function startTestSwitchboard(
     async clearFaults() {
       await Promise.all(SOURCES.map((name) => fetch(`${services[name].url}/_admin/faults`, { method: 'DELETE' })));
     },
+    inFlight: () => served.inFlight(),
+    shutdown: (timeoutMs) => served.shutdown(timeoutMs),
     async close() {
       await served.close();
       await gateway.close();
