@@ -17,6 +17,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { NODE_ENV: 'test' },
+    // The gateway's errors only: a line per request, and the fault tests' upstream warnings, would bury the report. A test
+    // that reads the log sets its own level (test/logs.test.ts).
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'error' },
   },
 });

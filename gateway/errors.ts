@@ -4,6 +4,7 @@
  * own response, `http.status`. An upstream's HTTP status is never the gateway's.
  */
 import { GraphQLError } from 'graphql';
+import { log } from './logging/log.js';
 
 export type ErrorCode =
   /** The upstream could not be reached, or answered 5xx. */
@@ -83,6 +84,6 @@ export function asUpstreamError(source: string, error: Error): GraphQLError {
   if (first instanceof GraphQLError && first.extensions?.source === source && first.extensions.code) {
     return new GraphQLError(first.message, { extensions: first.extensions, originalError: first.originalError });
   }
-  console.error(`[switchboard] ${source} answered unreadably:`, first);
+  log.error({ source, err: first }, 'an upstream answer could not be read');
   return badResponse(source);
 }

@@ -16,6 +16,7 @@ import { startFlakyProxy } from './helpers/flaky-proxy.js';
 import { REDIS_URL, redisKeys, removeKeys } from './helpers/redis.js';
 import { subscribe, type Subscriber, type Transport } from './helpers/subscribers.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+import { log } from '../gateway/logging/log.js';
 
 const PREFIX = `switchboard-test:${randomUUID()}:`;
 let a: TestSwitchboard;
@@ -177,7 +178,7 @@ it('every replica hears what an event invalidates, whichever replica took it', a
 it('while Redis is away a replica answers a good delivery 503, and the provider\'s retry gets it through once', async () => {
   const [A] = replicas();
   const proxy = await startFlakyProxy(REDIS_URL);
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const warn = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
   const gateway = await createGateway(loadConfig({ ...process.env, REDIS_URL: proxy.url.replace(/^http/, 'redis') }), { graph });
   const c = await serveGateway(gateway, { port: 0, host: '127.0.0.1' });
   try {

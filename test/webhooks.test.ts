@@ -9,6 +9,7 @@ import { createMemoryEventLog, type EventLog } from '../gateway/events/event-log
 import { createRedisEventLog } from '../gateway/events/redis-event-log.js';
 import { REDIS_URL, removeKeys } from './helpers/redis.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+import { log } from '../gateway/logging/log.js';
 
 let switchboard: TestSwitchboard;
 /** The events the gateway holds for a topic, oldest first. */
@@ -18,7 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => switchboard?.close());
 
-const warn = vi.spyOn(console, 'warn');
+// The gateway's log (gateway/logging/log.ts): one line per refused delivery.
+const warn = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
 beforeEach(() => warn.mockClear());
 
 const PAYMENTS_SECRET = DEMO_CREDENTIALS.paymentsWebhookSecret;

@@ -61,6 +61,11 @@ export interface GatewayConfig {
   maxQueuedRequests: number;
   /** The longest a query or mutation may take, arrival to answer (gateway/plugins/use-request-deadline.ts). `REQUEST_TIMEOUT_MS` */
   requestTimeoutMs: number;
+  /**
+   * Prometheus metrics (gateway/metrics/): served at /metrics on `metricsPort` when set, else on the
+   * gateway's port; a scrape must carry `metricsToken` when it is set. `METRICS_PORT`, `METRICS_TOKEN`
+   */
+  metrics: { port?: number; token?: string };
   /** How long a shutdown (SIGTERM, SIGINT) waits for requests in flight before it closes their connections. `SHUTDOWN_TIMEOUT_MS` */
   shutdownTimeoutMs: number;
   /** Webhooks from the upstreams (gateway/events/use-webhooks.ts). */
@@ -161,6 +166,10 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     maxQueuedRequests: read.integer('MAX_QUEUED_REQUESTS', 1000, 0, 1_000_000),
     requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
+    metrics: {
+      ...(env.METRICS_PORT?.trim() ? { port: read.port('METRICS_PORT', 0) } : {}),
+      ...(env.METRICS_TOKEN?.trim() ? { token: read.token('METRICS_TOKEN', 16) } : {}),
+    },
     webhooks: {
       sources: readWebhooks(env, manifests),
       toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
@@ -327,6 +336,12 @@ function reader(env: Env) {
       if (protocol !== 'redis:' && protocol !== 'rediss:') {
         throw new ConfigError(`${name} must be a redis:// or rediss:// URL (redis://[:password@]host:port[/db]); the value set is not one.`);
       }
+      return value;
+    },
+    /** A secret of at least `min` characters; the message never repeats it. */
+    token(name: string, min: number): string {
+      const value = env[name]!.trim();
+      if (value.length < min) throw new ConfigError(`${name} must hold at least ${min} characters; the value set holds ${value.length}.`);
       return value;
     },
     port(name: string, fallback: number): number {

@@ -13,6 +13,7 @@
  *   const log = await createRedisEventLog({ url: 'redis://127.0.0.1:6379', topics: ['shipments', 'invoices'] });
  */
 import { Redis } from 'ioredis';
+import { log } from '../logging/log.js';
 import { backlogOf, createListeners, DEFAULT_CAPACITY, type EventLog, type LoggedEvent, type WebhookEvent } from './event-log.js';
 
 export interface RedisEventLogOptions {
@@ -25,6 +26,8 @@ export interface RedisEventLogOptions {
   /** How long an event id is remembered after it was recorded: redeliveries within it are dropped. */
   dedupSeconds?: number;
   warn?: (message: string) => void;
+  /** Told, for each event heard, how long after Redis recorded it (the metrics' event log lag). */
+  heard?: (lagSeconds: number) => void;
 }
 
 /** How long a command may take before the caller gets an error; the reader's blocking read has none. */
@@ -36,14 +39,15 @@ export const DEFAULT_DEDUP_SECONDS = 7 * 24 * 3600;
 const RECORD = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then return 0 end
 local seq = redis.call('INCR', KEYS[3])
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'event', ARGV[1])
+local now = redis.call('TIME')
+redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'event', ARGV[1], 'at', now[1] * 1000 + math.floor(now[2] / 1000))
 return seq`;
 
 export async function createRedisEventLog(options: RedisEventLogOptions): Promise<EventLog> {
   const prefix = options.keyPrefix ?? 'switchboard:';
   const capacity = options.capacity ?? DEFAULT_CAPACITY;
   const dedupSeconds = options.dedupSeconds ?? DEFAULT_DEDUP_SECONDS;
-  const warn = options.warn ?? ((message: string) => console.warn(`[switchboard] ${message}`));
+  const warn = options.warn ?? ((message: string) => log.warn(message));
   const streamOf = (topic: string) => `${prefix}events:${topic}`;
   const listeners = createListeners();
   const connect = async (commandTimeout?: number) => {
@@ -87,6 +91,9 @@ export async function createRedisEventLog(options: RedisEventLogOptions): Promis
           const topic = topics.find((candidate) => streamOf(candidate) === stream)!;
           for (const entry of entries) {
             positions.set(topic, entry[0]);
+            // Redis' clock when it recorded the event, against this gateway's: keep the hosts' clocks in sync (NTP).
+            const at = Number(entry[1][3]);
+            if (options.heard && Number.isFinite(at)) options.heard((Date.now() - at) / 1000);
             listeners.publish(toLogged(entry));
           }
         }
@@ -121,7 +128,10 @@ export async function createRedisEventLog(options: RedisEventLogOptions): Promis
     async close() {
       closed = true;
       reader.disconnect();
-      await reading;
+      // A read that was waiting to be sent again when Redis went away is never settled by
+      // ioredis' disconnect (it stays in the offline queue): the loop ends when it next wakes, or is
+      // left to end then.
+      await Promise.race([reading, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       await commands.quit().catch(() => commands.disconnect());
     },
   };

@@ -16,6 +16,7 @@ import type { ConfiguredWebhook } from '../config/config.js';
 import { DeliveryError, readDelivery } from './deliveries.js';
 import { verifySignature } from './signature.js';
 import { readLimited } from '../plugins/read-limited.js';
+import { log } from '../logging/log.js';
 
 export interface WebhookOptions {
   log: EventLog;
@@ -24,12 +25,14 @@ export interface WebhookOptions {
   toleranceSeconds: number;
   maxBytes: number;
   warn?: (message: string) => void;
+  /** Told how each delivery ended (the metrics): a source it does not know counts as `unknown`. */
+  observe?: (source: string, outcome: 'accepted' | 'duplicate' | 'refused', reason?: string) => void;
 }
 
 const PREFIX = '/webhooks/';
 
 export function useWebhooks(options: WebhookOptions): Plugin {
-  const warn = options.warn ?? ((message: string) => console.warn(`[switchboard] ${message}`));
+  const warn = options.warn ?? ((message: string) => log.warn(message));
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!url.pathname.startsWith(PREFIX)) return;
@@ -51,9 +54,11 @@ export function useWebhooks(options: WebhookOptions): Plugin {
           throw new DeliveryError(503, `Switchboard could not record the event (${(error as Error).message}); deliver it again later.`);
         });
         answer(200, { received: true, id: event.id, duplicate: !recorded });
+        options.observe?.(name, recorded ? 'accepted' : 'duplicate');
       } catch (error) {
         if (!(error instanceof DeliveryError)) throw error;
         warn(`webhook ${request.method} ${url.pathname} refused with ${error.status}: ${error.message}`);
+        options.observe?.(hook ? name : 'unknown', 'refused', errorName(error.status));
         const headers: Record<string, string> = error.status === 405 ? { allow: 'POST' } : error.status === 503 ? { 'retry-after': '5' } : {};
         answer(error.status, { error: errorName(error.status), message: error.status === 503 ? 'Switchboard could not record the event; deliver it again later.' : error.message }, headers);
       }

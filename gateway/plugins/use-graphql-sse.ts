@@ -55,7 +55,7 @@ export function useGraphQLSse({ endpoint, maxBodyBytes, yoga }: GraphQLSseOption
       const limited = await limitBody(request, maxBodyBytes, fetchAPI);
       if (limited instanceof fetchAPI.Response) return endResponse(limited);
       const { req } = serverContext as { req?: unknown };
-      received.set(limited.request, { body: limited.body, serverContext: { req } });
+      received.set(limited.request, { body: limited.body, serverContext: { req, transport: 'graphql-sse' } });
       endResponse(await withCodes(await handler(limited.request), fetchAPI));
     },
   };

@@ -19,6 +19,7 @@ import { Redis } from 'ioredis';
 import { BREAK, GraphQLError, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Viewer } from './auth/tokens.js';
+import { log } from '../logging/log.js';
 
 export interface FieldRateLimit {
   type: string;
@@ -137,7 +138,7 @@ export function createMemoryStore(): Store {
 }
 
 /** The library's Redis store, under `<keyPrefix>rate:`; counting fails open while Redis is away. */
-export function createRedisStore({ url, keyPrefix }: { url: string; keyPrefix: string }, warn = (message: string) => console.warn(`[switchboard] ${message}`)) {
+export function createRedisStore({ url, keyPrefix }: { url: string; keyPrefix: string }, warn = (message: string) => log.warn(message)) {
   const client = new Redis(url, { keyPrefix: `${keyPrefix}rate:`, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 1000 });
   let warned = false;
   const failOpen = <T>(fallback: T) => (error: Error): T => {

@@ -23,6 +23,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Gateway } from './server.js';
 import { replayOperation, type ResultStream } from './replay-operation.js';
+import { inRequest, requestIdFrom } from '../logging/log.js';
 
 export interface GraphQLWsOptions {
   path: string;
@@ -49,12 +50,14 @@ export function serveGraphQLWs(server: Server, yoga: Gateway['yoga'], options: G
       if (Object.keys(context.subscriptions).length > options.maxOperations) {
         return [new GraphQLError(`A socket may hold at most ${options.maxOperations} operations at once: complete one before you start another.`, { extensions: { code: 'TOO_MANY_OPERATIONS' } })];
       }
-      const replayed = await replayOperation(yoga, {
+      // Each operation is a request of its own in the log.
+      const requestId = requestIdFrom(context.extra.request.headers['x-request-id']);
+      const replayed = await inRequest(requestId, () => replayOperation(yoga, {
         method: 'POST',
         headers: operationHeaders(context.extra.request, context.connectionParams),
         body: JSON.stringify(payload),
-        serverContext: { req: context.extra.request },
-      });
+        serverContext: { req: context.extra.request, transport: 'graphql-ws' },
+      }));
       if ('refused' in replayed) return (replayed.refused.errors ?? []).map(asGraphQLError);
       return { schema: undefined as never, document: PLACEHOLDER, rootValue: replayed.results };
     },

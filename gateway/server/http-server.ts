@@ -16,8 +16,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GRAPHQL_PATH, type Gateway } from './server.js';
+import { GRAPHQL_PATH, METRICS_PATH, type Gateway } from './server.js';
 import { serveGraphQLWs } from './graphql-ws.js';
+import { inRequest, log, requestIdFrom } from '../logging/log.js';
 
 export interface ServedGateway {
   server: Server;
@@ -25,6 +26,8 @@ export interface ServedGateway {
   url: string;
   /** `http://host:port`, where `/webhooks/<source>` is. */
   origin: string;
+  /** Where a scraper reads the metrics: on the gateway's port, or on `metricsPort`. */
+  metricsUrl: string;
   /** Requests being answered now (a subscription's stream counts until it ends). */
   inFlight(): number;
   /** Drains, then closes: whether every request in flight finished within `timeoutMs`. */
@@ -33,32 +36,51 @@ export interface ServedGateway {
   close(): Promise<void>;
 }
 
-export async function serveGateway(gateway: Gateway, { port, host }: { port: number; host: string }): Promise<ServedGateway> {
+/** Asked every few seconds by orchestrators and scrapers: their lines are debug lines. */
+const PROBES = new Set(['/healthz', '/readyz', METRICS_PATH]);
+
+export async function serveGateway(gateway: Gateway, { port, host, metricsPort }: { port: number; host: string; metricsPort?: number }): Promise<ServedGateway> {
   let inFlight = 0;
   let idle: (() => void) | undefined;
   let draining = false;
   const server = createServer((request, response) => {
     inFlight += 1;
+    const started = performance.now();
+    const requestId = requestIdFrom(request.headers['x-request-id']);
+    response.setHeader('x-request-id', requestId);
     response.once('close', () => {
       inFlight -= 1;
       if (inFlight === 0) idle?.();
+      // The path without its query string, which may carry a GET operation's variables.
+      const path = (request.url ?? '/').split('?')[0]!;
+      const line = { method: request.method, path, status: response.statusCode, ms: Math.round(performance.now() - started), requestId };
+      if (PROBES.has(path)) log.debug(line, 'request');
+      else log.info(line, 'request');
     });
     // While draining, each answer tells the client to open its next connection elsewhere.
     if (draining) response.setHeader('connection', 'close');
-    void gateway.yoga(request, response);
+    inRequest(requestId, () => void gateway.yoga(request, response));
   });
   const graphqlWs = serveGraphQLWs(server, gateway.yoga, { path: GRAPHQL_PATH, ...gateway.sockets });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`PORT ${port} is in use: stop what runs there or set PORT to another port.`) : error));
-    server.listen(port, host, () => resolve());
+  const origin = await listen(server, port, host, 'PORT');
+  // Metrics on a port of their own: that server answers nothing else.
+  const metricsServer = metricsPort === undefined ? undefined : createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== METRICS_PATH) {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`This port serves GET ${METRICS_PATH} only.\n`);
+      return;
+    }
+    void gateway.scrape(request.headers.authorization ?? null).then(({ status, headers, body }) => response.writeHead(status, headers).end(body));
   });
-  const address = server.address() as AddressInfo;
-  const origin = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${address.port}`;
+  const metricsOrigin = metricsServer ? await listen(metricsServer, metricsPort!, host, 'METRICS_PORT').catch((error: unknown) => {
+    server.close();
+    throw error;
+  }) : origin;
+  const stopMetrics = () => new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
   return {
     server,
     url: `${origin}${GRAPHQL_PATH}`,
     origin,
+    metricsUrl: `${metricsOrigin}${METRICS_PATH}`,
     inFlight: () => inFlight,
     async shutdown(timeoutMs) {
       draining = true;
@@ -75,6 +97,7 @@ export async function serveGateway(gateway: Gateway, { port, host }: { port: num
       });
       server.closeAllConnections();
       await closed;
+      await stopMetrics();
       return { finished };
     },
     async close() {
@@ -86,6 +109,18 @@ export async function serveGateway(gateway: Gateway, { port, host }: { port: num
       await graphqlWs.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopMetrics();
     },
   };
+}
+
+/** Private: `server` listening on `port`, its origin as clients reach it; a port taken says which variable to change. */
+async function listen(server: Server, port: number, host: string, variable: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`${variable} ${port} is in use: stop what runs there or set ${variable} to another port.`) : error));
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${address.port}`;
 }

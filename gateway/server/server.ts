@@ -45,6 +45,11 @@ import { useAuth } from '../plugins/auth/use-auth.js';
 import { readAccessRules, withAccessRules } from '../plugins/auth/rules.js';
 import { useHealth } from '../plugins/use-health.js';
 import { useRequestDeadline } from '../plugins/use-request-deadline.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { log } from '../logging/log.js';
+import { upstreamLog } from '../logging/upstream-log.js';
+import { observeAll } from '../upstream/observer.js';
+import { scrape, useMetrics } from '../metrics/use-metrics.js';
 import { useCompiledOperations } from '../plugins/use-compiled-operations.js';
 import { useUpstreamScope } from '../plugins/use-upstream-scope.js';
 import { useWebhooks } from '../events/use-webhooks.js';
@@ -55,6 +60,7 @@ import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Inval
 export const GRAPHQL_PATH = '/graphql';
 /** Where the graphql-sse protocol is served (yoga's own SSE answers at GRAPHQL_PATH). */
 export const GRAPHQL_SSE_PATH = `${GRAPHQL_PATH}/stream`;
+export const METRICS_PATH = '/metrics';
 const OPERATIONS_FOLDER = projectPath('test', 'operations');
 
 export interface Gateway {
@@ -74,6 +80,8 @@ export interface Gateway {
    * every subscription stream completes (its subscriber resumes elsewhere with `after`).
    */
   drain(): void;
+  /** A Prometheus scrape of this gateway's metrics, as `GET /metrics` answers it (`authorization`: the scrape's header). */
+  scrape(authorization: string | null): Promise<{ status: number; headers: Record<string, string>; body: string }>;
   close(): Promise<void>;
 }
 
@@ -112,10 +120,15 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     throw error;
   }
   const batching = options.batching ?? true;
-  const upstreams = createUpstreams(config, { restMedia });
+  // Read when scraped: the admission control and the upstreams are made below.
+  const metrics = createMetrics({
+    admission: () => admission.load(),
+    breakers: () => Object.fromEntries(Object.entries(upstreams.policies).map(([name, policy]) => [name, policy.breaker.state])),
+  });
+  const upstreams = createUpstreams(config, { restMedia, observer: observeAll(metrics.upstream, upstreamLog(log)) });
   // Replicas share the event log through Redis; one gateway alone keeps it in memory.
   const events = config.redis
-    ? await createRedisEventLog({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, topics: Object.values(config.webhooks.sources).map((hook) => hook.topic) })
+    ? await createRedisEventLog({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, topics: Object.values(config.webhooks.sources).map((hook) => hook.topic), heard: metrics.eventHeard })
     : createMemoryEventLog();
   const rateCounters = config.redis ? createRedisStore(config.redis) : undefined;
   const invalidations = createInvalidations();
@@ -124,9 +137,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event, config.webhooks.sources)));
   const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
   const graph = startGraphCode(options.graph, { upstreams, urls });
-  const log = (error: unknown) => console.error('[switchboard] unexpected error:', error);
+  const unexpected = (error: unknown) => log.error({ err: error }, 'unexpected error');
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
   const deadline = useRequestDeadline({ timeoutMs: config.requestTimeoutMs });
+  // In production the gateway's own port serves metrics only with a token; a port of their own is the operator's to guard.
+  const metricsAccess = { ...(config.metrics.token ? { token: config.metrics.token } : {}), tokenRequired: config.production && config.metrics.port === undefined };
   let draining = false;
   if (config.graphiqlFirstOperation && !existsSync(join(OPERATIONS_FOLDER, config.graphiqlFirstOperation))) {
     throw new ConfigError(`GRAPHIQL_FIRST_OPERATION names ${config.graphiqlFirstOperation}, which is not in test/operations/.`);
@@ -136,8 +151,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // GraphiQL is served by useGraphiQL (offline, compressed); yoga's own page needs a CDN.
     graphiql: false,
     landingPage: false,
-    maskedErrors: { maskError: createMaskError(log, sourceOfField(config)) },
-    logging: config.production ? 'warn' : 'info',
+    maskedErrors: { maskError: createMaskError(unexpected, sourceOfField(config)) },
+    // Yoga's own lines go to the gateway's log, at its level.
+    logging: {
+      debug: (...args: unknown[]) => log.debug(args.map(String).join(' ')),
+      info: (...args: unknown[]) => log.info(args.map(String).join(' ')),
+      warn: (...args: unknown[]) => log.warn(args.map(String).join(' ')),
+      error: (...args: unknown[]) => log.error(args.map(String).join(' ')),
+    },
     batching: config.maxBatchSize > 0 ? { limit: config.maxBatchSize } : false,
     // The body limit is useRequestLimits' (MAX_BODY_BYTES, far below yoga's 25 MB). Yoga's own would
     // pipe every body through a TransformStream, whose teardown makes an AbortError (a DOMException
@@ -151,6 +172,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       endpoints: urls,
     }) },
     plugins: [
+      // First: a request refused by any plugin after it is still counted.
+      useMetrics(metrics, { endpoint: GRAPHQL_PATH, ...(config.metrics.port === undefined ? { path: METRICS_PATH } : {}), ...metricsAccess }),
       useRequestLimits({ maxBytes: config.maxBodyBytes }),
       ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments) })),
       deadline.arrival,
@@ -170,7 +193,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH, maxBodyBytes: config.maxBodyBytes, yoga: () => served }),
       useErrorShape(),
       useHealth({ load: admission.load, draining: () => draining, ...(config.redis ? { redis: () => events.reachable() } : {}) }),
-      useWebhooks({ log: events, ...config.webhooks }),
+      useWebhooks({ log: events, ...config.webhooks, observe: metrics.webhook }),
       ...(options.plugins ?? []),
       ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, config.graphiqlFirstOperation)) })] : []),
     ],
@@ -183,6 +206,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     events,
     invalidations,
     sockets: { maxMessageBytes: config.maxBodyBytes, maxOperations: config.maxOperationsPerSocket },
+    scrape: (authorization) => scrape(metrics, metricsAccess, authorization),
     drain() {
       draining = true;
       events.endStreams();

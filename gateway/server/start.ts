@@ -44,7 +44,7 @@ export async function startGateway(env: NodeJS.ProcessEnv, options: StartOptions
   await warnAboutUnreachable(Object.values(config.sources)
     .filter(({ name }) => !options.quiet?.includes(name))
     .map(({ name, url }) => ({ name, url, variable: sourceUrlVariable(name) })));
-  const served = await serveGateway(gateway, { port: config.port, host: config.host }).catch(async (error: unknown) => {
+  const served = await serveGateway(gateway, { port: config.port, host: config.host, metricsPort: config.metrics.port }).catch(async (error: unknown) => {
     await gateway.close();
     throw error;
   });

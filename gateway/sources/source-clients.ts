@@ -64,11 +64,11 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
   };
   const endpoint = source.executor ? options.endpoints?.[source.name] : undefined;
   const post: Post | undefined = endpoint
-    ? async (body, context) => readAnswer(await options.requestText(source.name, endpoint, {
+    ? async (body, context, field) => readAnswer(await options.requestText(source.name, endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
       body,
-    }, { clientHeaders: scopeOf(context).clientHeaders }))
+    }, { clientHeaders: scopeOf(context).clientHeaders, operation: field }))
     : undefined;
   const runFor = (operation: 'query' | 'mutation', field: string, argNames: string[], selectionSet: string): Run => {
     const key = `${operation} ${field}(${argNames.join(',')})${selectionSet}`;
@@ -85,7 +85,7 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
       const call = argNames.length ? `${field}(${argNames.map((name) => `${name}: $${name}`).join(', ')})` : field;
       const text = `${operation}${variables.length ? `(${variables.join(', ')})` : ''} { ${call} ${selectionSet} }`;
       const document = parse(text, { noLocation: true });
-      run = post ? (values, context) => post(JSON.stringify({ query: text, variables: values }), context) : compile(source, document);
+      run = post ? (values, context) => post(JSON.stringify({ query: text, variables: values }), context, field) : compile(source, document);
       runs.set(key, run);
     }
     return run;
@@ -125,7 +125,7 @@ function compile(source: RawSource, document: DocumentNode): Run {
   return (variables, context) => compiled.query(undefined, context, variables) as Promise<ExecutionResult> | ExecutionResult;
 }
 
-type Post = (body: string, context: object) => Promise<ExecutionResult>;
+type Post = (body: string, context: object, field: string) => Promise<ExecutionResult>;
 
 /** Private: a remote GraphQL source's answer: `{ data, errors }`, its errors as GraphQL errors; anything else throws. */
 function readAnswer(text: string): ExecutionResult {

@@ -14,6 +14,8 @@ import type { UpstreamReply } from './http-exchange.js';
 
 /** What one operation of a REST contract answers in (gateway/sources/rest/openapi-media.ts). */
 export interface OperationMedia {
+  /** Its operationId, else its method and path template (`GET /pet/{petId}`): its name in the metrics. */
+  name?: string;
   /** The `Accept` header its calls carry. */
   accept: string;
   /** The media types its success responses declare, as written (none: JSON is expected). */

@@ -25,6 +25,7 @@ import { backoffMs, retryAfterMs } from './backoff.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import type { UpstreamReply } from './http-exchange.js';
 import { createTokenBucket } from './token-bucket.js';
+import { UNOBSERVED, type UpstreamObserver } from './observer.js';
 
 export interface PolicyCall {
   /** Safe to send again: a read, or a write that carries an idempotency key. */
@@ -33,6 +34,8 @@ export interface PolicyCall {
   shareKey?: string;
   /** One exchange with the source; it rejects with `TimeoutError` or the transport's error. */
   attempt: () => Promise<UpstreamReply>;
+  /** The contract's name for the call (an operationId, a SOAP operation, a root field), for the metrics. */
+  operation?: string;
 }
 
 export interface UpstreamPolicy {
@@ -55,7 +58,7 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETU
 // SOAP reports an application error as a Fault in an HTTP 500: a definite answer, not an outage.
 const SOAP_FAULT = /<(\w+:)?Fault[\s>]/;
 
-export function createUpstreamPolicy(source: string, settings: UpstreamPolicySettings): UpstreamPolicy {
+export function createUpstreamPolicy(source: string, settings: UpstreamPolicySettings, observer: UpstreamObserver = UNOBSERVED): UpstreamPolicy {
   const breaker = createCircuitBreaker({ failures: settings.breakerFailures, cooldownMs: settings.breakerCooldownMs });
   // Without a budget the bucket still keeps the provider's Retry-After for every call to the source.
   const budget = createTokenBucket({ perSecond: settings.ratePerSecond || Infinity, burst: settings.rateBurst, maxWaitMs: settings.rateMaxWaitMs });
@@ -66,33 +69,45 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
   const attemptOnce = async (call: PolicyCall): Promise<Outcome> => {
     const admission = breaker.admit();
     if (!admission.admitted) {
+      observer.shortCircuited(source);
       throw upstreamError(source, 'CIRCUIT_OPEN', `${source} is failing; Switchboard stopped calling it for now.`, {
         retryAfter: Math.ceil(admission.retryInMs / 1000),
       });
     }
+    const asked = performance.now();
     if (!(await budget.take())) {
       // Refused before it reached the source: that says nothing about the source's health.
       breaker.abandoned();
+      observer.budgetRefused(source);
       const paused = budget.pausedFor();
       const message = paused > 0
         ? `${source} asked Switchboard to slow down; retry in ${Math.ceil(paused / 1000)} s.`
         : `${source}'s request budget is used up; retry in a few seconds.`;
       throw upstreamError(source, 'UPSTREAM_RATE_LIMITED', message, { retryAfter: Math.ceil((paused || settings.rateMaxWaitMs) / 1000) });
     }
+    const waited = performance.now() - asked;
+    if (waited >= 1) observer.budgetWaited(source, waited / 1000);
     if (!slots.tryAcquire()) await slots.acquire();
     let outcome: Outcome;
+    const started = performance.now();
+    const operation = call.operation ?? 'unknown';
     try {
       outcome = judge(await call.attempt());
     } catch (error) {
       if (error instanceof GraphQLError) {
         // Already typed by the attempt (an OAuth token refused, say): final, and not the source's health.
         breaker.abandoned();
+        observer.attempted(source, operation, { code: String(error.extensions.code), seconds: (performance.now() - started) / 1000 });
         throw error;
       }
       outcome = { error: transportError(source, error, settings.timeoutMs), retry: true, failure: true };
     } finally {
       slots.release();
     }
+    observer.attempted(source, operation, {
+      ...(outcome.reply ? { status: outcome.reply.status } : { code: String(outcome.error!.extensions.code) }),
+      seconds: (performance.now() - started) / 1000,
+    });
     if (outcome.failure) breaker.failed();
     else breaker.succeeded();
     // The provider's quota covers every call to it, not just this one: they all wait.
@@ -110,6 +125,7 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
         const wait = Math.max(backoffMs(attempt, settings.retryBaseMs, settings.retryMaxDelayMs), outcome.retryAfterMs ?? 0);
         const more = call.idempotent && attempt < settings.retries && wait <= settings.retryMaxDelayMs && breaker.state !== 'open';
         if (more) {
+          observer.retried(source);
           await new Promise((resolve) => setTimeout(resolve, wait));
           continue;
         }
@@ -121,7 +137,10 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
 
   const share = <T>(key: string, start: () => Promise<T>): Promise<T> => {
     const shared = inFlight.get(key);
-    if (shared) return shared as Promise<T>;
+    if (shared) {
+      observer.shared(source);
+      return shared as Promise<T>;
+    }
     const started: Promise<T> = start().finally(() => {
       if (inFlight.get(key) === started) inFlight.delete(key);
     });

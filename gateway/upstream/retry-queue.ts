@@ -12,6 +12,7 @@
  *   await queue.idle();   // every task has succeeded
  */
 import { backoffMs } from './backoff.js';
+import { log as gatewayLog } from '../logging/log.js';
 
 export interface RetryQueue {
   /** Runs `task` now, and again later until it succeeds; true when the first try succeeded. */
@@ -31,7 +32,7 @@ export interface RetryQueueOptions {
 }
 
 export function createRetryQueue(options: RetryQueueOptions = {}): RetryQueue {
-  const { baseMs = 100, maxMs = 10_000, log = (message: string) => console.warn(`[switchboard] ${message}`) } = options;
+  const { baseMs = 100, maxMs = 10_000, log = (message: string) => gatewayLog.warn(message) } = options;
   const waiting = new Map<string, NodeJS.Timeout>();
   let idleWaiters: (() => void)[] = [];
   let stopped = false;

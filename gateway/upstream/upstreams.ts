@@ -18,6 +18,7 @@ import { createCredentials, type Attempt, type SourceCredentials } from './crede
 import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
 import { JSON_ONLY, readAnswer, type OperationMedia } from './media-types.js';
 import { createUpstreamPolicy, type UpstreamPolicy } from './policy.js';
+import type { UpstreamObserver } from './observer.js';
 
 export interface CallOptions {
   /**
@@ -29,6 +30,11 @@ export interface CallOptions {
   idempotent?: boolean;
   /** The headers of the client request the call is made for: the source gets those it allows. */
   clientHeaders?: Headers;
+  /**
+   * The contract's name for the call, for the metrics: a SOAP operation, a GraphQL root field. A REST
+   * call's is its operationId, found by its method and path.
+   */
+  operation?: string;
 }
 
 export interface UpstreamsOptions {
@@ -38,6 +44,8 @@ export interface UpstreamsOptions {
    * the contracts that `.meshrc.yaml` gives Mesh's OpenAPI handler.
    */
   restMedia?: (source: string) => RestMedia | undefined;
+  /** Told of every attempt, retry, short circuit and budget wait (gateway/metrics/). */
+  observer?: UpstreamObserver;
 }
 
 /** A source's name, as its folder in `sources/` gives it. */
@@ -81,10 +89,10 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
   const prefixes = [...settings.values()]
     .map((source) => ({ source: source.name, prefix: source.url }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
-  const policies = Object.fromEntries([...settings.values()].map(({ name, policy }) => [name, createUpstreamPolicy(name, policy)])) as Upstreams['policies'];
+  const policies = Object.fromEntries([...settings.values()].map(({ name, policy }) => [name, createUpstreamPolicy(name, policy, options.observer)])) as Upstreams['policies'];
   const credentials = new Map<string, SourceCredentials>([...settings.values()].map((source) => [
     source.name,
-    createCredentials(source.name, source.credentials, { sourceUrl: source.url, timeoutMs: source.policy.timeoutMs }),
+    createCredentials(source.name, source.credentials, { sourceUrl: source.url, timeoutMs: source.policy.timeoutMs, observer: options.observer }),
   ]));
 
   /**
@@ -132,6 +140,7 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
     return policy.run({
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
       shareKey: read ? `${method} ${url}\n${headerLines(forwarded)}\n${String(init.body ?? '')}` : undefined,
+      operation: options.operation ?? media?.name ?? method,
       // Each attempt gets its own copy: credentials are set on it.
       attempt: () => attempt(source, url, init, new Headers(base)),
     });

@@ -43,6 +43,8 @@ export interface TestSwitchboard {
   url: string;
   /** `http://127.0.0.1:<port>`: the webhooks are under `/webhooks/<source>`. */
   origin: string;
+  /** Where a scraper reads the metrics (`METRICS_PORT=0` puts them on a free port of their own). */
+  metricsUrl: string;
   /** How many JSON answers the leak audit has read so far. */
   auditedAnswers(): number;
   /** A valid token with the staff scope (every customer's data). */
@@ -96,7 +98,7 @@ export async function startTestSwitchboard(
   const tokenFor = (subject: string, claims: Partial<TokenClaims> = {}) => mintToken(config.auth, { subject, ...claims });
   // A gateway that checks tokens against an issuer's keys (AUTH_JWKS_URL) has no secret to mint with.
   const staffToken = config.auth.secret ? await tokenFor('staff-tests', { scope: 'staff' }) : '';
-  const served = await serveGateway(gateway, { port: 0, host: '127.0.0.1' });
+  const served = await serveGateway(gateway, { port: 0, host: '127.0.0.1', metricsPort: config.metrics.port });
   for (const name of ['payments', 'inventory'] as const) world[name].webhooks!.point(`${served.origin}/webhooks/${name}`);
   const services = { catalog: world.catalog, payments: world.payments, inventory: world.inventory, reviews: world.reviews };
   return {
@@ -104,6 +106,7 @@ export async function startTestSwitchboard(
     gateway,
     url: served.url,
     origin: served.origin,
+    metricsUrl: served.metricsUrl,
     staffToken,
     tokenFor,
     auditedAnswers: audit.checked,

@@ -99,6 +99,7 @@ function restMediaOf(document: Schema, reads: ReadOperation[]): RestMedia {
       if (!isObject(operation)) continue;
       const routes = table.get(method.toUpperCase()) ?? [];
       const media = operationMedia(document, operation);
+      media.name = typeof operation.operationId === 'string' ? operation.operationId : `${method.toUpperCase()} ${template}`;
       if (isRead.has(`${method.toUpperCase()} ${normalPath(template)}`)) media.read = true;
       routes.push({ ...routeOf(template), media });
       table.set(method.toUpperCase(), routes);

@@ -94,6 +94,7 @@ export async function createSoapSchema(options: SoapSchemaOptions): Promise<Grap
       read,
       idempotent: read || (options.isIdempotent?.(operation.name) ?? false),
       context,
+      operation: operation.name,
       soapVersion: operation.soapVersion,
       soapAction: operation.soapAction,
       endpoint: endpointOf(operation, connection.endpoint, portsInUse),

@@ -19,6 +19,8 @@ export interface CallOptions {
   soapAction?: string;
   /** Where to send it instead of the port's `soap:address`, when configuration says. */
   endpoint?: string;
+  /** The WSDL operation, as the metrics name the call. */
+  operation?: string;
   /** node-soap's last look at the envelope: the declared SOAP headers go in here (soap-schema.ts). */
   postProcess?: (xml: string) => string;
 }
@@ -32,7 +34,9 @@ type Callback = (error: unknown, response?: unknown, body?: string) => void;
 export function createSoapTransport(source: string, send: Send) {
   return {
     request(url: string, data: string, callback: Callback, headers: Record<string, string>, options?: Partial<CallOptions>) {
-      send(options?.endpoint ?? url, { method: 'POST', headers: withSoapAccept(withSoapAction(headers, options)), body: data }, { read: options?.read === true, idempotent: options?.idempotent === true, context: options?.context })
+      send(options?.endpoint ?? url, { method: 'POST', headers: withSoapAccept(withSoapAction(headers, options)), body: data }, {
+        read: options?.read === true, idempotent: options?.idempotent === true, context: options?.context, operation: options?.operation,
+      })
         .then(async (response) => {
           const body = await response.text();
           // SOAP 1.1 and 1.2 report a Fault with HTTP 500 (1.2 also 400): node-soap reads the Fault.

@@ -18,6 +18,7 @@ import { bearerCredential } from './bearer.js';
 import { mutualTlsAgent } from './mutual-tls.js';
 import { clientCredentialsCredential, createClientCredentials } from './oauth2-client-credentials.js';
 import { usernameTokenCredential } from './ws-security.js';
+import type { UpstreamObserver } from '../observer.js';
 
 /** One attempt on its way out: a credential may change its URL (a query parameter), headers and body. */
 export interface Attempt {
@@ -47,6 +48,8 @@ export interface CredentialContext {
   /** The source's URL, under which a token URL that is a path (`/oauth/token`) lies. */
   sourceUrl: string;
   timeoutMs: number;
+  /** Told of each OAuth2 token request (the metrics). */
+  observer?: UpstreamObserver;
 }
 
 export function createCredentials(source: string, settings: readonly CredentialSettings[], context: CredentialContext): SourceCredentials {
@@ -69,6 +72,7 @@ export function createCredentials(source: string, settings: readonly CredentialS
           ...setting,
           tokenUrl,
           variables: setting.variables.join(' and ') || `the clientId and clientSecret in sources/${source}/source.json`,
+          observe: (outcome) => context.observer?.tokenFetched(source, outcome),
           // The token call goes around the policy: it is made from inside an attempt, which holds a slot already.
           send: async (url, init) => {
             try {

@@ -25,6 +25,8 @@ export interface ClientCredentialsOptions {
   /** The variables that hold the credentials, named in the error an operator sees when they are wrong. */
   variables: string;
   send: (url: string, init: RequestInit) => Promise<Response>;
+  /** Told how each token request ended (the metrics). */
+  observe?: (outcome: 'ok' | 'failed') => void;
   now?: () => number;
 }
 
@@ -74,7 +76,13 @@ export function createClientCredentials(options: ClientCredentialsOptions): Clie
   return {
     get() {
       if (cached && now() < cached.refreshAt) return Promise.resolve(cached.token);
-      inFlight ??= fetchToken().finally(() => {
+      inFlight ??= fetchToken().then((token) => {
+        options.observe?.('ok');
+        return token;
+      }, (error: unknown) => {
+        options.observe?.('failed');
+        throw error;
+      }).finally(() => {
         inFlight = undefined;
       });
       return inFlight;

@@ -1,0 +1,54 @@
+/**
+ * What the upstream side tells whoever watches it (the metrics, gateway/metrics/): each attempt with
+ * its outcome and duration, the retries, the calls the circuit breaker or the request budget held
+ * back, the calls that joined one in flight, the OAuth tokens fetched. The upstream code calls these
+ * and knows nothing of what is done with them.
+ *
+ *   const upstreams = createUpstreams(config, { observer: metrics.upstream });
+ */
+export interface AttemptOutcome {
+  /** The HTTP status the upstream answered; none when the exchange itself failed. */
+  status?: number;
+  /** The typed error the attempt came to (`UPSTREAM_TIMEOUT`, …); none when it got an answer. */
+  code?: string;
+  seconds: number;
+}
+
+export interface UpstreamObserver {
+  /** One exchange with the source ended, `operation` being the contract's name for the call. */
+  attempted(source: string, operation: string, outcome: AttemptOutcome): void;
+  /** A call is tried again. */
+  retried(source: string): void;
+  /** The open circuit breaker failed a call without sending it. */
+  shortCircuited(source: string): void;
+  /** A call waited `seconds` for the request budget before it went. */
+  budgetWaited(source: string, seconds: number): void;
+  /** The request budget refused a call (it would have waited too long). */
+  budgetRefused(source: string): void;
+  /** A call was answered by an identical one already in flight. */
+  shared(source: string): void;
+  /** An OAuth2 token was asked for. */
+  tokenFetched(source: string, outcome: 'ok' | 'failed'): void;
+}
+
+/** An observer that watches nothing. */
+export const UNOBSERVED: UpstreamObserver = {
+  attempted() {},
+  retried() {},
+  shortCircuited() {},
+  budgetWaited() {},
+  budgetRefused() {},
+  shared() {},
+  tokenFetched() {},
+};
+
+/** One observer that tells each of `observers` everything. */
+export function observeAll(...observers: UpstreamObserver[]): UpstreamObserver {
+  const all = {} as Record<keyof UpstreamObserver, (...args: never[]) => void>;
+  for (const key of Object.keys(UNOBSERVED) as (keyof UpstreamObserver)[]) {
+    all[key] = (...args: never[]) => {
+      for (const observer of observers) (observer[key] as (...given: never[]) => void)(...args);
+    };
+  }
+  return all as UpstreamObserver;
+}
