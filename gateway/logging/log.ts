@@ -1,15 +1,16 @@
 /**
  * The gateway's log (pino): one JSON object per line in production, one readable line in
  * development (`NODE_ENV` other than production, or `LOG_FORMAT=pretty`), at `LOG_LEVEL` (info by
- * default). Every line written while a request is handled carries its `requestId`, the value of the
- * `x-request-id` response header (http-server.ts runs each request in its own scope). Credentials
+ * default). The lines of a request carry its `requestId`, the value of the `x-request-id` header
+ * (http-server.ts sets it on the request as it arrives, and the upstream side reads it from the
+ * client's headers it already carries): passed along, not kept in an AsyncLocalStorage, which on
+ * Node 22 hooks every promise and cost W3-vars a quarter of its throughput (bench, 2026-12-07). Credentials
  * never reach a line: the fields that hold them are redacted wherever they sit, and messages are
  * written by the gateway, which never puts a secret in one.
  *
  *   log.warn({ source: 'crm', code: 'UPSTREAM_TIMEOUT' }, 'upstream attempt failed');
  *   // {"level":"warn","time":"2026-12-07T10:00:00.000Z","requestId":"9f1c…","source":"crm","code":"UPSTREAM_TIMEOUT","msg":"upstream attempt failed"}
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
@@ -18,13 +19,6 @@ export type LogLevel = (typeof LEVELS)[number];
 
 /** Keys whose values are never written, at any depth pino can name. */
 const SECRETS = ['authorization', 'cookie', 'password', 'secret', 'token', 'apiKey', 'clientSecret', 'accessToken'];
-
-const scope = new AsyncLocalStorage<{ requestId: string }>();
-
-/** Runs `handle` as the request `requestId`: what it logs, however deep, carries the id. */
-export function inRequest<T>(requestId: string, handle: () => T): T {
-  return scope.run({ requestId }, handle);
-}
 
 /** A client's `x-request-id` when it is a sane one (letters, digits, `.:_-`, at most 128), else a new UUID. */
 export function requestIdFrom(given: string | string[] | null | undefined): string {
@@ -41,11 +35,6 @@ export function createLog(env: Record<string, string | undefined> = process.env,
     messageKey: 'msg',
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    // A new object each line: pino merges the line's fields into what the mixin returns.
-    mixin: () => {
-      const store = scope.getStore();
-      return store ? { requestId: store.requestId } : {};
-    },
     redact: { paths: SECRETS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]), censor: '[redacted]' },
   }, destination ?? (pretty ? readableLines(process.stdout) : pino.destination({ fd: 1, sync: false })));
 }

@@ -12,12 +12,12 @@ import { UNOBSERVED, type UpstreamObserver } from '../upstream/observer.js';
 export function upstreamLog(log: Logger): UpstreamObserver {
   return {
     ...UNOBSERVED,
-    attempted(source, operation, { status, code, seconds }) {
+    attempted(source, operation, { status, code, seconds, requestId }) {
       if (code === undefined && status !== undefined && status < 500 && status !== 429 && status !== 401 && status !== 403) return;
-      log.warn({ source, operation, ...(status === undefined ? {} : { status }), ...(code === undefined ? {} : { code }), ms: Math.round(seconds * 1000) }, 'upstream attempt failed');
+      log.warn({ requestId, source, operation, ...(status === undefined ? {} : { status }), ...(code === undefined ? {} : { code }), ms: Math.round(seconds * 1000) }, 'upstream attempt failed');
     },
-    shortCircuited: (source) => log.warn({ source, code: 'CIRCUIT_OPEN' }, 'upstream call failed fast: the circuit breaker is open'),
-    budgetRefused: (source) => log.warn({ source, code: 'UPSTREAM_RATE_LIMITED' }, 'upstream call refused by the request budget'),
+    shortCircuited: (source, requestId) => log.warn({ requestId, source, code: 'CIRCUIT_OPEN' }, 'upstream call failed fast: the circuit breaker is open'),
+    budgetRefused: (source, requestId) => log.warn({ requestId, source, code: 'UPSTREAM_RATE_LIMITED' }, 'upstream call refused by the request budget'),
     tokenFetched: (source, outcome) => {
       if (outcome === 'failed') log.warn({ source }, 'the provider did not issue an access token');
     },

@@ -23,7 +23,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Gateway } from './server.js';
 import { replayOperation, type ResultStream } from './replay-operation.js';
-import { inRequest, requestIdFrom } from '../logging/log.js';
+import { requestIdFrom } from '../logging/log.js';
 
 export interface GraphQLWsOptions {
   path: string;
@@ -50,14 +50,12 @@ export function serveGraphQLWs(server: Server, yoga: Gateway['yoga'], options: G
       if (Object.keys(context.subscriptions).length > options.maxOperations) {
         return [new GraphQLError(`A socket may hold at most ${options.maxOperations} operations at once: complete one before you start another.`, { extensions: { code: 'TOO_MANY_OPERATIONS' } })];
       }
-      // Each operation is a request of its own in the log.
-      const requestId = requestIdFrom(context.extra.request.headers['x-request-id']);
-      const replayed = await inRequest(requestId, () => replayOperation(yoga, {
+      const replayed = await replayOperation(yoga, {
         method: 'POST',
         headers: operationHeaders(context.extra.request, context.connectionParams),
         body: JSON.stringify(payload),
         serverContext: { req: context.extra.request, transport: 'graphql-ws' },
-      }));
+      });
       if ('refused' in replayed) return (replayed.refused.errors ?? []).map(asGraphQLError);
       return { schema: undefined as never, document: PLACEHOLDER, rootValue: replayed.results };
     },
@@ -81,6 +79,8 @@ function operationHeaders(request: IncomingMessage, connectionParams: Readonly<R
     if (value === undefined || SOCKET_HEADERS.has(name) || name.startsWith('sec-websocket-')) continue;
     headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
+  // Each operation is a request of its own in the log.
+  headers.set('x-request-id', requestIdFrom(undefined));
   const authorization = connectionParams?.authorization ?? connectionParams?.Authorization;
   if (typeof authorization === 'string') headers.set('authorization', authorization);
   return headers;

@@ -18,7 +18,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GRAPHQL_PATH, METRICS_PATH, type Gateway } from './server.js';
 import { serveGraphQLWs } from './graphql-ws.js';
-import { inRequest, log, requestIdFrom } from '../logging/log.js';
+import { log, requestIdFrom } from '../logging/log.js';
 
 export interface ServedGateway {
   server: Server;
@@ -47,6 +47,8 @@ export async function serveGateway(gateway: Gateway, { port, host, metricsPort }
     inFlight += 1;
     const started = performance.now();
     const requestId = requestIdFrom(request.headers['x-request-id']);
+    // What the request's own lines carry (the upstream side reads it from the client's headers).
+    request.headers['x-request-id'] = requestId;
     response.setHeader('x-request-id', requestId);
     response.once('close', () => {
       inFlight -= 1;
@@ -59,7 +61,7 @@ export async function serveGateway(gateway: Gateway, { port, host, metricsPort }
     });
     // While draining, each answer tells the client to open its next connection elsewhere.
     if (draining) response.setHeader('connection', 'close');
-    inRequest(requestId, () => void gateway.yoga(request, response));
+    void gateway.yoga(request, response);
   });
   const graphqlWs = serveGraphQLWs(server, gateway.yoga, { path: GRAPHQL_PATH, ...gateway.sockets });
   const origin = await listen(server, port, host, 'PORT');

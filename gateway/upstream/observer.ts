@@ -12,6 +12,8 @@ export interface AttemptOutcome {
   /** The typed error the attempt came to (`UPSTREAM_TIMEOUT`, …); none when it got an answer. */
   code?: string;
   seconds: number;
+  /** The client request the call was made for (its `x-request-id`), when there is one. */
+  requestId?: string;
 }
 
 export interface UpstreamObserver {
@@ -20,11 +22,11 @@ export interface UpstreamObserver {
   /** A call is tried again. */
   retried(source: string): void;
   /** The open circuit breaker failed a call without sending it. */
-  shortCircuited(source: string): void;
+  shortCircuited(source: string, requestId?: string): void;
   /** A call waited `seconds` for the request budget before it went. */
   budgetWaited(source: string, seconds: number): void;
   /** The request budget refused a call (it would have waited too long). */
-  budgetRefused(source: string): void;
+  budgetRefused(source: string, requestId?: string): void;
   /** A call was answered by an identical one already in flight. */
   shared(source: string): void;
   /** An OAuth2 token was asked for. */

@@ -36,6 +36,8 @@ export interface PolicyCall {
   attempt: () => Promise<UpstreamReply>;
   /** The contract's name for the call (an operationId, a SOAP operation, a root field), for the metrics. */
   operation?: string;
+  /** The client request it is made for, for the log. */
+  requestId?: string;
 }
 
 export interface UpstreamPolicy {
@@ -69,7 +71,7 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
   const attemptOnce = async (call: PolicyCall): Promise<Outcome> => {
     const admission = breaker.admit();
     if (!admission.admitted) {
-      observer.shortCircuited(source);
+      observer.shortCircuited(source, call.requestId);
       throw upstreamError(source, 'CIRCUIT_OPEN', `${source} is failing; Switchboard stopped calling it for now.`, {
         retryAfter: Math.ceil(admission.retryInMs / 1000),
       });
@@ -78,7 +80,7 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
     if (!(await budget.take())) {
       // Refused before it reached the source: that says nothing about the source's health.
       breaker.abandoned();
-      observer.budgetRefused(source);
+      observer.budgetRefused(source, call.requestId);
       const paused = budget.pausedFor();
       const message = paused > 0
         ? `${source} asked Switchboard to slow down; retry in ${Math.ceil(paused / 1000)} s.`
@@ -97,7 +99,7 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
       if (error instanceof GraphQLError) {
         // Already typed by the attempt (an OAuth token refused, say): final, and not the source's health.
         breaker.abandoned();
-        observer.attempted(source, operation, { code: String(error.extensions.code), seconds: (performance.now() - started) / 1000 });
+        observer.attempted(source, operation, { code: String(error.extensions.code), seconds: (performance.now() - started) / 1000, requestId: call.requestId });
         throw error;
       }
       outcome = { error: transportError(source, error, settings.timeoutMs), retry: true, failure: true };
@@ -107,6 +109,7 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
     observer.attempted(source, operation, {
       ...(outcome.reply ? { status: outcome.reply.status } : { code: String(outcome.error!.extensions.code) }),
       seconds: (performance.now() - started) / 1000,
+      requestId: call.requestId,
     });
     if (outcome.failure) breaker.failed();
     else breaker.succeeded();

@@ -141,6 +141,7 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
       shareKey: read ? `${method} ${url}\n${headerLines(forwarded)}\n${String(init.body ?? '')}` : undefined,
       operation: options.operation ?? media?.name ?? method,
+      requestId: options.clientHeaders?.get('x-request-id') ?? undefined,
       // Each attempt gets its own copy: credentials are set on it.
       attempt: () => attempt(source, url, init, new Headers(base)),
     });
