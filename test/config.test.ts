@@ -85,6 +85,31 @@ describe('loadConfig', () => {
     expect(pick({ NODE_ENV: 'production', GRAPHIQL: 'true', INTROSPECTION: 'false' })).toEqual([false, true, []]);
   });
 
+  it('traces only when an OTLP endpoint is set, with the standard OTEL_* variables', () => {
+    expect(loadConfig(VALID).tracing).toBeUndefined();
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318/' };
+    expect(loadConfig({ ...VALID, ...endpoint }).tracing).toEqual({
+      url: 'https://collector.example:4318/v1/traces',
+      headers: {},
+      timeoutMs: 10_000,
+      compression: 'none',
+      serviceName: 'switchboard',
+      resourceAttributes: {},
+      sampler: { root: 'always_on', parentBased: true, ratio: 1 },
+      batch: { delayMs: 5000, maxQueueSize: 2048, maxBatchSize: 512, exportTimeoutMs: 30_000 },
+    });
+    const tracing = loadConfig({
+      ...VALID, ...endpoint, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/otlp/v1/traces', OTEL_EXPORTER_OTLP_HEADERS: 'x-key=a%3Db,x-team=shop',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-team=checkout', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', OTEL_RESOURCE_ATTRIBUTES: 'service.name=edge,deployment.environment.name=prod',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25', OTEL_BSP_MAX_QUEUE_SIZE: '8192',
+    }).tracing!;
+    expect([tracing.url, tracing.headers, tracing.compression, tracing.serviceName, tracing.sampler, tracing.batch.maxQueueSize]).toEqual([
+      'http://tempo:4318/otlp/v1/traces', { 'x-key': 'a=b', 'x-team': 'checkout' }, 'gzip', 'edge', { root: 'traceidratio', parentBased: true, ratio: 0.25 }, 8192,
+    ]);
+    expect(loadConfig({ ...VALID, ...endpoint, OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
+    expect(loadConfig({ ...VALID, ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeUndefined();
+  });
+
   it('shares state through Redis only when REDIS_URL is set', () => {
     expect(loadConfig(VALID).redis).toBeUndefined();
     expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379/2' }).redis).toEqual({ url: 'redis://127.0.0.1:6379/2', keyPrefix: 'switchboard:' });
@@ -120,6 +145,15 @@ describe('loadConfig', () => {
     [{ AUTH_JWT_SECRET: '', NODE_ENV: 'production' }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set in production: without one no client token can be checked.'],
     [{ GRAPHIQL_FIRST_OPERATION: '../secrets.txt' }, 'GRAPHIQL_FIRST_OPERATION must name a .graphql file of test/operations/, such as front-page.graphql, but got: "../secrets.txt".'],
     [{ CATALOG_FORWARD_HEADERS: 'accept-language, bad header' }, 'CATALOG_FORWARD_HEADERS must be a comma-separated list of HTTP header names, but got: "bad header".'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL (http://collector:4318), but got: "collector:4318".'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL (http://collector:4318), but got: "grpc://collector:4317".'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL must be http/json or http/protobuf (Switchboard sends OTLP over HTTP, with JSON bodies), but got: "grpc".'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_SAMPLER: 'sometimes' }, 'OTEL_TRACES_SAMPLER must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio, but got: "sometimes".'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' }, 'OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1 (0.25 records a quarter of the traces), but got: "1.5".'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_HEADERS: 'Bearer s3cret-collector-key' }, 'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of header=value pairs; one pair is not one (values are never repeated here).'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_HEADERS: 'x-key=1,bad key=s3cret' }, 'OTEL_EXPORTER_OTLP_HEADERS must be a comma-separated list of header=value pairs; the pair of "bad key" is not one (values are never repeated here).'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_BSP_SCHEDULE_DELAY: 'soon' }, 'OTEL_BSP_SCHEDULE_DELAY must be an integer from 1 to 600000, but got: "soon".'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'zipkin' }, 'OTEL_TRACES_EXPORTER must be otlp or none (Switchboard exports traces over OTLP), but got: "zipkin".'],
   ])('refuses %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);
   });

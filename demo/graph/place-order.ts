@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { DemoServiceName as SourceName } from '../world/config.js';
 import { createRetryQueue, type RetryQueue } from '../../gateway/upstream/retry-queue.js';
-import { scopeOf, type Upstreams } from '../../gateway/upstream/index.js';
+import { callScope, type CallOptions, type Upstreams } from '../../gateway/upstream/index.js';
 import { asUpstreamError } from '../../gateway/errors.js';
 import { loadersFor, type Order, type Product, type SourcesContext } from './loaders.js';
 
@@ -71,7 +71,7 @@ export function createOrderDesk(options: OrderDeskOptions): OrderDesk {
         return known.order;
       }
       // The saga's calls carry the client headers their sources allow, as every upstream call does.
-      const steps = createSteps(options, scopeOf(context).clientHeaders);
+      const steps = createSteps(options, callScope(context));
       const order = runSaga(scope, { ...input, lines }, context, steps, queue);
       // Nobody else may be waiting on it: a rejection is the first caller's to see, not unhandled.
       order.catch(() => undefined);
@@ -129,13 +129,13 @@ async function runSaga(scope: string, input: PlaceOrderInput, context: SourcesCo
 type Steps = ReturnType<typeof createSteps>;
 
 /** Private: each call of the saga, safe to send again. */
-function createSteps({ upstreams, urls }: OrderDeskOptions, clientHeaders: Headers | undefined) {
+function createSteps({ upstreams, urls }: OrderDeskOptions, scope: CallOptions) {
   const json = async (source: SourceName, url: string, init: RequestInit & { idempotent?: boolean }) => {
     const { idempotent, ...rest } = init;
     const response = await upstreams.request(source, url, {
       ...rest,
       headers: { 'content-type': 'application/json', accept: 'application/json', ...rest.headers },
-    }, idempotent === undefined ? { clientHeaders } : { idempotent, clientHeaders });
+    }, idempotent === undefined ? scope : { ...scope, idempotent });
     const text = await response.text();
     return text ? JSON.parse(text) : undefined;
   };

@@ -39,7 +39,7 @@ export const subscriptionResolvers = {
   paymentEvents: {
     subscribe: async (_: unknown, args: { orderId?: string | null; after?: string | null }, context: EventsContext) => {
       await checkPaymentSubscriber(args.orderId, context);
-      return eventStream(context.events, 'payments', args.after, (event) => !args.orderId || paymentOf(event).orderId === args.orderId);
+      return eventStream(context, 'payments', args.after, (event) => !args.orderId || paymentOf(event).orderId === args.orderId);
     },
     resolve: (event: WebhookEvent): PaymentEvent => ({
       id: event.id,
@@ -50,7 +50,7 @@ export const subscriptionResolvers = {
   },
   stockChanged: {
     subscribe: (_: unknown, args: { sku?: string | null; after?: string | null }, context: EventsContext) =>
-      eventStream(context.events, 'stock', args.after, (event) => !args.sku || stockOf(event).Sku === args.sku),
+      eventStream(context, 'stock', args.after, (event) => !args.sku || stockOf(event).Sku === args.sku),
     resolve: (event: WebhookEvent): Partial<StockChange> => {
       const stock = stockOf(event);
       return {

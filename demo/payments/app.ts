@@ -54,7 +54,7 @@ export async function startPaymentsService(options: PaymentsServiceOptions = {})
     target: options.webhookUrl,
     retry: options.serving?.webhookRetry,
   });
-  const charges = createCharges(indexes, (type, payment) => webhooks.send(paymentEvent(type, payment)));
+  const charges = createCharges(indexes, (type, payment, traceparent) => webhooks.send({ ...paymentEvent(type, payment), ...(traceparent ? { headers: { traceparent } } : {}) }));
   const routes = [createTokenRoute(client, tokens), ...paymentRoutes(indexes), ...charges.routes];
   const handler = createJsonHandler(routes, (request) => requireBearerToken(request, tokens));
   return startHttpService({

@@ -10,12 +10,15 @@
  *
  * A charge above the demo card's limit (`DECLINE_ABOVE`) is declined: the payment is kept as FAILED
  * and the answer is 402 `card_declined`. Every payment that succeeds, fails or is refunded is told
- * to `notify`, which the service turns into a webhook.
+ * to `notify`, which the service turns into a webhook. The webhook carries the W3C `traceparent` of
+ * the call that caused it, when that call had one, so a trace follows a payment from the order that
+ * took it to the event its subscribers receive.
  *
  *   const charges = createCharges(indexes, (type, payment) => webhooks.send(paymentEvent(type, payment)));
  *   routes.push(...charges.routes);
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { PaymentRecord } from '../world/seed.js';
 import { problem, readBody, type JsonReply, type JsonRequest, type JsonRoute } from '../world/json-api.js';
 import { addToGroup } from '../world/lookup.js';
@@ -30,7 +33,7 @@ export type PaymentEventType = 'payment.succeeded' | 'payment.failed' | 'payment
 /** The most the demo card pays in one charge, in the order's currency; more is declined. */
 export const DECLINE_ABOVE = 5000;
 
-export function createCharges(indexes: PaymentIndexes, notify: (type: PaymentEventType, payment: PaymentRecord) => void = () => undefined) {
+export function createCharges(indexes: PaymentIndexes, notify: (type: PaymentEventType, payment: PaymentRecord, traceparent?: string) => void = () => undefined) {
   const answered = new Map<string, { fingerprint: string; reply: JsonReply }>();
   const closedOrders = new Set<string>();
   const created: PaymentRecord[] = [];
@@ -81,7 +84,7 @@ export function createCharges(indexes: PaymentIndexes, notify: (type: PaymentEve
         indexes.payments.set(payment.id, payment);
         addToGroup(indexes.paymentsByOrder, orderId, payment);
         created.push(payment);
-        notify(declined ? 'payment.failed' : 'payment.succeeded', payment);
+        notify(declined ? 'payment.failed' : 'payment.succeeded', payment, traceparentOf(request.req.headers));
         if (declined) {
           return { status: 402, body: { error: 'card_declined', message: `The card was declined: ${amount} ${currency} is over its limit of ${DECLINE_ABOVE}.`, payment } };
         }
@@ -97,7 +100,7 @@ export function createCharges(indexes: PaymentIndexes, notify: (type: PaymentEve
         const refunded = (indexes.paymentsByOrder.get(orderId) ?? []).filter((payment) => payment.status === 'SUCCEEDED');
         for (const payment of refunded) {
           payment.status = 'REFUNDED';
-          notify('payment.refunded', payment);
+          notify('payment.refunded', payment, traceparentOf(request.req.headers));
         }
         return { status: 200, body: { orderId, refunded } };
       }),
@@ -110,4 +113,10 @@ export function createCharges(indexes: PaymentIndexes, notify: (type: PaymentEve
       return { payments: created, closedOrderIds: [...closedOrders] };
     },
   };
+}
+
+/** Private: the caller's `traceparent`, when it sent one. */
+function traceparentOf(headers: IncomingHttpHeaders): string | undefined {
+  const value = headers.traceparent;
+  return typeof value === 'string' ? value : undefined;
 }

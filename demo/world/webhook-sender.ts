@@ -51,6 +51,8 @@ export interface OutgoingEvent {
   type: string;
   /** The body, exactly as signed and sent. */
   body: string;
+  /** More headers of every delivery (the `traceparent` of the call that caused the event). */
+  headers?: Record<string, string>;
 }
 
 /** One event's deliveries: each attempt's HTTP status, or the network error's name. */
@@ -100,7 +102,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     try {
       const response = await fetch(target!, {
         method: 'POST',
-        headers: { 'content-type': options.contentType, [SIGNATURE_HEADER]: signWebhook(options.secret, event.body) },
+        headers: { ...event.headers, 'content-type': options.contentType, [SIGNATURE_HEADER]: signWebhook(options.secret, event.body) },
         body: event.body,
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -13,6 +13,7 @@ import { intFromEnv, type Env } from '../../lib/env.js';
 import { isHeaderName } from '../../lib/http.js';
 import { resolveCredentials, type CredentialSettings } from './credentials.js';
 import { webhookSecret, type WebhookDeclaration } from './webhooks.js';
+import { readTracingSettings, type TracingSettings } from './tracing-settings.js';
 import { isAdded, MANIFEST, readSourceManifests, sourceUrlVariable, type AddedSource, type SourceManifest } from './source-manifests.js';
 
 export interface SourceConfig {
@@ -66,6 +67,8 @@ export interface GatewayConfig {
    * gateway's port; a scrape must carry `metricsToken` when it is set. `METRICS_PORT`, `METRICS_TOKEN`
    */
   metrics: { port?: number; token?: string };
+  /** OpenTelemetry tracing (gateway/tracing/), off unless an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables. */
+  tracing?: TracingSettings;
   /** How long a shutdown (SIGTERM, SIGINT) waits for requests in flight before it closes their connections. `SHUTDOWN_TIMEOUT_MS` */
   shutdownTimeoutMs: number;
   /** Webhooks from the upstreams (gateway/events/use-webhooks.ts). */
@@ -170,6 +173,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
       ...(env.METRICS_PORT?.trim() ? { port: read.port('METRICS_PORT', 0) } : {}),
       ...(env.METRICS_TOKEN?.trim() ? { token: read.token('METRICS_TOKEN', 16) } : {}),
     },
+    ...optionalTracing(env),
     webhooks: {
       sources: readWebhooks(env, manifests),
       toleranceSeconds: read.integer('WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
@@ -302,6 +306,16 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     audience: read.string('AUTH_AUDIENCE', 'switchboard-api'),
     staffScope: read.string('AUTH_STAFF_SCOPE', 'staff'),
   };
+}
+
+/** Private: the tracing settings when an OTLP endpoint is set; a bad `OTEL_*` value stops the start. */
+function optionalTracing(env: Env): { tracing?: TracingSettings } {
+  try {
+    const tracing = readTracingSettings(env);
+    return tracing ? { tracing } : {};
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }
 
 /** Private: typed readers whose errors all read "`X` must be …, but got: …". */

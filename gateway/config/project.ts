@@ -5,7 +5,7 @@
  *
  *   projectPath('sources', 'tax', 'tax.wsdl'); // '/srv/switchboard/sources/tax/tax.wsdl'
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The nearest folder at or above this module that holds the project's .meshrc.yaml. */
@@ -13,6 +13,11 @@ export const PROJECT_ROOT = findRoot(import.meta.dirname);
 
 export function projectPath(...parts: string[]): string {
   return join(PROJECT_ROOT, ...parts);
+}
+
+/** The project's version, as its package.json gives it (traces carry it as `service.version`). */
+export function projectVersion(): string {
+  return (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
 }
 
 function findRoot(from: string): string {

@@ -23,6 +23,8 @@ export interface WebhookEvent {
   type: string;
   occurredAt: string;
   data: Record<string, unknown>;
+  /** The W3C `traceparent` of the delivery that brought it, when that was traced: its subscribers' spans link to it. */
+  traceparent?: string;
 }
 
 export interface LoggedEvent extends WebhookEvent {

@@ -7,10 +7,19 @@
  * the log, so nothing recorded in between is missed, and drops the live events it already sent
  * from the log.
  *
- *   const events = await eventStream(log, 'shipments', after, (event) => event.data.orderRef === orderId);
+ * Each event handed to a traced subscription gets its span there (gateway/tracing/spans.ts).
+ *
+ *   const events = await eventStream(context, 'shipments', after, (event) => event.data.orderRef === orderId);
  */
 import { GraphQLError } from 'graphql';
 import type { EventLog, LoggedEvent, WebhookEvent } from './event-log.js';
+import type { ScopedContext } from '../upstream/index.js';
+import { traceEvent } from '../tracing/spans.js';
+
+/** What a subscription's stream needs of its GraphQL context: the event log, and the subscription's trace. */
+export interface StreamContext extends ScopedContext {
+  events: EventLog;
+}
 
 /** How far a subscriber may fall behind before its stream is ended (it can resume with `after`). */
 export const MAX_QUEUED_EVENTS = 5000;
@@ -28,7 +37,9 @@ export const MAX_QUEUED_EVENTS = 5000;
  * cannot be returned until that event comes, so a subscriber who left would stay registered (and
  * its queue would grow) until then. Here `return()` unregisters at once.
  */
-export async function eventStream(log: EventLog, topic: string, after: string | null | undefined, matches: (event: WebhookEvent) => boolean): Promise<AsyncIterableIterator<LoggedEvent>> {
+export async function eventStream(context: StreamContext, topic: string, after: string | null | undefined, matches: (event: WebhookEvent) => boolean): Promise<AsyncIterableIterator<LoggedEvent>> {
+  const log = context.events;
+  const trace = context.upstreamScope?.trace;
   const queue: LoggedEvent[] = [];
   let waiting: ((result: IteratorResult<LoggedEvent>) => void) | undefined;
   let failure: GraphQLError | undefined;
@@ -49,6 +60,7 @@ export async function eventStream(log: EventLog, topic: string, after: string | 
     if (finished || event.seq <= lastSeq!) return;
     lastSeq = event.seq;
     if (!matches(event)) return;
+    if (trace) traceEvent(trace, event);
     if (waiting) {
       const resolve = waiting;
       waiting = undefined;

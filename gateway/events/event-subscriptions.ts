@@ -16,7 +16,7 @@ import { isObjectType, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
 import { valueAt } from '../../lib/paths.js';
 import { ConfigError } from '../config/config.js';
 import type { EventLog, LoggedEvent } from './event-log.js';
-import { eventStream } from './event-stream.js';
+import { eventStream, type StreamContext } from './event-stream.js';
 
 export const EVENT_DIRECTIVE = 'event';
 
@@ -25,10 +25,6 @@ export interface EventField {
   topic: string;
   /** Argument name → path in the event's data. */
   filters: [string, string][];
-}
-
-interface EventContext {
-  events: EventLog;
 }
 
 /** The `@event` fields of the schema's Subscription type, checked against the topics the sources publish to. */
@@ -57,11 +53,11 @@ export function readEventFields(schema: GraphQLSchema, topics: readonly string[]
 
 /** The subscribe and resolve functions of each `@event` field, by type and field name. */
 export function eventResolvers(fields: readonly EventField[]) {
-  const resolvers: Record<string, Record<string, { subscribe: (parent: unknown, args: Record<string, unknown>, context: EventContext) => Promise<AsyncIterableIterator<LoggedEvent>>; resolve: (event: LoggedEvent) => unknown }>> = {};
+  const resolvers: Record<string, Record<string, { subscribe: (parent: unknown, args: Record<string, unknown>, context: StreamContext) => Promise<AsyncIterableIterator<LoggedEvent>>; resolve: (event: LoggedEvent) => unknown }>> = {};
   for (const field of fields) {
     const [typeName, fieldName] = field.at.split('.') as [string, string];
     (resolvers[typeName] ??= {})[fieldName] = {
-      subscribe: (_, args, context) => eventStream(context.events, field.topic, args.after as string | null | undefined, (event) =>
+      subscribe: (_, args, context) => eventStream(context, field.topic, args.after as string | null | undefined, (event) =>
         field.filters.every(([argument, path]) => args[argument] === undefined || args[argument] === null || String(valueAt(event.data, path)) === String(args[argument]))),
       resolve: (event) => ({ ...event.data, id: event.id, type: event.type, occurredAt: event.occurredAt }),
     };

@@ -27,18 +27,21 @@ export interface WebhookOptions {
   warn?: (message: string) => void;
   /** Told how each delivery ended (the metrics): a source it does not know counts as `unknown`. */
   observe?: (source: string, outcome: 'accepted' | 'duplicate' | 'refused', reason?: string) => void;
+  /** The delivery's own trace (gateway/tracing/use-tracing.ts), which its event carries to the subscribers. */
+  traceparent?: (request: Request) => string | undefined;
 }
 
-const PREFIX = '/webhooks/';
+/** Where deliveries arrive: `/webhooks/<source>`. */
+export const WEBHOOKS_PATH = '/webhooks/';
 
 export function useWebhooks(options: WebhookOptions): Plugin {
   const warn = options.warn ?? ((message: string) => log.warn(message));
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (!url.pathname.startsWith(PREFIX)) return;
+      if (!url.pathname.startsWith(WEBHOOKS_PATH)) return;
       const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
         endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } }));
-      const name = url.pathname.slice(PREFIX.length);
+      const name = url.pathname.slice(WEBHOOKS_PATH.length);
       const hook = Object.hasOwn(options.sources, name) ? options.sources[name] : undefined;
       try {
         if (!hook) throw new DeliveryError(404, `There is no webhook route for ${JSON.stringify(name)}; the sources are ${Object.keys(options.sources).join(', ') || 'none'}.`);
@@ -48,7 +51,8 @@ export function useWebhooks(options: WebhookOptions): Plugin {
         const body = await readLimited(request, options.maxBytes, () => new DeliveryError(413, `The body must be at most ${options.maxBytes} bytes.`));
         const verdict = verifySignature(hook.signature, request.headers, body, secret, { toleranceSeconds: hook.toleranceSeconds ?? options.toleranceSeconds });
         if (!verdict.ok) throw new DeliveryError(401, `The delivery is refused: ${verdict.reason}.`);
-        const event = readDelivery(name, hook, request.headers.get('content-type'), body);
+        const traceparent = options.traceparent?.(request);
+        const event = { ...readDelivery(name, hook, request.headers.get('content-type'), body), ...(traceparent ? { traceparent } : {}) };
         const recorded = await options.log.record(event).catch((error: unknown) => {
           // The delivery is good; the gateway could not keep it. 503 makes the provider send it again.
           throw new DeliveryError(503, `Switchboard could not record the event (${(error as Error).message}); deliver it again later.`);

@@ -22,7 +22,7 @@ import { startGraphCode, type GraphCode } from '../stitching/graph-code.js';
 import { joinResolvers } from '../stitching/join-resolvers.js';
 import { readJoins } from '../stitching/joins.js';
 import { eventResolvers, readEventFields } from '../events/event-subscriptions.js';
-import { PROJECT_ROOT, projectPath } from '../config/project.js';
+import { PROJECT_ROOT, projectPath, projectVersion } from '../config/project.js';
 import { createRestMediaLookup, type RestMedia } from '../sources/rest/openapi-media.js';
 import { withRequiredBodies } from '../sources/rest/required-bodies.js';
 import { withClientArguments } from '../sources/rest/client-arguments.js';
@@ -50,9 +50,11 @@ import { log } from '../logging/log.js';
 import { upstreamLog } from '../logging/upstream-log.js';
 import { observeAll } from '../upstream/observer.js';
 import { scrape, useMetrics } from '../metrics/use-metrics.js';
+import { createTracing } from '../tracing/tracing.js';
+import { useTracing } from '../tracing/use-tracing.js';
 import { useCompiledOperations } from '../plugins/use-compiled-operations.js';
 import { useUpstreamScope } from '../plugins/use-upstream-scope.js';
-import { useWebhooks } from '../events/use-webhooks.js';
+import { useWebhooks, WEBHOOKS_PATH } from '../events/use-webhooks.js';
 import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Invalidations } from '../events/invalidation.js';
@@ -140,6 +142,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const unexpected = (error: unknown) => log.error({ err: error }, 'unexpected error');
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
   const deadline = useRequestDeadline({ timeoutMs: config.requestTimeoutMs });
+  const tracing = createTracing(config.tracing, { version: projectVersion() });
+  // GraphQL requests (over every transport) and webhook deliveries; not probes, scrapes or GraphiQL's page.
+  const traced = useTracing(tracing, { traced: (path) => path === GRAPHQL_PATH || path === GRAPHQL_SSE_PATH || path.startsWith(WEBHOOKS_PATH) });
   // In production the gateway's own port serves metrics only with a token; a port of their own is the operator's to guard.
   const metricsAccess = { ...(config.metrics.token ? { token: config.metrics.token } : {}), tokenRequired: config.production && config.metrics.port === undefined };
   let draining = false;
@@ -172,7 +177,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       endpoints: urls,
     }) },
     plugins: [
-      // First: a request refused by any plugin after it is still counted.
+      // First: a request refused by any plugin after it is still counted, and traced.
+      traced.plugin,
       useMetrics(metrics, { endpoint: GRAPHQL_PATH, ...(config.metrics.port === undefined ? { path: METRICS_PATH } : {}), ...metricsAccess }),
       useRequestLimits({ maxBytes: config.maxBodyBytes }),
       ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments) })),
@@ -193,7 +199,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH, maxBodyBytes: config.maxBodyBytes, yoga: () => served }),
       useErrorShape(),
       useHealth({ load: admission.load, draining: () => draining, ...(config.redis ? { redis: () => events.reachable() } : {}) }),
-      useWebhooks({ log: events, ...config.webhooks, observe: metrics.webhook }),
+      useWebhooks({ log: events, ...config.webhooks, observe: metrics.webhook, traceparent: traced.traceparent }),
       ...(options.plugins ?? []),
       ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, config.graphiqlFirstOperation)) })] : []),
     ],
@@ -216,6 +222,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await events.close();
       await rateCounters?.close();
       mesh.destroy();
+      // Last: the spans of everything above are sent.
+      await tracing.shutdown();
     },
   };
 }

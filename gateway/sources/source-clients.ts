@@ -14,7 +14,7 @@
  */
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
-import { scopeOf, type CallOptions } from '../upstream/index.js';
+import { callScope, scopeOf, type CallOptions } from '../upstream/index.js';
 import { planRestRead, type RestRead } from './rest/rest-operation.js';
 
 /** What Mesh's runtime keeps of each source (`getBuiltMesh().rawSources`). */
@@ -68,7 +68,7 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
       body,
-    }, { clientHeaders: scopeOf(context).clientHeaders, operation: field }))
+    }, { ...callScope(context), operation: field }))
     : undefined;
   const runFor = (operation: 'query' | 'mutation', field: string, argNames: string[], selectionSet: string): Run => {
     const key = `${operation} ${field}(${argNames.join(',')})${selectionSet}`;
@@ -99,13 +99,13 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
   };
   return {
     query(field, args, selectionSet, context) {
-      const { upstreams, clientHeaders } = scopeOf(context);
+      const { upstreams, clientHeaders, trace } = scopeOf(context);
       // Identical reads in flight share one outcome, with the work of building the upstream request
       // and shaping its answer (a SOAP envelope, the source's own execution): the answer is read-only.
       return upstreams.shareRead(source.name, `${field}${selectionSet} ${JSON.stringify(args)}`, clientHeaders, async () => {
         const rest = restReadFor(field);
         if (!rest) return execute('query', field, args, selectionSet, context);
-        const text = await options.requestText(source.name, rest.url(args), { headers: rest.headers }, { clientHeaders });
+        const text = await options.requestText(source.name, rest.url(args), { headers: rest.headers }, { clientHeaders, trace });
         return rest.shape(JSON.parse(text) as unknown);
       });
     },

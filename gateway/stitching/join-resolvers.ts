@@ -12,10 +12,12 @@ import DataLoader from 'dataloader';
 import { asUpstreamError } from '../errors.js';
 import { pathReader } from '../../lib/paths.js';
 import type { SourceClients } from '../sources/source-clients.js';
+import { tracedUnder, type ScopedContext } from '../upstream/index.js';
+import { traceBatch } from '../tracing/spans.js';
 import type { Join } from './joins.js';
 
 /** What a join needs of a request's context. */
-export interface JoinContext {
+export interface JoinContext extends ScopedContext {
   sources: SourceClients;
   /** False only in the benchmarks' unbatched baseline. */
   batching?: boolean;
@@ -69,13 +71,17 @@ function compileCall(join: Join): CompiledCall {
       let loader = loaders.get(identity);
       if (!loader) {
         loader = new DataLoader<string, unknown>(async (keys) => {
+          const trace = context.upstreamScope?.trace;
+          const batch = trace && traceBatch(trace, { source: join.source, field: join.field, size: keys.length });
           let answer: unknown;
           try {
-            answer = await context.sources[join.source]!.query(join.field, { [join.argument]: keys }, join.selectionSet, context);
+            answer = await context.sources[join.source]!.query(join.field, { [join.argument]: keys }, join.selectionSet, batch ? tracedUnder(context, batch.scope) : context);
           } catch (error) {
+            batch?.end(error as Error);
             // The error of every key of the batch, located at each field that asked.
             throw asUpstreamError(join.source, error as Error);
           }
+          batch?.end();
           const items = itemsOf(answer);
           return matchKeys(keys, Array.isArray(items) ? items : [], matchOf, join.many);
         }, { maxBatchSize: join.batchSize ?? Infinity, batch: context.batching ?? true });

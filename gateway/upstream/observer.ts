@@ -33,6 +33,16 @@ export interface UpstreamObserver {
   tokenFetched(source: string, outcome: 'ok' | 'failed'): void;
 }
 
+/**
+ * One attempt as a trace sees it (gateway/tracing/spans.ts): begun before the attempt meets the
+ * circuit breaker, ended with what it came to. The upstream code knows nothing else of tracing.
+ */
+export interface AttemptTrace {
+  /** The trace headers the attempt carries to the source (`traceparent`). */
+  readonly headers: Readonly<Record<string, string>>;
+  end(outcome: { status?: number; code?: string }): void;
+}
+
 /** An observer that watches nothing. */
 export const UNOBSERVED: UpstreamObserver = {
   attempted() {},

@@ -25,15 +25,17 @@ import { backoffMs, retryAfterMs } from './backoff.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import type { UpstreamReply } from './http-exchange.js';
 import { createTokenBucket } from './token-bucket.js';
-import { UNOBSERVED, type UpstreamObserver } from './observer.js';
+import { UNOBSERVED, type AttemptTrace, type UpstreamObserver } from './observer.js';
 
 export interface PolicyCall {
   /** Safe to send again: a read, or a write that carries an idempotency key. */
   idempotent: boolean;
   /** Set for reads: calls with the same key while one is in flight share its answer. */
   shareKey?: string;
-  /** One exchange with the source; it rejects with `TimeoutError` or the transport's error. */
-  attempt: () => Promise<UpstreamReply>;
+  /** One exchange with the source, carrying the headers of its `trace`; it rejects with `TimeoutError` or the transport's error. */
+  attempt: (trace?: AttemptTrace) => Promise<UpstreamReply>;
+  /** Each attempt's span, when the request is traced; `retry` is 0 for the first attempt. */
+  trace?: (retry: number) => AttemptTrace;
   /** The contract's name for the call (an operationId, a SOAP operation, a root field), for the metrics. */
   operation?: string;
   /** The client request it is made for, for the log. */
@@ -68,10 +70,12 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
   const inFlight = new Map<string, Promise<unknown>>();
 
   /** Private: one attempt through the breaker, the budget and the concurrency limit. */
-  const attemptOnce = async (call: PolicyCall): Promise<Outcome> => {
+  const attemptOnce = async (call: PolicyCall, retry: number): Promise<Outcome> => {
+    const traced = call.trace?.(retry);
     const admission = breaker.admit();
     if (!admission.admitted) {
       observer.shortCircuited(source, call.requestId);
+      traced?.end({ code: 'CIRCUIT_OPEN' });
       throw upstreamError(source, 'CIRCUIT_OPEN', `${source} is failing; Switchboard stopped calling it for now.`, {
         retryAfter: Math.ceil(admission.retryInMs / 1000),
       });
@@ -81,6 +85,7 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
       // Refused before it reached the source: that says nothing about the source's health.
       breaker.abandoned();
       observer.budgetRefused(source, call.requestId);
+      traced?.end({ code: 'UPSTREAM_RATE_LIMITED' });
       const paused = budget.pausedFor();
       const message = paused > 0
         ? `${source} asked Switchboard to slow down; retry in ${Math.ceil(paused / 1000)} s.`
@@ -94,23 +99,22 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
     const started = performance.now();
     const operation = call.operation ?? 'unknown';
     try {
-      outcome = judge(await call.attempt());
+      outcome = judge(await call.attempt(traced));
     } catch (error) {
       if (error instanceof GraphQLError) {
         // Already typed by the attempt (an OAuth token refused, say): final, and not the source's health.
         breaker.abandoned();
         observer.attempted(source, operation, { code: String(error.extensions.code), seconds: (performance.now() - started) / 1000, requestId: call.requestId });
+        traced?.end({ code: String(error.extensions.code) });
         throw error;
       }
       outcome = { error: transportError(source, error, settings.timeoutMs), retry: true, failure: true };
     } finally {
       slots.release();
     }
-    observer.attempted(source, operation, {
-      ...(outcome.reply ? { status: outcome.reply.status } : { code: String(outcome.error!.extensions.code) }),
-      seconds: (performance.now() - started) / 1000,
-      requestId: call.requestId,
-    });
+    const came = outcome.reply ? { status: outcome.reply.status } : { code: String(outcome.error!.extensions.code) };
+    observer.attempted(source, operation, { ...came, seconds: (performance.now() - started) / 1000, requestId: call.requestId });
+    traced?.end(came);
     if (outcome.failure) breaker.failed();
     else breaker.succeeded();
     // The provider's quota covers every call to it, not just this one: they all wait.
@@ -123,7 +127,7 @@ export function createUpstreamPolicy(source: string, settings: UpstreamPolicySet
   /** Private: the attempts of one call, until an answer, a final failure or the retries run out. */
   const execute = async (call: PolicyCall): Promise<UpstreamReply> => {
     for (let attempt = 0; ; attempt++) {
-      const outcome = await attemptOnce(call);
+      const outcome = await attemptOnce(call, attempt);
       if (outcome.retry) {
         const wait = Math.max(backoffMs(attempt, settings.retryBaseMs, settings.retryMaxDelayMs), outcome.retryAfterMs ?? 0);
         const more = call.idempotent && attempt < settings.retries && wait <= settings.retryMaxDelayMs && breaker.state !== 'open';

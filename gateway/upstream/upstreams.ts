@@ -18,7 +18,8 @@ import { createCredentials, type Attempt, type SourceCredentials } from './crede
 import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
 import { JSON_ONLY, readAnswer, type OperationMedia } from './media-types.js';
 import { createUpstreamPolicy, type UpstreamPolicy } from './policy.js';
-import type { UpstreamObserver } from './observer.js';
+import type { AttemptTrace, UpstreamObserver } from './observer.js';
+import { traceAttempt, type TraceScope } from '../tracing/spans.js';
 
 export interface CallOptions {
   /**
@@ -35,6 +36,8 @@ export interface CallOptions {
    * call's is its operationId, found by its method and path.
    */
   operation?: string;
+  /** Where the call's attempts are traced (the span of the batch or execution it serves), when the request is. */
+  trace?: TraceScope;
 }
 
 export interface UpstreamsOptions {
@@ -99,9 +102,10 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
    * Private: one attempt, with the source's credentials put on it anew; a 401 to a credential that
    * can be renewed (an OAuth2 token the provider revoked early) is tried once more with a new one.
    */
-  const attempt = async (source: AnySource, url: string, init: RequestInit, headers: Headers): Promise<UpstreamReply> => {
+  const attempt = async (source: AnySource, url: string, init: RequestInit, headers: Headers, trace?: AttemptTrace): Promise<UpstreamReply> => {
     const timeoutMs = policies[source]!.timeoutMs;
     const credential = credentials.get(source)!;
+    if (trace) for (const [name, value] of Object.entries(trace.headers)) headers.set(name, value);
     const send = async () => {
       // The attempt's own headers (the caller made them for it), so the second try carries a new credential over the first's.
       const outgoing: Attempt = { url: new URL(url), headers, body: init.body as Attempt['body'] };
@@ -136,14 +140,17 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
     // What the gateway reads, JSON first, over what the handler wrote (a Swagger 2.0 `produces` in the
     // contract's order) or a client sent: the answer is the gateway's to read.
     if (media) base.set('accept', media.accept);
+    const operation = options.operation ?? media?.name ?? method;
+    const scope = options.trace;
     const read = options.read ?? (READ_METHODS.has(method) || media?.read === true || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
     return policy.run({
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
       shareKey: read ? `${method} ${url}\n${headerLines(forwarded)}\n${String(init.body ?? '')}` : undefined,
-      operation: options.operation ?? media?.name ?? method,
+      operation,
       requestId: options.clientHeaders?.get('x-request-id') ?? undefined,
-      // Each attempt gets its own copy: credentials are set on it.
-      attempt: () => attempt(source, url, init, new Headers(base)),
+      // Each attempt gets its own copy: credentials and its trace headers are set on it.
+      attempt: (trace) => attempt(source, url, init, new Headers(base), trace),
+      ...(scope ? { trace: (retry: number) => traceAttempt(scope, { source, operation, method, url, retry }) } : {}),
     });
   };
   const send: Upstreams['send'] = async (source, url, init, options) => toResponse(await call(source, url, init, options));

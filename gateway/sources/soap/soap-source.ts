@@ -41,7 +41,7 @@ export function soapSourceSchema(name: string, wsdlFile: string) {
 /** Sends a source's envelopes through the upstreams of the request the call is made for. */
 export function sendThroughScope(source: string): Send {
   return (url, init, { context, ...call }) => {
-    const { upstreams, clientHeaders } = scopeOf(context);
-    return upstreams.send(source, url, init, { ...call, clientHeaders });
+    const { upstreams, clientHeaders, trace } = scopeOf(context);
+    return upstreams.send(source, url, init, { ...call, clientHeaders, trace });
   };
 }
