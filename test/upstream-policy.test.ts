@@ -138,22 +138,24 @@ describe('the circuit breaker', () => {
 });
 
 describe('client headers', () => {
-  it('reach an upstream only through its allowlist; a client\'s Authorization never does', async () => {
+  it('reach an upstream only through its allowlist; a client\'s Authorization never does, nor its traceparent without tracing', async () => {
     const clientToken = await switchboard.tokenFor(world.orders.find((order) => order.id === 'ord-00001')!.customerId);
     const { body } = await switchboard.query(
       '{ product(id: "prod-0001") { stock { total } rating } order(id: "ord-00001") { payment { id } } }',
       undefined,
-      { authorization: `Bearer ${clientToken}`, 'accept-language': 'nl-NL', 'x-tenant': 'acme' },
+      { authorization: `Bearer ${clientToken}`, 'accept-language': 'nl-NL', 'x-tenant': 'acme', traceparent: `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01` },
     );
     expect(body.errors).toBeUndefined();
     const requests = await switchboard.requests();
     const headersOf = (source: keyof typeof requests) => requests[source].filter((call) => call.operation !== 'issueToken').map((call) => call.headers);
     // reviews allows accept-language; its bearer token is Switchboard's own.
     expect(headersOf('reviews')).toEqual([expect.objectContaining({ authorization: 'Bearer demo-reviews-token', 'accept-language': 'nl-NL' })]);
+    expect(headersOf('reviews')[0]!.traceparent).toBeUndefined();
     for (const source of ['catalog', 'payments', 'inventory'] as const) {
       for (const headers of headersOf(source)) {
         expect(headers['accept-language']).toBeUndefined();
         expect(headers['x-tenant']).toBeUndefined();
+        expect(headers.traceparent).toBeUndefined();
         expect(headers.authorization ?? '').not.toContain(clientToken);
       }
     }
