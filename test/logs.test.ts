@@ -50,6 +50,19 @@ it('writes a failing request as JSON lines that all carry its request id and no 
   }
 });
 
+it('writes a refused webhook delivery with its request id', async () => {
+  const response = await fetch(`${new URL(demo.gatewayUrl).origin}/webhooks/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'switchboard-signature': 't=1,v1=00', 'x-request-id': 'hook-51c2' },
+    body: '{"id":"evt_1"}',
+  });
+  expect(response.status).toBe(401);
+  expect((await linesOf('hook-51c2', 2)).map((line) => [line.level, line.source ?? line.path, line.status, line.msg])).toEqual([
+    ['warn', 'payments', 401, expect.stringMatching(/^webhook POST \/webhooks\/payments refused with 401: The delivery is refused: /)],
+    ['info', '/webhooks/payments', 401, 'request'],
+  ]);
+});
+
 it('gives a request without an id a new one, and refuses to echo one that is not sane', async () => {
   const plain = await fetch(demo.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
   const id = plain.headers.get('x-request-id')!;

@@ -98,7 +98,7 @@ describe('deliveries', () => {
     if (message) expect(answer.body.message).toBe(message);
     else expect(answer.body.message).toMatch(/^The delivery is refused: the signature's timestamp is 30\d s away from now, more than the 300 s allowed\.$/);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]![0])).toContain(`refused with ${status}`);
+    expect(String(warn.mock.calls[0]![1])).toContain(`refused with ${status}`);
     expect(await held('payments')).toHaveLength(before);
   });
 

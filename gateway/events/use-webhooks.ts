@@ -24,7 +24,6 @@ export interface WebhookOptions {
   sources: Readonly<Record<string, ConfiguredWebhook>>;
   toleranceSeconds: number;
   maxBytes: number;
-  warn?: (message: string) => void;
   /** Told how each delivery ended (the metrics): a source it does not know counts as `unknown`. */
   observe?: (source: string, outcome: 'accepted' | 'duplicate' | 'refused', reason?: string) => void;
   /** The delivery's own trace (gateway/tracing/use-tracing.ts), which its event carries to the subscribers. */
@@ -35,7 +34,6 @@ export interface WebhookOptions {
 export const WEBHOOKS_PATH = '/webhooks/';
 
 export function useWebhooks(options: WebhookOptions): Plugin {
-  const warn = options.warn ?? ((message: string) => log.warn(message));
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!url.pathname.startsWith(WEBHOOKS_PATH)) return;
@@ -61,7 +59,7 @@ export function useWebhooks(options: WebhookOptions): Plugin {
         options.observe?.(name, recorded ? 'accepted' : 'duplicate');
       } catch (error) {
         if (!(error instanceof DeliveryError)) throw error;
-        warn(`webhook ${request.method} ${url.pathname} refused with ${error.status}: ${error.message}`);
+        log.warn({ requestId: request.headers.get('x-request-id') ?? undefined, source: name, status: error.status }, `webhook ${request.method} ${url.pathname} refused with ${error.status}: ${error.message}`);
         options.observe?.(hook ? name : 'unknown', 'refused', errorName(error.status));
         const headers: Record<string, string> = error.status === 405 ? { allow: 'POST' } : error.status === 503 ? { 'retry-after': '5' } : {};
         answer(error.status, { error: errorName(error.status), message: error.status === 503 ? 'Switchboard could not record the event; deliver it again later.' : error.message }, headers);
