@@ -4,6 +4,8 @@
  * as `rename` rewrites it (in its schema's names), and its data must equal Switchboard's first.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { ensureGatewayBundled, GATEWAY_BUNDLE, gatewayNodeFlags } from '../gateway/compose/build-mesh.js';
 import { freePort, ROOT, startPinned, type Pinned } from './processes.js';
@@ -39,6 +41,21 @@ export const TARGETS: readonly Target[] = [
       const before = process.env.BENCH_BEFORE;
       if (!before || !existsSync(`${before}/start.mjs`)) throw new Error('The target `before` runs the bundle in a copy of .mesh/: cp -r .mesh .bench-before (inside the project, where its packages resolve), then BENCH_BEFORE=.bench-before.');
       return startBundle(`${before}/start.mjs`, env, cpu, nodeOptions);
+    },
+    serves: every,
+  },
+  {
+    name: 'traced',
+    title: 'Switchboard with OpenTelemetry tracing on, every trace sampled, exporting OTLP/HTTP to a receiver that reads and drops it (the cost of tracing, against `switchboard`)',
+    async start(env, cpu, nodeOptions) {
+      await ensureGatewayBundled();
+      const sink = await startOtlpSink();
+      const started = await startBundle(GATEWAY_BUNDLE, { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.origin, OTEL_BSP_MAX_QUEUE_SIZE: '65536' }, cpu, nodeOptions)
+        .catch(async (error: unknown) => {
+          await sink.close();
+          throw error;
+        });
+      return { ...started, stop: () => started.stop().finally(() => sink.close()) };
     },
     serves: every,
   },
@@ -100,8 +117,24 @@ function withoutNullWarehouses(data: unknown): unknown {
     name === 'warehouses' && Array.isArray(value) && value.length === 1 && value[0] === null ? [] : withoutNullWarehouses(value)]));
 }
 
-/** The targets `npm run bench` measures unless told (`before` only when named). */
-export const DEFAULT_TARGETS = TARGETS.filter((target) => target.name !== 'before');
+/** The targets `npm run bench` measures unless told (`before` and `traced` only when named). */
+export const DEFAULT_TARGETS = TARGETS.filter((target) => target.name !== 'before' && target.name !== 'traced');
+
+/** Private: an OTLP/HTTP receiver in the benchmark's own process that reads each export and drops it. */
+async function startOtlpSink(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.once('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
 
 /** Private: a gateway bundle started as `npm start` runs it, in production mode. */
 async function startBundle(bundle: string, env: Record<string, string>, cpu: number, nodeOptions: string[]): Promise<Pinned<{ url: string }>> {
