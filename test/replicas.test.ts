@@ -98,6 +98,12 @@ it('a webhook taken by one replica reaches the subscribers of both; a redelivery
   expect(await take(onB, 2)).toEqual([x, y]);
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect([onA.buffered(), onB.buffered()]).toEqual([[], []]);
+  // Each replica heard both events through Redis, whichever took them, and measured how late (the metrics' event log lag).
+  for (const replica of [A!, B!]) {
+    const { body } = await replica.gateway.scrape(null);
+    const count = (pattern: RegExp) => Number(pattern.exec(body)?.[1]);
+    expect([count(/^switchboard_event_log_lag_seconds_count (\d+)$/m), count(/^switchboard_event_log_lag_seconds_bucket\{le="1"\} (\d+)$/m)]).toEqual([2, 2]);
+  }
 });
 
 it('300 webhooks over both replicas at once, 30 redelivered to the other one: every subscriber gets the 300 once, in one order', async () => {
@@ -213,7 +219,7 @@ it('while Redis is away a replica answers a good delivery 503, and the provider\
     expect(await take(onA, 1)).toEqual([id]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(onA.buffered()).toEqual([]);
-    expect(warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('refused with 503')).length).toBe(attempts.length);
+    expect(warn.mock.calls.map(([, line]) => String(line)).filter((line) => line.includes('refused with 503')).length).toBe(attempts.length);
   } finally {
     warn.mockRestore();
     await c.close();
