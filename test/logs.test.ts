@@ -1,7 +1,11 @@
 // The log as an operator reads it from the bundle (`npm start`, production): JSON lines, every line
 // of a request carrying its request id, the same one the client got in `x-request-id`, and never a
 // credential, the gateway's or the client's.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { log } from '../gateway/logging/log.js';
+import { startTestSwitchboard } from './helpers/switchboard.js';
 import { DEMO_TOKEN_SECRET } from '../demo/launch.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { mintToken } from '../gateway/plugins/auth/tokens.js';
@@ -70,4 +74,31 @@ it('gives a request without an id a new one, and refuses to echo one that is not
   expect((await linesOf(id, 1)).map((line) => line.msg)).toEqual(['request']);
   const odd = await fetch(demo.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': '<script>alert(1)</script>' }, body: '{"query":"{ __typename }"}' });
   expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+});
+
+it('logs an unexpected error once, with the request id its client got, and tells the client nothing of it', async () => {
+  // A resolver's bug, as the execution's result carries it.
+  const broken: Plugin = {
+    onExecute({ args, setExecuteFn }) {
+      if (args.operationName !== 'Broken') return;
+      setExecuteFn(async () => ({ data: null, errors: [new GraphQLError('Cannot read properties of undefined', { path: ['products'], originalError: new TypeError('Cannot read properties of undefined (reading \'db-host-10.0.0.3\')') })] }));
+    },
+  };
+  const switchboard = await startTestSwitchboard({}, { plugins: [broken] });
+  const error = vi.spyOn(log, 'error').mockImplementation(() => undefined);
+  try {
+    const response = await fetch(switchboard.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${switchboard.staffToken}`, 'x-request-id': 'broken-9d1e' },
+      body: JSON.stringify({ query: 'query Broken { products(first: 1) { id } }', operationName: 'Broken' }),
+    });
+    expect(await response.json()).toEqual({ data: null, errors: [{ message: 'Unexpected error.', path: ['products'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    expect(response.headers.get('x-request-id')).toBe('broken-9d1e');
+    expect(error.mock.calls.map(([fields, message]) => [(fields as { requestId?: string }).requestId, ((fields as { err: Error }).err).message, message])).toEqual([
+      ['broken-9d1e', 'Cannot read properties of undefined (reading \'db-host-10.0.0.3\')', 'unexpected error'],
+    ]);
+  } finally {
+    error.mockRestore();
+    await switchboard.close();
+  }
 });

@@ -2,7 +2,7 @@
  * What an error may show a client. Upstream and validation errors are Switchboard's own, typed
  * GraphQL errors and pass as they are; an upstream's answer that breaks the contract is said as such
  * (contract-mismatch.ts); anything unexpected is masked to "Unexpected error." and
- * logged with its stack on the server. Every error has a code: graphql-js's input errors get
+ * logged with its stack on the server, with the request id where the request is known. Every error has a code: graphql-js's input errors get
  * `BAD_USER_INPUT`. No response carries a stack, in any mode: Mesh adds one to
  * `extensions.originalError` outside production, which is taken out here.
  */
@@ -10,25 +10,53 @@ import { maskError as yogaMaskError, type MaskError, type Plugin } from 'graphql
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { contractMismatch, type SourceOfField } from './contract-mismatch.js';
 
-export function createMaskError(log: (error: unknown) => void, sourceOf: SourceOfField = () => undefined): MaskError {
-  return (error, message) => {
-    const mismatch = error instanceof GraphQLError ? contractMismatch(error, sourceOf) : undefined;
-    if (mismatch) return mismatch;
-    const masked = yogaMaskError(error, message, false);
-    if (masked !== error) log((error as GraphQLError).originalError ?? error);
-    return masked;
-  };
+export interface ErrorShape {
+  /** yoga's `maskedErrors.maskError`. */
+  maskError: MaskError;
+  plugin: Plugin;
 }
 
-export function useErrorShape(): Plugin {
-  const clean = ({ result, setResult }: { result: ExecutionResult; setResult(result: ExecutionResult): void }) => {
-    if (!result.errors?.some((error) => error.extensions?.originalError || !error.extensions?.code)) return;
+/**
+ * `report` is told of each unexpected error once, with the request id of the request it happened in
+ * where the error came in an execution's result (a resolver's bug); one thrown by a plugin before
+ * execution reaches only yoga's masking, which knows no request.
+ */
+export function createErrorShape(report: (error: unknown, requestId?: string) => void, sourceOf: SourceOfField = () => undefined): ErrorShape {
+  const reported = new WeakSet<object>();
+  const once = (error: unknown, requestId?: string) => {
+    const cause = (error as GraphQLError).originalError ?? error;
+    if (typeof cause === 'object' && cause !== null) {
+      if (reported.has(cause)) return;
+      reported.add(cause);
+    }
+    report(cause, requestId);
+  };
+  /** Private: what a client may see of an error, and whether it was unexpected. */
+  const shown = (error: Error, message: string): { shown: Error; unexpected: boolean } => {
+    const mismatch = error instanceof GraphQLError ? contractMismatch(error, sourceOf) : undefined;
+    if (mismatch) return { shown: mismatch, unexpected: false };
+    const masked = yogaMaskError(error, message, false);
+    return { shown: masked, unexpected: masked !== error };
+  };
+  const clean = ({ result, setResult }: { result: ExecutionResult; setResult(result: ExecutionResult): void }, requestId: string | undefined) => {
+    if (!result.errors?.length) return;
+    // Before yoga masks them (its plugin comes after this one): here the request is known.
+    for (const error of result.errors) if (shown(error, 'Unexpected error.').unexpected) once(error, requestId);
+    if (!result.errors.some((error) => error.extensions?.originalError || !error.extensions?.code)) return;
     setResult({ ...result, errors: result.errors.map((error) => withCode(withoutExtension(error, 'originalError'))) });
   };
+  const requestIdOf = (context: unknown) => (context as { request?: Request } | undefined)?.request?.headers.get('x-request-id') ?? undefined;
   return {
-    onExecute: () => ({ onExecuteDone: ({ result, setResult }) => clean({ result: result as ExecutionResult, setResult }) }),
-    // Each event of a subscription is its own result.
-    onSubscribe: () => ({ onSubscribeResult: () => ({ onNext: clean }) }),
+    maskError(error, message) {
+      const { shown: answer, unexpected } = shown(error as Error, message);
+      if (unexpected) once(error);
+      return answer;
+    },
+    plugin: {
+      onExecute: ({ args }) => ({ onExecuteDone: (done) => clean(done as Parameters<typeof clean>[0], requestIdOf(args.contextValue)) }),
+      // Each event of a subscription is its own result.
+      onSubscribe: ({ args }) => ({ onSubscribeResult: () => ({ onNext: (next) => clean(next, requestIdOf(args.contextValue)) }) }),
+    },
   };
 }
 

@@ -34,7 +34,7 @@ import { sourceUrlVariable } from '../config/source-manifests.js';
 import { getInContextSDK } from '@graphql-mesh/utils';
 import { createSourceClients, type RawSource } from '../sources/source-clients.js';
 import { createUpstreams, type Upstreams } from '../upstream/index.js';
-import { createMaskError, useErrorShape } from '../plugins/use-error-shape.js';
+import { createErrorShape } from '../plugins/use-error-shape.js';
 import type { SourceOfField } from '../plugins/contract-mismatch.js';
 import { checkLeafValues } from '../sources/leaf-checks.js';
 import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from '../plugins/use-graphiql.js';
@@ -139,7 +139,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event, config.webhooks.sources)));
   const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
   const graph = startGraphCode(options.graph, { upstreams, urls });
-  const unexpected = (error: unknown) => log.error({ err: error }, 'unexpected error');
+  const errorShape = createErrorShape((error, requestId) => log.error({ err: error, requestId }, 'unexpected error'), sourceOfField(config));
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
   const deadline = useRequestDeadline({ timeoutMs: config.requestTimeoutMs });
   const tracing = createTracing(config.tracing, { version: projectVersion() });
@@ -156,13 +156,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // GraphiQL is served by useGraphiQL (offline, compressed); yoga's own page needs a CDN.
     graphiql: false,
     landingPage: false,
-    maskedErrors: { maskError: createMaskError(unexpected, sourceOfField(config)) },
+    maskedErrors: { maskError: errorShape.maskError },
     // Yoga's own lines go to the gateway's log, at its level.
     logging: {
       debug: (...args: unknown[]) => log.debug(args.map(String).join(' ')),
       info: (...args: unknown[]) => log.info(args.map(String).join(' ')),
       warn: (...args: unknown[]) => log.warn(args.map(String).join(' ')),
-      error: (...args: unknown[]) => log.error(args.map(String).join(' ')),
+      // Yoga logs each error it masks, without its request: Switchboard's own line of it (errorShape) has both.
+      error: (...args: unknown[]) => log.debug(args.map(String).join(' ')),
     },
     batching: config.maxBatchSize > 0 ? { limit: config.maxBatchSize } : false,
     // The body limit is useRequestLimits' (MAX_BODY_BYTES, far below yoga's 25 MB). Yoga's own would
@@ -197,7 +198,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useRateLimits({ limits: config.rateLimits, store: rateCounters?.store }),
       useReplayedResults(),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH, maxBodyBytes: config.maxBodyBytes, yoga: () => served }),
-      useErrorShape(),
+      errorShape.plugin,
       useHealth({ load: admission.load, draining: () => draining, ...(config.redis ? { redis: () => events.reachable() } : {}) }),
       useWebhooks({ log: events, ...config.webhooks, observe: metrics.webhook, traceparent: traced.traceparent }),
       ...(options.plugins ?? []),
