@@ -4,17 +4,17 @@
  *
  *   POST /graphql                          (server; its parent is the client's `traceparent`)
  *   ├── graphql.parse, graphql.validate
- *   └── query ProductPage                  (graphql.execute)
- *       ├── catalog listProducts           (client: one upstream attempt, `traceparent` sent)
- *       └── stitch inventory.stockLevels   (one batch of a stitched level)
- *           └── inventory GetStockLevels   (client; a retry is a second span, http.request.resend_count 1)
+ *   └── query AccountPage                  (graphql.execute)
+ *       ├── crm listAccounts               (client: one upstream attempt, `traceparent` sent)
+ *       └── stitch erp.invoices            (one batch of a stitched level)
+ *           └── erp GetInvoices            (client; a retry is a second span, http.request.resend_count 1)
  *
  * A webhook delivery is a server span like any request (its provider's `traceparent`, when it sends
  * one, is its parent); each subscriber it reaches gets an `event <topic>` span under its
  * subscription, linked to that delivery's span, on whichever replica the subscriber is.
  *
  *   const scope = { tracer, context: incomingContext(request.headers) };
- *   const attempt = traceAttempt(scope, { source: 'catalog', operation: 'listProducts', method: 'GET', url, retry: 0 });
+ *   const attempt = traceAttempt(scope, { source: 'crm', operation: 'listAccounts', method: 'GET', url, retry: 0 });
  *   attempt.headers;                  // { traceparent: '00-…-…-01' }: sent with the attempt
  *   attempt.end({ status: 200 });
  */

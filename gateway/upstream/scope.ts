@@ -38,7 +38,7 @@ export function scopeOf(context: unknown): UpstreamScope {
  * What an upstream call takes of its request's scope: the client's headers (a source may be allowed
  * some) and where the call is traced. Code that calls `upstreams` itself passes it on:
  *
- *   await upstreams.request('payments', url, init, { ...callScope(context), idempotent: true });
+ *   await upstreams.request('billing', url, init, { ...callScope(context), idempotent: true });
  */
 export function callScope(context: unknown): Pick<CallOptions, 'clientHeaders' | 'trace'> {
   const { clientHeaders, trace } = scopeOf(context);
