@@ -47,9 +47,11 @@ export function callScope(context: unknown): Pick<CallOptions, 'clientHeaders' |
 
 /**
  * A GraphQL context like `context` whose upstream calls are traced under `trace` (a stitched batch's
- * span): everything else is read through to `context`.
+ * span): a shallow copy with its own upstream scope. Not `Object.create(context)`, whose lookups
+ * through a new prototype each request made a traced W3-vars request cost twice as much CPU more
+ * (bench, traced against switchboard: +0.70 ms a request, +0.32 ms with the copy).
  */
 export function tracedUnder<T extends object>(context: T, trace: TraceScope): T {
   const scope = scopeOf(context);
-  return Object.create(context, { upstreamScope: { value: { ...scope, trace } } }) as T;
+  return { ...context, upstreamScope: { ...scope, trace } };
 }
