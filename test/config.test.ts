@@ -187,6 +187,18 @@ describe('sources beyond the demo', () => {
     expect(() => loadConfig(VALID, [one, two])).toThrow('two: sources/two/source.json publishes its webhooks to the topic events, as one\'s do; give each source its own topic.');
   });
 
+  it('keeps each type for the freshness its source gives it, one source per type', () => {
+    const rates = manifest('rates', { endpoint: 'https://rates.example', cache: { Rate: 30, Currency: 86_400 } });
+    expect(loadConfig(VALID, [rates]).entityCache).toEqual({ enabled: true, maxEntries: 100_000, maxAgeMs: { Rate: 30_000, Currency: 86_400_000 } });
+    expect(loadConfig({ ...VALID, ENTITY_CACHE: 'off', ENTITY_CACHE_MAX_ENTRIES: '500' }, [rates]).entityCache).toMatchObject({ enabled: false, maxEntries: 500 });
+    expect(() => loadConfig(VALID, [rates, manifest('fx', { endpoint: 'https://fx.example', cache: { Rate: 60 } })]))
+      .toThrow('fx: sources/fx/source.json gives Rate a freshness (cache), as rates\'s does; keep it in the manifest of the source that answers it.');
+    expect(() => loadConfig({ ...VALID, ENTITY_CACHE: 'redis' }, [rates])).toThrow('ENTITY_CACHE must be one of memory, off, but got: "redis".');
+    // Replicas hear each other's webhooks late: off unless asked for.
+    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379' }, [rates]).entityCache.enabled).toBe(false);
+    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379', ENTITY_CACHE: 'memory' }, [rates]).entityCache.enabled).toBe(true);
+  });
+
   it.each([
     [tax, { TAX_URL: '' }, 'TAX_URL must be set to the http(s) URL of the tax upstream: its manifest names none (see README, "Source manifests").'],
     [carrier, { CARRIER_KEY: '' }, 'CARRIER_KEY must be set: sources/carrier/source.json sends it to carrier (credentials[0].value, of its apiKey credential), but it is missing.'],
@@ -246,7 +258,11 @@ describe('source manifests', () => {
     [{ webhook: { ...HOOK, typeValue: 'x' } }, 'has both webhook.type and webhook.typeValue: the type is in the payload, or the same for every event'],
     [{ parameters: ['api-version'] }, 'has "parameters" that is not an object of parameter names and values'],
     [{ parameters: { 'api-version': 2024 } }, 'has parameters.api-version that is not a string value'],
-    [{ auth: 'bearer' }, 'has "auth", which a manifest does not take (it takes name, kind, contract, endpoint, typePrefix, fieldPrefix, credentials, policy, idempotentOperations, parameters, webhook)'],
+    [{ auth: 'bearer' }, 'has "auth", which a manifest does not take (it takes name, kind, contract, endpoint, typePrefix, fieldPrefix, credentials, policy, idempotentOperations, parameters, webhook, cache)'],
+    [{ cache: ['Rate'] }, 'has a "cache" that is not an object of type names and seconds'],
+    [{ cache: { 'Rate-Card': 60 } }, 'has cache.Rate-Card, which is not a type name'],
+    [{ cache: { Rate: 0 } }, 'has cache.Rate that is not a whole number of seconds from 1 to 86400'],
+    [{ cache: { Rate: '60s' } }, 'has cache.Rate that is not a whole number of seconds from 1 to 86400'],
   ])('refuses %j in one line', (manifest, why) => {
     expect(() => read(manifest)).toThrow(`shipping: sources/shipping/source.json ${why}${fix}`);
   });

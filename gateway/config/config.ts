@@ -67,6 +67,12 @@ export interface GatewayConfig {
    * gateway's port; a scrape must carry `metricsToken` when it is set. `METRICS_PORT`, `METRICS_TOKEN`
    */
   metrics: { port?: number; token?: string };
+  /**
+   * The entity cache (gateway/cache/entity-cache.ts): on in memory unless `ENTITY_CACHE=off` (off by
+   * default with `REDIS_URL`: replicas hear each other's webhooks late), for the
+   * types the sources' manifests give a freshness (`cache`), at most `ENTITY_CACHE_MAX_ENTRIES` entities.
+   */
+  entityCache: { enabled: boolean; maxEntries: number; maxAgeMs: Record<string, number> };
   /** OpenTelemetry tracing (gateway/tracing/), off unless an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables. */
   tracing?: TracingSettings;
   /** How long a shutdown (SIGTERM, SIGINT) waits for requests in flight before it closes their connections. `SHUTDOWN_TIMEOUT_MS` */
@@ -172,6 +178,13 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     metrics: {
       ...(env.METRICS_PORT?.trim() ? { port: read.port('METRICS_PORT', 0) } : {}),
       ...(env.METRICS_TOKEN?.trim() ? { token: read.token('METRICS_TOKEN', 16) } : {}),
+    },
+    entityCache: {
+      // Replicas hear each other's webhooks a few milliseconds late: a cache in each one's memory could
+      // answer one read from before a change another replica acknowledged. Off there unless asked for.
+      enabled: read.oneOf('ENTITY_CACHE', ['memory', 'off'], env.REDIS_URL?.trim() ? 'off' : 'memory') === 'memory',
+      maxEntries: read.integer('ENTITY_CACHE_MAX_ENTRIES', 100_000, 1, 10_000_000),
+      maxAgeMs: cachedTypes(manifests),
     },
     ...optionalTracing(env),
     webhooks: {
@@ -306,6 +319,22 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     audience: read.string('AUTH_AUDIENCE', 'switchboard-api'),
     staffScope: read.string('AUTH_STAFF_SCOPE', 'staff'),
   };
+}
+
+/** Private: each cached type's freshness in milliseconds, from the manifests; one type, one source. */
+function cachedTypes(manifests: readonly SourceManifest[]): Record<string, number> {
+  const ages: Record<string, number> = {};
+  const declaredBy: Record<string, string> = {};
+  for (const manifest of manifests) {
+    for (const [type, seconds] of Object.entries(manifest.cache ?? {})) {
+      if (declaredBy[type] !== undefined) {
+        throw new ConfigError(`${manifest.name}: sources/${manifest.name}/${MANIFEST} gives ${type} a freshness (cache), as ${declaredBy[type]}'s does; keep it in the manifest of the source that answers it.`);
+      }
+      declaredBy[type] = manifest.name;
+      ages[type] = seconds * 1000;
+    }
+  }
+  return ages;
 }
 
 /** Private: the tracing settings when an OTLP endpoint is set; a bad `OTEL_*` value stops the start. */

@@ -47,6 +47,11 @@ export interface SourceManifest {
   parameters?: Record<string, string>;
   /** The webhooks the source sends (gateway/config/webhooks.ts), if any. */
   webhook?: WebhookDeclaration;
+  /**
+   * How long what the source answers stays fresh, in seconds, by public type (`{ "StockLevel": 60 }`):
+   * the entity cache keeps those items that long, unless a webhook says one changed (gateway/cache/).
+   */
+  cache?: Record<string, number>;
 }
 
 /**
@@ -69,7 +74,7 @@ export const MANIFEST = 'source.json';
 const NAME = /^[a-z][a-z0-9]{0,29}$/;
 const KINDS: readonly ContractKind[] = ['openapi', 'graphql', 'soap'];
 /** What each request's GraphQL context holds besides the added sources, which Mesh's resolvers find there by name. */
-const RESERVED = ['sources', 'batching', 'orders', 'events', 'viewer', 'request', 'params', 'headers', 'pubsub', 'cache', 'logger', 'fetch', 'req', 'res', 'upstreamscope', 'connectionparams', 'waituntil'];
+const RESERVED = ['sources', 'batching', 'orders', 'events', 'viewer', 'request', 'params', 'headers', 'pubsub', 'cache', 'logger', 'fetch', 'req', 'res', 'upstreamscope', 'connectionparams', 'waituntil', 'entitycache'];
 
 /** Why `name` cannot name a new source, or undefined when it can. */
 export function invalidSourceName(name: string): string | undefined {
@@ -126,7 +131,7 @@ function readManifest(path: string, folder: string): SourceManifest {
   const contract = text('contract', new RegExp(`^(${PREPARED}/)?[\\w.-]+$`));
   if (!existsSync(join(path, '..', contract))) fail(`names a contract that is not there (${contract})`);
   const endpoint = manifest.endpoint === undefined ? undefined : text('endpoint', /^https?:\/\/\S+$/);
-  const known = ['name', 'kind', 'contract', 'endpoint', 'typePrefix', 'fieldPrefix', 'credentials', 'policy', 'idempotentOperations', 'parameters', 'webhook'];
+  const known = ['name', 'kind', 'contract', 'endpoint', 'typePrefix', 'fieldPrefix', 'credentials', 'policy', 'idempotentOperations', 'parameters', 'webhook', 'cache'];
   const unknown = Object.keys(manifest).find((key) => !known.includes(key));
   if (unknown !== undefined) fail(`has "${unknown}", which a manifest does not take (it takes ${known.join(', ')})`);
   const read: SourceManifest = {
@@ -138,6 +143,7 @@ function readManifest(path: string, folder: string): SourceManifest {
     policy: readPolicyDefaults(manifest.policy, fail),
     idempotentOperations: readNames(manifest.idempotentOperations, 'idempotentOperations', fail),
     ...(manifest.parameters === undefined ? {} : { parameters: readParameters(manifest.parameters, fail) }),
+    ...(manifest.cache === undefined ? {} : { cache: readCache(manifest.cache, fail) }),
   };
   const webhook = checkDeclaredWebhook(manifest.webhook, fail);
   if (webhook) read.webhook = webhook;
@@ -160,6 +166,16 @@ function readParameters(raw: unknown, fail: (why: string) => never): Record<stri
     if (!name.trim() || typeof value !== 'string') fail(`has parameters.${name} that is not a string value`);
   }
   return raw as Record<string, string>;
+}
+
+/** Private: a manifest's "cache": seconds of freshness by public type name, each from 1 to a day. */
+function readCache(raw: unknown, fail: (why: string) => never): Record<string, number> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('has a "cache" that is not an object of type names and seconds');
+  for (const [type, seconds] of Object.entries(raw as object)) {
+    if (!/^[A-Z_a-z]\w*$/.test(type)) fail(`has cache.${type}, which is not a type name`);
+    if (!Number.isInteger(seconds) || (seconds as number) < 1 || (seconds as number) > 86_400) fail(`has cache.${type} that is not a whole number of seconds from 1 to 86400`);
+  }
+  return raw as Record<string, number>;
 }
 
 /** Private: a manifest's "policy": settings of the upstream policy by name, each a whole number. */

@@ -15,6 +15,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestLoad } from '../plugins/use-concurrency-limit.js';
 import type { BreakerState } from '../upstream/circuit-breaker.js';
+import type { EntityCacheObserver } from '../cache/entity-cache.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 
 /** How a client reaches an operation. */
@@ -24,6 +25,8 @@ export interface MetricsSources {
   admission: () => RequestLoad;
   /** Each source's circuit breaker, by source name. */
   breakers: () => Record<string, BreakerState>;
+  /** Entities the entity cache holds now. */
+  cachedEntities: () => number;
 }
 
 export interface GatewayMetrics {
@@ -41,6 +44,7 @@ export interface GatewayMetrics {
   /** An event heard from the shared event log `seconds` after a replica recorded it. */
   eventHeard(seconds: number): void;
   upstream: UpstreamObserver;
+  entityCache: EntityCacheObserver;
 }
 
 export const MAX_OPERATION_NAMES = 200;
@@ -98,8 +102,19 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
     },
   });
 
+  // Label values: the types the manifests keep, a bounded set.
+  const lookups = new Counter({ name: 'switchboard_entity_cache_lookups_total', help: 'Entities the stitched graph looked for in the entity cache, by type and outcome (hit, miss).', labelNames: ['type', 'outcome'], registers });
+  const invalidations = new Counter({ name: 'switchboard_entity_cache_invalidations_total', help: 'Entities a webhook said changed, by type, and whether the cache held them.', labelNames: ['type', 'held'], registers });
+  new Gauge({ name: 'switchboard_entity_cache_entities', help: 'Entities the entity cache holds now.', registers, collect() {
+    this.set(sources.cachedEntities());
+  } });
+
   return {
     registry,
+    entityCache: {
+      looked: (type, outcome, count) => lookups.inc({ type, outcome }, count),
+      invalidated: (type, held) => invalidations.inc({ type, held: String(held) }),
+    },
     operation: ({ name, type, transport, status }, seconds) => operations.observe({ operation_name: operationName(name), operation_type: type, transport, status: String(status) }, seconds),
     error: (value) => errors.inc({ code: code(value) }),
     refused: () => refusals.inc(),

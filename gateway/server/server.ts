@@ -58,6 +58,7 @@ import { useWebhooks, WEBHOOKS_PATH } from '../events/use-webhooks.js';
 import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Invalidations } from '../events/invalidation.js';
+import { createEntityCache } from '../cache/entity-cache.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Where the graphql-sse protocol is served (yoga's own SSE answers at GRAPHQL_PATH). */
@@ -126,6 +127,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const metrics = createMetrics({
     admission: () => admission.load(),
     breakers: () => Object.fromEntries(Object.entries(upstreams.policies).map(([name, policy]) => [name, policy.breaker.state])),
+    cachedEntities: () => entityCache?.size() ?? 0,
   });
   const upstreams = createUpstreams(config, { restMedia, observer: observeAll(metrics.upstream, upstreamLog(log)) });
   // Replicas share the event log through Redis; one gateway alone keeps it in memory.
@@ -135,6 +137,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const rateCounters = config.redis ? createRedisStore(config.redis) : undefined;
   const invalidations = createInvalidations();
   forgetInFlightReads(invalidations, upstreams);
+  const entityCache = config.entityCache.enabled && Object.keys(config.entityCache.maxAgeMs).length > 0
+    ? createEntityCache({ ...config.entityCache, observer: metrics.entityCache })
+    : undefined;
+  // What an event changed is dropped before the delivery is acknowledged (in memory: the event log tells its listeners at once).
+  if (entityCache) invalidations.onInvalidate((entities) => entityCache.invalidate(entities));
   // Every replica hears every event, so each one forgets what the event made stale.
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event, config.webhooks.sources)));
   const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
@@ -172,7 +179,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     maxRequestBodySize: false,
     cors: corsOptions(config.corsOrigins),
     // Every request reaches the sources through their Mesh handlers, without Mesh's per-request SDK.
-    context: { ...addedSourceSdk(mesh, config), ...graph.context, batching, events, sources: createSourceClients(mesh.rawSources, {
+    context: { ...addedSourceSdk(mesh, config), ...graph.context, batching, events, ...(entityCache ? { entityCache } : {}), sources: createSourceClients(mesh.rawSources, {
       requestText: upstreams.requestText,
       env: process.env,
       endpoints: urls,
@@ -258,6 +265,7 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, r
   const schema = withContractConstraints(asWritten);
   checkPublicSchema(schema, config.added.map((source) => source.manifest));
   checkRateLimits(schema, config.rateLimits);
+  checkCachedTypes(schema, config.entityCache.maxAgeMs);
   // The demo's sources answer through the stitched graph: their leaf values are completed here.
   checkLeafValues(schema);
   return schema;
@@ -274,6 +282,13 @@ function corsOptions(origins: readonly string[]): CORSOptions | false {
   if (origins.length === 0) return false;
   if (origins.includes('*')) return { origin: '*', methods: ['GET', 'POST'] };
   return { origin: [...origins], methods: ['GET', 'POST'], credentials: true };
+}
+
+/** Private: every type a manifest gives a freshness (`cache`) is an object type of the schema. */
+function checkCachedTypes(schema: GraphQLSchema, maxAgeMs: Readonly<Record<string, number>>): void {
+  for (const type of Object.keys(maxAgeMs)) {
+    if (!isObjectType(schema.getType(type))) throw new ConfigError(`A source's manifest gives ${type} a freshness (cache), but ${type} is not an object type of the schema.`);
+  }
 }
 
 /** Private: every rate limit names a field of the public schema, or the start stops saying which does not. */

@@ -37,6 +37,8 @@ export interface Join {
   result?: string;
   /** The declared field is a list: an unmatched key answers an empty one, not null. */
   list: boolean;
+  /** The declared field's type (`StockLevel`): what the entity cache keeps its items as, by the key. */
+  type: string;
   batchSize?: number;
   /** Every field the source's answer holds, asked once for all who join on the same call. */
   selectionSet: string;
@@ -57,14 +59,14 @@ export function readJoins(schema: GraphQLSchema, sources: readonly RawSource[]):
       const at = `${type.name}.${field.name}`;
       const given = Object.fromEntries((node.arguments ?? []).map((argument) => [argument.name.value, valueFromASTUntyped(argument.value)]));
       const declared = isNonNullType(field.type) ? field.type.ofType : field.type;
-      joins.push(checkJoin(at, roots.has(type.name), isListType(declared), given, sources));
+      joins.push({ ...checkJoin(at, roots.has(type.name), isListType(declared), given, sources), type: getNamedType(field.type).name });
     }
   }
   return joins;
 }
 
 /** Private: one declaration, against the source it names. */
-function checkJoin(at: string, root: boolean, list: boolean, given: Record<string, unknown>, sources: readonly RawSource[]): Join {
+function checkJoin(at: string, root: boolean, list: boolean, given: Record<string, unknown>, sources: readonly RawSource[]): Omit<Join, 'type'> {
   const fail = (why: string): never => {
     throw new ConfigError(`${at}: @join ${why}.`);
   };

@@ -76,6 +76,11 @@ export interface Upstreams {
    * are the same shares one outcome, until the source's policy forgets its reads in flight.
    */
   shareRead<T>(source: AnySource, key: string, clientHeaders: Headers | undefined, read: () => Promise<T>): Promise<T>;
+  /**
+   * What of a client's headers a source sees (its allowed headers, as lines): two clients who differ
+   * here may get different answers, so a read shared or kept for one is not the other's.
+   */
+  seenHeaders(source: AnySource, clientHeaders: Headers | undefined): string;
   /** Each source's policy, for health reports and tests. */
   readonly policies: Readonly<Record<string, UpstreamPolicy>>;
 }
@@ -153,6 +158,7 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
       ...(scope ? { trace: (retry: number) => traceAttempt(scope, { source, operation, method, url, retry }) } : {}),
     });
   };
+  const seenHeaders = (source: AnySource, clientHeaders: Headers | undefined) => headerLines(forwardedHeaders(settings.get(source)?.forwardHeaders ?? [], clientHeaders));
   const send: Upstreams['send'] = async (source, url, init, options) => toResponse(await call(source, url, init, options));
   /**
    * Private: a success answer, a REST source's as its operation declares it (media-types.ts), read
@@ -180,8 +186,9 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
       const policy = policies[source];
       if (!policy) return Promise.reject(new Error(`Switchboard has no source named ${source}.`));
       // Not an HTTP method: these never meet the exchanges' keys.
-      return policy.share(`read ${key}\n${headerLines(forwardedHeaders(settings.get(source)!.forwardHeaders, clientHeaders))}`, read);
+      return policy.share(`read ${key}\n${seenHeaders(source, clientHeaders)}`, read);
     },
+    seenHeaders,
     policies,
   };
 }

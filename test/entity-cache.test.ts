@@ -1,0 +1,111 @@
+// The entity cache as the demo runs it by default (ENTITY_CACHE=memory; sources/inventory/source.json
+// keeps StockLevel 60 s): a page asks the ERP only for the SKUs no earlier request read, a stock
+// change the ERP reports by webhook is never served after its acknowledgement, a failing ERP still
+// leaves what is held answered, and the metrics count it all. Below, the cache itself: freshness,
+// bounds, and a read in flight across an invalidation.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEntityCache } from '../gateway/cache/entity-cache.js';
+import { productById, stockOf, world } from './helpers/expected.js';
+import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+
+const PAGE = 'query Page($first: Int!) { products(first: $first) { id stock { total } } }';
+const skuOf = (productId: string) => productById.get(productId)!.sku;
+const expectedPage = (first: number) => ({ products: world.products.slice(0, first).map((product) => ({ id: product.id, stock: { total: stockOf(product.sku).total } })) });
+
+describe('the entity cache in the gateway', () => {
+  let switchboard: TestSwitchboard;
+  beforeAll(async () => {
+    switchboard = await startTestSwitchboard({ ENTITY_CACHE: 'memory' });
+  });
+  afterAll(() => switchboard?.close());
+  beforeEach(async () => {
+    await switchboard.clearFaults();
+    await switchboard.resetLogs();
+  });
+  const stockCalls = async () => (await switchboard.requests()).inventory.map((call) => call.keys);
+  const scrape = async () => (await switchboard.gateway.scrape(null)).body;
+  const metric = (body: string, line: string) => Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
+
+  it('asks the ERP only for the SKUs no earlier request read, in one call, and answers the same', async () => {
+    expect((await switchboard.query(PAGE, { first: 3 })).body).toEqual({ data: expectedPage(3) });
+    expect((await switchboard.query(PAGE, { first: 5 })).body).toEqual({ data: expectedPage(5) });
+    expect((await switchboard.query(PAGE, { first: 5 })).body).toEqual({ data: expectedPage(5) });
+    const skus = world.products.slice(0, 5).map((product) => product.sku);
+    // The first page asks for three; the second for the two it adds; the third for none.
+    expect(await stockCalls()).toEqual([skus.slice(0, 3), skus.slice(3, 5)]);
+    // The catalog is asked every time: products are not a kept type.
+    expect((await switchboard.requests()).catalog.map((call) => call.operation)).toEqual(['listProducts', 'listProducts', 'listProducts']);
+    const metrics = await scrape();
+    expect([metric(metrics, 'switchboard_entity_cache_lookups_total{type="StockLevel",outcome="hit"}'), metric(metrics, 'switchboard_entity_cache_lookups_total{type="StockLevel",outcome="miss"}')]).toEqual([8, 5]);
+  });
+
+  it('never serves a stock level after the ERP\'s webhook about it was acknowledged, and reads it again once', async () => {
+    const productId = 'prod-0010';
+    const sku = skuOf(productId);
+    const read = async () => (await switchboard.query('query($id: ID!) { product(id: $id) { stock { total } } }', { id: productId })).body.data!.product.stock.total as number;
+    const before = await read();
+    expect(await read()).toBe(before);
+    expect(await stockCalls()).toEqual([[sku]]);
+    await switchboard.resetLogs();
+    // An order reserves two: the ERP changes the stock and says so by webhook.
+    const placed = await switchboard.query('mutation($key: String!, $lines: [OrderLineInput!]!) { placeOrder(idempotencyKey: $key, customerId: "cust-0007", lines: $lines) { status } }',
+      { key: `cache-${Date.now()}`, lines: [{ productId, quantity: 2 }] });
+    expect(placed.body).toEqual({ data: { placeOrder: { status: 'PLACED' } } });
+    await switchboard.world.inventory.webhooks!.settled();
+    const after: number[] = [];
+    for (let n = 0; n < 20; n++) after.push(await read());
+    expect(after.filter((total) => total !== before - 2)).toEqual([]);
+    // Read again once, then held.
+    expect((await stockCalls()).filter((keys) => keys.includes(sku) && keys.length === 1)).toHaveLength(1);
+    const metrics = await scrape();
+    expect(metric(metrics, 'switchboard_entity_cache_invalidations_total{type="StockLevel",held="true"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers what it holds while the ERP fails, and only the SKUs it does not hold fail', async () => {
+    await switchboard.query(PAGE, { first: 5 });
+    await switchboard.inject('inventory', { kind: 'error', status: 503, count: 10 });
+    const { body } = await switchboard.query(PAGE, { first: 6 });
+    const page = expectedPage(6).products;
+    expect(body.data).toEqual({ products: [...page.slice(0, 5), { id: page[5]!.id, stock: null }] });
+    expect(body.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['products', 5, 'stock'], 'UPSTREAM_UNAVAILABLE']]);
+  });
+});
+
+describe('the entity cache itself', () => {
+  const variant = 'getStockLevels { sku total }';
+
+  it('keeps each type for its freshness, and only the types given one', async () => {
+    const cache = createEntityCache({ maxEntries: 10, maxAgeMs: { StockLevel: 50 } });
+    expect([cache.keeps('StockLevel'), cache.keeps('Product')]).toEqual([true, false]);
+    cache.set('StockLevel', 'SKU-1', variant, { total: 3 }, cache.begin());
+    cache.set('StockLevel', 'SKU-2', variant, null, cache.begin());
+    // null is a value ("the ERP has none"); undefined is a miss.
+    expect(cache.getMany('StockLevel', ['SKU-1', 'SKU-2', 'SKU-3'], variant)).toEqual([{ total: 3 }, null, undefined]);
+    expect(cache.getMany('StockLevel', ['SKU-1'], 'another selection')).toEqual([undefined]);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(cache.getMany('StockLevel', ['SKU-1', 'SKU-2'], variant)).toEqual([undefined, undefined]);
+  });
+
+  it('holds at most maxEntries entities, dropping the least recently used', () => {
+    const cache = createEntityCache({ maxEntries: 2, maxAgeMs: { StockLevel: 60_000 } });
+    for (const sku of ['SKU-1', 'SKU-2']) cache.set('StockLevel', sku, variant, { sku }, cache.begin());
+    cache.getMany('StockLevel', ['SKU-1'], variant);
+    cache.set('StockLevel', 'SKU-3', variant, { sku: 'SKU-3' }, cache.begin());
+    expect([cache.size(), ...cache.getMany('StockLevel', ['SKU-1', 'SKU-2', 'SKU-3'], variant)]).toEqual([2, { sku: 'SKU-1' }, undefined, { sku: 'SKU-3' }]);
+  });
+
+  it('keeps nothing a read in flight brings back after an invalidation of it, and drops every variant', () => {
+    const invalidated: [string, boolean][] = [];
+    const cache = createEntityCache({ maxEntries: 10, maxAgeMs: { StockLevel: 60_000 }, observer: { looked() {}, invalidated: (type, held) => invalidated.push([type, held]) } });
+    cache.set('StockLevel', 'SKU-1', 'a', { total: 1 }, cache.begin());
+    cache.set('StockLevel', 'SKU-1', 'b', { total: 1 }, cache.begin());
+    const inFlight = cache.begin();
+    cache.invalidate([{ typename: 'StockLevel', id: 'SKU-1' }, { typename: 'StockLevel', id: 'SKU-9' }]);
+    expect(cache.getMany('StockLevel', ['SKU-1'], 'a')).toEqual([undefined]);
+    cache.set('StockLevel', 'SKU-1', 'a', { total: 1 }, inFlight);
+    expect(cache.getMany('StockLevel', ['SKU-1'], 'a')).toEqual([undefined]);
+    cache.set('StockLevel', 'SKU-1', 'a', { total: 0 }, cache.begin());
+    expect(cache.getMany('StockLevel', ['SKU-1'], 'a')).toEqual([{ total: 0 }]);
+    expect(invalidated).toEqual([['StockLevel', true], ['StockLevel', false]]);
+  });
+});
