@@ -1,6 +1,7 @@
 // The entity cache as the demo runs it by default (ENTITY_CACHE=memory; sources/inventory/source.json
 // keeps StockLevel 60 s): a page asks the ERP only for the SKUs no earlier request read, a stock
-// change the ERP reports by webhook is never served after its acknowledgement, a failing ERP still
+// change is never served after the order that made it, nor after the ERP's webhook about it was
+// acknowledged, a failing ERP still
 // leaves what is held answered, and the metrics count it all. Below, the cache itself: freshness,
 // bounds, and a read in flight across an invalidation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ describe('the entity cache in the gateway', () => {
     expect([metric(metrics, 'switchboard_entity_cache_lookups_total{type="StockLevel",outcome="hit"}'), metric(metrics, 'switchboard_entity_cache_lookups_total{type="StockLevel",outcome="miss"}')]).toEqual([8, 5]);
   });
 
-  it('never serves a stock level after the ERP\'s webhook about it was acknowledged, and reads it again once', async () => {
+  it('never serves a stock level after an order changed it, nor after the ERP\'s webhook about it was acknowledged', async () => {
     const productId = 'prod-0010';
     const sku = skuOf(productId);
     const read = async () => (await switchboard.query('query($id: ID!) { product(id: $id) { stock { total } } }', { id: productId })).body.data!.product.stock.total as number;
@@ -47,16 +48,21 @@ describe('the entity cache in the gateway', () => {
     expect(await read()).toBe(before);
     expect(await stockCalls()).toEqual([[sku]]);
     await switchboard.resetLogs();
-    // An order reserves two: the ERP changes the stock and says so by webhook.
+    // The ERP's webhooks are held back: the order's own reservation must drop the stock it changed.
+    const erp = switchboard.world.inventory.webhooks!;
+    erp.point('http://127.0.0.1:9/');
     const placed = await switchboard.query('mutation($key: String!, $lines: [OrderLineInput!]!) { placeOrder(idempotencyKey: $key, customerId: "cust-0007", lines: $lines) { status } }',
       { key: `cache-${Date.now()}`, lines: [{ productId, quantity: 2 }] });
     expect(placed.body).toEqual({ data: { placeOrder: { status: 'PLACED' } } });
-    await switchboard.world.inventory.webhooks!.settled();
+    expect(await read()).toBe(before - 2);
+    // Then the ERP's word arrives, is acknowledged, and drops it again.
+    erp.point(`${switchboard.origin}/webhooks/inventory`);
+    await erp.settled();
     const after: number[] = [];
     for (let n = 0; n < 20; n++) after.push(await read());
     expect(after.filter((total) => total !== before - 2)).toEqual([]);
-    // Read again once, then held.
-    expect((await stockCalls()).filter((keys) => keys.includes(sku) && keys.length === 1)).toHaveLength(1);
+    // Read again after each of the two invalidations, and held in between.
+    expect((await stockCalls()).filter((keys) => keys.length === 1 && keys[0] === sku)).toHaveLength(2);
     const metrics = await scrape();
     expect(metric(metrics, 'switchboard_entity_cache_invalidations_total{type="StockLevel",held="true"}')).toBeGreaterThanOrEqual(1);
   });

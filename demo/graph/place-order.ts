@@ -25,6 +25,7 @@ import type { DemoServiceName as SourceName } from '../world/config.js';
 import { createRetryQueue, type RetryQueue } from '../../gateway/upstream/retry-queue.js';
 import { callScope, type CallOptions, type Upstreams } from '../../gateway/upstream/index.js';
 import { asUpstreamError } from '../../gateway/errors.js';
+import type { Invalidations } from '../../gateway/events/invalidation.js';
 import { loadersFor, type Order, type Product, type SourcesContext } from './loaders.js';
 
 export interface PlaceOrderInput {
@@ -46,6 +47,8 @@ export interface OrderDeskOptions {
   urls: Readonly<Record<string, string>>;
   /** How many outcomes are remembered by key; the oldest are forgotten first. */
   rememberedKeys?: number;
+  /** Told of the stock each reservation and release changes, so no cache serves it from before. */
+  invalidations?: Invalidations;
 }
 
 const MAX_LINES = 50;
@@ -109,8 +112,9 @@ async function runSaga(scope: string, input: PlaceOrderInput, context: SourcesCo
     throw stepError(step, error, done.every(Boolean));
   };
 
-  undo.push({ name: `release ${ids.reservation}`, task: () => steps.release(ids.reservation, context) });
-  await steps.reserve(ids.reservation, priced.map((line) => ({ sku: line.product.sku, quantity: line.quantity })), context)
+  const stock = priced.map((line) => ({ sku: line.product.sku, quantity: line.quantity }));
+  undo.push({ name: `release ${ids.reservation}`, task: () => steps.release(ids.reservation, stock, context) });
+  await steps.reserve(ids.reservation, stock, context)
     .catch((error: unknown) => fail('reserve', error));
   undo.push({ name: `refund ${ids.order}`, task: () => steps.refund(ids.order, scope) });
   await steps.charge(ids.order, scope, amount, currency).catch((error: unknown) => fail('charge', error));
@@ -129,7 +133,8 @@ async function runSaga(scope: string, input: PlaceOrderInput, context: SourcesCo
 type Steps = ReturnType<typeof createSteps>;
 
 /** Private: each call of the saga, safe to send again. */
-function createSteps({ upstreams, urls }: OrderDeskOptions, scope: CallOptions) {
+function createSteps({ upstreams, urls, invalidations }: OrderDeskOptions, scope: CallOptions) {
+  const stockChanged = (lines: { sku: string }[]) => invalidations?.invalidate(lines.map((line) => ({ typename: 'StockLevel', id: line.sku, source: 'inventory' })));
   const json = async (source: SourceName, url: string, init: RequestInit & { idempotent?: boolean }) => {
     const { idempotent, ...rest } = init;
     const response = await upstreams.request(source, url, {
@@ -144,9 +149,11 @@ function createSteps({ upstreams, urls }: OrderDeskOptions, scope: CallOptions) 
       throw asUpstreamError('inventory', error as Error);
     });
   return {
+    // The stock a reservation or its release changes is dropped from every cache at once (the ERP's webhook says so too, later).
     reserve: (id: string, lines: { sku: string; quantity: number }[], context: SourcesContext) =>
-      reservation('reserveStock', { reservationId: id, line: lines }, context),
-    release: (id: string, context: SourcesContext) => reservation('releaseReservation', { reservationId: id }, context),
+      reservation('reserveStock', { reservationId: id, line: lines }, context).finally(() => stockChanged(lines)),
+    release: (id: string, lines: { sku: string; quantity: number }[], context: SourcesContext) =>
+      reservation('releaseReservation', { reservationId: id }, context).finally(() => stockChanged(lines)),
     commit: (id: string, context: SourcesContext) => reservation('commitReservation', { reservationId: id }, context),
     charge: (orderId: string, scope: string, amount: number, currency: string) => json('payments', `${urls.payments!}/payments`, {
       method: 'POST',

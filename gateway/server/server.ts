@@ -145,7 +145,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // Every replica hears every event, so each one forgets what the event made stale.
   events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event, config.webhooks.sources)));
   const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
-  const graph = startGraphCode(options.graph, { upstreams, urls });
+  const graph = startGraphCode(options.graph, { upstreams, urls, invalidations });
   const errorShape = createErrorShape((error, requestId) => log.error({ err: error, requestId }, 'unexpected error'), sourceOfField(config));
   const admission = useConcurrencyLimit({ path: GRAPHQL_PATH, maxConcurrent: config.maxConcurrentRequests, maxQueued: config.maxQueuedRequests });
   const deadline = useRequestDeadline({ timeoutMs: config.requestTimeoutMs });

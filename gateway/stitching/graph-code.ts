@@ -14,6 +14,7 @@
  */
 import type { Resolvers } from '../compose/public-schema.js';
 import type { Upstreams } from '../upstream/index.js';
+import type { Invalidations } from '../events/invalidation.js';
 
 export interface GraphCode {
   /** Written resolvers (types from codegen, generated/resolvers.ts); a field may not also be declared. */
@@ -28,6 +29,11 @@ export interface GraphOptions {
   upstreams: Upstreams;
   /** Each source's URL, by name. */
   urls: Readonly<Record<string, string>>;
+  /**
+   * Where the code says which entities it changed through an upstream (a reservation changes stock):
+   * the caches drop them at once, without waiting for the provider's webhook.
+   */
+  invalidations: Invalidations;
 }
 
 export interface GraphRuntime {
