@@ -145,6 +145,7 @@ describe('loadConfig', () => {
     [{ AUTH_JWT_SECRET: '', NODE_ENV: 'production' }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set in production: without one no client token can be checked.'],
     [{ GRAPHIQL_FIRST_OPERATION: '../secrets.txt' }, 'GRAPHIQL_FIRST_OPERATION must name a .graphql file of test/operations/, such as front-page.graphql, but got: "../secrets.txt".'],
     [{ CATALOG_FORWARD_HEADERS: 'accept-language, bad header' }, 'CATALOG_FORWARD_HEADERS must be a comma-separated list of HTTP header names, but got: "bad header".'],
+    [{ ADMIN_TOKEN: 'admin' }, 'ADMIN_TOKEN must hold at least 16 characters; the value set holds 5.'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL (http://collector:4318), but got: "collector:4318".'],
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL (http://collector:4318), but got: "grpc://collector:4317".'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL must be http/json or http/protobuf (Switchboard sends OTLP over HTTP, with JSON bodies), but got: "grpc".'],

@@ -5,20 +5,25 @@
 // leaves what is held answered, and the metrics count it all. Below, the cache itself: freshness,
 // bounds, and a read in flight across an invalidation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSchema, createYoga } from 'graphql-yoga';
 import { createEntityCache } from '../gateway/cache/entity-cache.js';
+import { useCacheAdmin } from '../gateway/cache/use-cache-admin.js';
+import { createInvalidations } from '../gateway/events/invalidation.js';
 import { productById, stockOf, world } from './helpers/expected.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
 
+const ADMIN_TOKEN = 'admin-token-for-the-tests';
 const PAGE = 'query Page($first: Int!) { products(first: $first) { id stock { total } } }';
 const skuOf = (productId: string) => productById.get(productId)!.sku;
 const expectedPage = (first: number) => ({ products: world.products.slice(0, first).map((product) => ({ id: product.id, stock: { total: stockOf(product.sku).total } })) });
 
+let switchboard: TestSwitchboard;
+beforeAll(async () => {
+  switchboard = await startTestSwitchboard({ ENTITY_CACHE: 'memory', ADMIN_TOKEN });
+});
+afterAll(() => switchboard?.close());
+
 describe('the entity cache in the gateway', () => {
-  let switchboard: TestSwitchboard;
-  beforeAll(async () => {
-    switchboard = await startTestSwitchboard({ ENTITY_CACHE: 'memory' });
-  });
-  afterAll(() => switchboard?.close());
   beforeEach(async () => {
     await switchboard.clearFaults();
     await switchboard.resetLogs();
@@ -77,6 +82,47 @@ describe('the entity cache in the gateway', () => {
   });
 });
 
+describe('POST /admin/invalidate', () => {
+  beforeEach(async () => {
+    await switchboard.clearFaults();
+    await switchboard.resetLogs();
+  });
+  const invalidate = async (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` }, method = 'POST') => {
+    const response = await fetch(`${switchboard.origin}/admin/invalidate`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(method === 'POST' ? { body: JSON.stringify(body) } : {}) });
+    return { status: response.status, body: await response.json() };
+  };
+  const stockCalls = async () => (await switchboard.requests()).inventory.map((call) => call.keys);
+
+  it('drops one entity, a type, or what a source keeps, for an operator with the token', async () => {
+    const skus = world.products.slice(0, 3).map((product) => product.sku);
+    // What the tests above left held goes first.
+    expect((await invalidate({ type: 'StockLevel' })).status).toBe(200);
+    await switchboard.query(PAGE, { first: 3 });
+    await switchboard.resetLogs();
+    expect(await invalidate({ type: 'StockLevel', key: skus[1] })).toEqual({ status: 200, body: { invalidated: 1 } });
+    expect((await switchboard.query(PAGE, { first: 3 })).body).toEqual({ data: expectedPage(3) });
+    expect(await stockCalls()).toEqual([[skus[1]]]);
+    expect(await invalidate({ source: 'inventory' })).toEqual({ status: 200, body: { invalidated: 3 } });
+    await switchboard.query(PAGE, { first: 3 });
+    expect(await invalidate({ type: 'StockLevel' })).toEqual({ status: 200, body: { invalidated: 3 } });
+    await switchboard.query(PAGE, { first: 3 });
+    expect(await stockCalls()).toEqual([[skus[1]], skus, skus]);
+  });
+
+  it.each([
+    [{ type: 'StockLevel' }, {}, 'POST', 401, 'A call must carry Authorization: Bearer <ADMIN_TOKEN>.'],
+    [{ type: 'StockLevel' }, { authorization: 'Bearer wrong-token-of-same-size' }, 'POST', 401, 'A call must carry Authorization: Bearer <ADMIN_TOKEN>.'],
+    [undefined, undefined, 'GET', 405, '/admin/invalidate takes POST.'],
+    [{ type: 'Product' }, undefined, 'POST', 400, 'The body must be {"type": …, "key": …}, {"type": …} or {"source": …}, "type" being a kept type: StockLevel.'],
+    [{ source: 'catalog' }, undefined, 'POST', 400, '"catalog" is no source that keeps anything; the ones that do: inventory.'],
+    [{ type: 'StockLevel', key: {} }, undefined, 'POST', 400, '"key" must be the entity\'s key, a string or a number.'],
+    [{ type: 'StockLevel', source: 'inventory' }, undefined, 'POST', 400, 'The body must be {"type": …, "key": …}, {"type": …} or {"source": …}.'],
+    [['StockLevel'], undefined, 'POST', 400, 'The body must be a JSON object.'],
+  ])('refuses %j with %j over %s: %i', async (body, headers, method, status, error) => {
+    expect(await invalidate(body, headers, method)).toEqual({ status, body: { error } });
+  });
+});
+
 describe('the entity cache itself', () => {
   const variant = 'getStockLevels { sku total }';
 
@@ -90,6 +136,12 @@ describe('the entity cache itself', () => {
     expect(cache.getMany('StockLevel', ['SKU-1'], 'another selection')).toEqual([undefined]);
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(cache.getMany('StockLevel', ['SKU-1', 'SKU-2'], variant)).toEqual([undefined, undefined]);
+  });
+
+  it('answers 404 at /admin/invalidate without ADMIN_TOKEN', async () => {
+    const yoga = createYoga({ schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }), plugins: [useCacheAdmin({ invalidations: createInvalidations(), typesOf: {} })] });
+    const response = await yoga.fetch('http://switchboard/admin/invalidate', { method: 'POST', body: '{"type":"StockLevel"}' });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 404, body: { error: 'Switchboard\'s admin endpoints are off: set ADMIN_TOKEN to use them.' } });
   });
 
   it('holds at most maxEntries entities, dropping the least recently used', () => {

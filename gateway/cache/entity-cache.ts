@@ -39,6 +39,8 @@ export interface EntityCache {
   /** Keeps a value read since `ticket`, unless the entity was invalidated after the ticket was taken. */
   set(typename: string, id: string, variant: string, value: unknown, ticket: number): void;
   invalidate(entities: readonly EntityRef[]): void;
+  /** Drops every entity of a type (an operator's call); how many were held. */
+  invalidateType(typename: string): number;
   /** Entities held now. */
   size(): number;
 }
@@ -57,6 +59,7 @@ export function createEntityCache({ maxEntries, maxAgeMs, observer = NOT_OBSERVE
   // When each recently invalidated entity was: a read older than that keeps nothing of it. Bounded too;
   // an entity forgotten here was invalidated before every read still in flight (reads last seconds).
   const invalidatedAt = new LRUCache<string, number>({ max: Math.max(1000, Math.min(maxEntries, 100_000)) });
+  const typeInvalidatedAt = new Map<string, number>();
   let clock = 0;
   const keyOf = (typename: string, id: string) => `${typename}\n${id}`;
   return {
@@ -71,7 +74,7 @@ export function createEntityCache({ maxEntries, maxAgeMs, observer = NOT_OBSERVE
     },
     set(typename, id, variant, value, ticket) {
       const key = keyOf(typename, id);
-      if ((invalidatedAt.get(key) ?? 0) >= ticket) return;
+      if ((invalidatedAt.get(key) ?? 0) >= ticket || (typeInvalidatedAt.get(typename) ?? 0) >= ticket) return;
       const held = entities.get(key);
       if (held) held.set(variant, value);
       else entities.set(key, new Map([[variant, value]]), { ttl: maxAgeMs[typename] });
@@ -82,6 +85,18 @@ export function createEntityCache({ maxEntries, maxAgeMs, observer = NOT_OBSERVE
         invalidatedAt.set(key, ++clock);
         observer.invalidated(typename, entities.delete(key));
       }
+    },
+    invalidateType(typename) {
+      const prefix = `${typename}\n`;
+      const held = [...entities.keys()].filter((key) => key.startsWith(prefix));
+      for (const key of held) {
+        invalidatedAt.set(key, ++clock);
+        entities.delete(key);
+        observer.invalidated(typename, true);
+      }
+      // A read in flight for an entity of the type that nobody held yet: its answer predates the call too.
+      typeInvalidatedAt.set(typename, ++clock);
+      return held.length;
     },
     size: () => entities.size,
   };

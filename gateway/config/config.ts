@@ -73,6 +73,8 @@ export interface GatewayConfig {
    * types the sources' manifests give a freshness (`cache`), at most `ENTITY_CACHE_MAX_ENTRIES` entities.
    */
   entityCache: { enabled: boolean; maxEntries: number; maxAgeMs: Record<string, number> };
+  /** The token of the admin endpoints (`POST /admin/invalidate`), 16 characters or more; unset, they answer 404. `ADMIN_TOKEN` */
+  adminToken?: string;
   /** OpenTelemetry tracing (gateway/tracing/), off unless an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables. */
   tracing?: TracingSettings;
   /** How long a shutdown (SIGTERM, SIGINT) waits for requests in flight before it closes their connections. `SHUTDOWN_TIMEOUT_MS` */
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
       maxEntries: read.integer('ENTITY_CACHE_MAX_ENTRIES', 100_000, 1, 10_000_000),
       maxAgeMs: cachedTypes(manifests),
     },
+    ...(env.ADMIN_TOKEN?.trim() ? { adminToken: read.token('ADMIN_TOKEN', 16) } : {}),
     ...optionalTracing(env),
     webhooks: {
       sources: readWebhooks(env, manifests),

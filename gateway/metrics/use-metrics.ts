@@ -7,11 +7,11 @@
  *
  *   plugins: [useMetrics(metrics, { endpoint: '/graphql', path: '/metrics', token })]
  */
-import { timingSafeEqual } from 'node:crypto';
 import { isAsyncIterable } from '@envelop/core';
 import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics, Transport } from './metrics.js';
+import { carriesToken } from '../../lib/http.js';
 
 export interface MetricsOptions {
   /** The GraphQL endpoint, whose requests are timed. */
@@ -87,14 +87,8 @@ export async function scrape(metrics: GatewayMetrics, options: Pick<MetricsOptio
   if (options.token === undefined && options.tokenRequired) {
     return { status: 404, headers: plain, body: 'Metrics are served on this port only with METRICS_TOKEN set (or on METRICS_PORT).\n' };
   }
-  if (options.token !== undefined && !sameSecret(authorization ?? '', `Bearer ${options.token}`)) {
+  if (options.token !== undefined && !carriesToken(authorization, options.token)) {
     return { status: 401, headers: { ...plain, 'www-authenticate': 'Bearer realm="metrics"' }, body: 'A scrape must carry Authorization: Bearer <METRICS_TOKEN>.\n' };
   }
   return { status: 200, headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' }, body: await metrics.registry.metrics() };
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -59,6 +59,7 @@ import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Invalidations } from '../events/invalidation.js';
 import { createEntityCache } from '../cache/entity-cache.js';
+import { useCacheAdmin } from '../cache/use-cache-admin.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Where the graphql-sse protocol is served (yoga's own SSE answers at GRAPHQL_PATH). */
@@ -206,6 +207,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useReplayedResults(),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH, maxBodyBytes: config.maxBodyBytes, yoga: () => served }),
       errorShape.plugin,
+      useCacheAdmin({ token: config.adminToken, ...(entityCache ? { cache: entityCache } : {}), invalidations, typesOf: keptTypesBySource(config) }),
       useHealth({ load: admission.load, draining: () => draining, ...(config.redis ? { redis: () => events.reachable() } : {}) }),
       useWebhooks({ log: events, ...config.webhooks, observe: metrics.webhook, traceparent: traced.traceparent }),
       ...(options.plugins ?? []),
@@ -282,6 +284,11 @@ function corsOptions(origins: readonly string[]): CORSOptions | false {
   if (origins.length === 0) return false;
   if (origins.includes('*')) return { origin: '*', methods: ['GET', 'POST'] };
   return { origin: [...origins], methods: ['GET', 'POST'], credentials: true };
+}
+
+/** Private: the types each source keeps in the entity cache (its manifest's `cache`), for the sources that keep any. */
+function keptTypesBySource(config: GatewayConfig): Record<string, string[]> {
+  return Object.fromEntries(Object.values(config.sources).flatMap((source) => (source.manifest.cache ? [[source.name, Object.keys(source.manifest.cache)]] : [])));
 }
 
 /** Private: every type a manifest gives a freshness (`cache`) is an object type of the schema. */
