@@ -51,14 +51,19 @@ describe('npm start', () => {
     });
   });
 
-  it('serves the demo upstreams request logs, showing the batched calls', async () => {
+  it('serves the demo upstreams request logs, showing the batched calls and the stock levels it keeps', async () => {
     await Promise.all(Object.values(demoUrls).map((url) => fetch(`${url}/_admin/reset`, { method: 'POST' })));
-    await post(FRONT_PAGE);
-    const counts = await Promise.all(Object.entries(demoUrls).map(async ([name, url]) => {
+    const counts = async () => Object.fromEntries(await Promise.all(Object.entries(demoUrls).map(async ([name, url]) => {
       const log = (await (await fetch(`${url}/_admin/requests`)).json()) as { count: number };
       return [name, log.count];
-    }));
-    expect(Object.fromEntries(counts)).toEqual({ catalog: 2, payments: 0, inventory: 1, reviews: 1 });
+    })));
+    // The next hundred products: one call per source and level, however many products.
+    const next = await post(FRONT_PAGE.replace('first: 100', `first: 100, after: "${world.products[99]!.id}"`));
+    expect(next.body.data.products).toHaveLength(100);
+    expect(await counts()).toEqual({ catalog: 2, payments: 0, inventory: 1, reviews: 1 });
+    // The front page again: its stock levels are kept (sources/inventory/source.json, "cache"), the rest is asked anew.
+    await post(FRONT_PAGE);
+    expect(await counts()).toEqual({ catalog: 4, payments: 0, inventory: 1, reviews: 2 });
   });
 
   it('answers GET /healthz with 200', async () => {

@@ -30,7 +30,7 @@ describe('@join', () => {
     const [join] = readJoins(composed('@join(source: "billing", field: "getInvoices", argument: "orderIds", key: "id", match: "orderId", items: "invoices.invoice", many: true, batchSize: 50)'), [billing]);
     expect(join).toEqual({
       at: 'Order.invoices', root: false, source: 'billing', field: 'getInvoices', argument: 'orderIds', key: 'id', match: 'orderId',
-      items: 'invoices.invoice', many: true, list: true, batchSize: 50,
+      items: 'invoices.invoice', many: true, list: true, batchSize: 50, type: 'Invoice',
       // A field with a required argument is left out; a cycle back to Invoice stops.
       selectionSet: '{ invoices { invoice { number orderId total customer { id } } } }',
     });
