@@ -5,7 +5,7 @@
  *
  *   { "type": "StockLevel", "key": "SKU-0001" }   one entity (as a webhook would: reads in flight are forgotten too)
  *   { "type": "StockLevel" }                      every entity of a kept type
- *   { "source": "inventory" }                     every entity of the types that source keeps
+ *   { "source": "erp" }                           every entity of the types that source keeps
  *
  * and the answer says how many entities were held: `{ "invalidated": 12 }`. It acts on this gateway;
  * with replicas, call each (the cache is off by default there).
