@@ -170,6 +170,35 @@ it('a client has one rate-limit allowance across replicas', async () => {
   expect((await redisKeys(`${PREFIX}rate:*`)).length).toBeGreaterThan(0);
 });
 
+it('three replicas keep to one provider quota: 300 calls spread over them, and the catalog answers none 429', async () => {
+  // A third replica, as the second.
+  const gateway = await createGateway(loadConfig(process.env), { graph });
+  const c = await serveGateway(gateway, { port: 0, host: '127.0.0.1' });
+  try {
+    await a.resetLogs();
+    const urls = [a.url, b.served.url, c.url];
+    const products = world.products.slice(0, 300);
+    const started = performance.now();
+    // Each asks the catalog once (300 different products: nothing to share), all at once.
+    const answers = await Promise.all(products.map(async (product, n) => (await fetch(urls[n % 3]!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ product(id: "${product.id}") { name } }` }),
+    })).json()));
+    const elapsed = performance.now() - started;
+    expect(answers).toEqual(products.map((product) => ({ data: { product: { name: product.name } } })));
+    const calls = (await a.requests()).catalog;
+    expect([calls.length, calls.filter((call) => call.status === 429).length]).toEqual([300, 0]);
+    // The catalog's budget (sources/catalog/source.json: 200 a second, bursts of 50) is one for the three:
+    // 300 calls take at least (300 - 50) / 200 s, where three budgets of their own would send them in half that.
+    expect(elapsed).toBeGreaterThan(1150);
+    expect(await redisKeys(`${PREFIX}budget:*`)).toEqual([`${PREFIX}budget:catalog`]);
+  } finally {
+    await c.close();
+    await gateway.close();
+  }
+});
+
 it('every replica hears what an event invalidates, whichever replica took it', async () => {
   const [A, B] = replicas();
   const heard: { replica: string; entities: unknown }[] = [];

@@ -1,7 +1,9 @@
 // The request budget's arithmetic, on a clock the test moves: bursts, the queue behind them, the
-// longest wait, and a provider's pause.
-import { expect, it } from 'vitest';
+// longest wait, and a provider's pause; and the shared budget's fallback while Redis fails (the shared
+// budget itself: test/replicas.test.ts).
+import { describe, expect, it } from 'vitest';
 import { createTokenBucket } from '../gateway/upstream/token-bucket.js';
+import { createSharedBudgets } from '../gateway/upstream/shared-budget.js';
 
 function bucket(maxWaitMs = 250) {
   let time = 0;
@@ -37,4 +39,19 @@ it('with no rate, holds calls back only while paused', () => {
   expect(budget.reserve()).toBeUndefined();
   time = 5000;
   expect(budget.reserve()).toBe(0);
+});
+
+describe('a budget shared through Redis', () => {
+  it('falls back to the replica\'s own budget while Redis fails, with one warning', async () => {
+    const warnings: string[] = [];
+    const budgets = createSharedBudgets({ url: 'redis://127.0.0.1:1', keyPrefix: 'switchboard-test:' }, (message) => warnings.push(message));
+    try {
+      const budget = budgets.for('catalog', { perSecond: 1000, burst: 3, maxWaitMs: 0 });
+      expect(await Promise.all([budget.take(), budget.take(), budget.take(), budget.take()])).toEqual([true, true, true, false]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^upstream budgets are each replica's own while Redis fails: /);
+    } finally {
+      await budgets.close();
+    }
+  });
 });

@@ -34,6 +34,7 @@ import { sourceUrlVariable } from '../config/source-manifests.js';
 import { getInContextSDK } from '@graphql-mesh/utils';
 import { createSourceClients, type RawSource } from '../sources/source-clients.js';
 import { createUpstreams, type Upstreams } from '../upstream/index.js';
+import { createSharedBudgets } from '../upstream/shared-budget.js';
 import { createErrorShape } from '../plugins/use-error-shape.js';
 import type { SourceOfField } from '../plugins/contract-mismatch.js';
 import { checkLeafValues } from '../sources/leaf-checks.js';
@@ -130,7 +131,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     breakers: () => Object.fromEntries(Object.entries(upstreams.policies).map(([name, policy]) => [name, policy.breaker.state])),
     cachedEntities: () => entityCache?.size() ?? 0,
   });
-  const upstreams = createUpstreams(config, { restMedia, observer: observeAll(metrics.upstream, upstreamLog(log)) });
+  // A provider's quota is one for every replica: with Redis, the request budgets are shared there.
+  const budgets = config.redis ? createSharedBudgets(config.redis) : undefined;
+  const upstreams = createUpstreams(config, { restMedia, observer: observeAll(metrics.upstream, upstreamLog(log)), ...(budgets ? { budgets } : {}) });
   // Replicas share the event log through Redis; one gateway alone keeps it in memory.
   const events = config.redis
     ? await createRedisEventLog({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, topics: Object.values(config.webhooks.sources).map((hook) => hook.topic), heard: metrics.eventHeard })
@@ -231,6 +234,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       graph.close();
       await events.close();
       await rateCounters?.close();
+      await budgets?.close();
       mesh.destroy();
       // Last: the spans of everything above are sent.
       await tracing.shutdown();

@@ -25,6 +25,7 @@ import { backoffMs, retryAfterMs } from './backoff.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import type { UpstreamReply } from './http-exchange.js';
 import { createTokenBucket } from './token-bucket.js';
+import type { RequestBudget, SharedBudgets } from './shared-budget.js';
 import { UNOBSERVED, type AttemptTrace, type UpstreamObserver } from './observer.js';
 
 export interface PolicyCall {
@@ -62,10 +63,12 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETU
 // SOAP reports an application error as a Fault in an HTTP 500: a definite answer, not an outage.
 const SOAP_FAULT = /<(\w+:)?Fault[\s>]/;
 
-export function createUpstreamPolicy(source: string, settings: UpstreamPolicySettings, observer: UpstreamObserver = UNOBSERVED): UpstreamPolicy {
+export function createUpstreamPolicy(source: string, settings: UpstreamPolicySettings, observer: UpstreamObserver = UNOBSERVED, shared?: SharedBudgets): UpstreamPolicy {
   const breaker = createCircuitBreaker({ failures: settings.breakerFailures, cooldownMs: settings.breakerCooldownMs });
   // Without a budget the bucket still keeps the provider's Retry-After for every call to the source.
-  const budget = createTokenBucket({ perSecond: settings.ratePerSecond || Infinity, burst: settings.rateBurst, maxWaitMs: settings.rateMaxWaitMs });
+  // With replicas sharing Redis, a budget is one for all of them (shared-budget.ts).
+  const quota = { perSecond: settings.ratePerSecond || Infinity, burst: settings.rateBurst, maxWaitMs: settings.rateMaxWaitMs };
+  const budget: RequestBudget = shared && settings.ratePerSecond > 0 ? shared.for(source, quota) : createTokenBucket(quota);
   const slots = createSemaphore(settings.maxConcurrent);
   const inFlight = new Map<string, Promise<unknown>>();
 

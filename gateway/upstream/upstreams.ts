@@ -19,6 +19,7 @@ import { exchange, toResponse, type UpstreamReply } from './http-exchange.js';
 import { JSON_ONLY, readAnswer, type OperationMedia } from './media-types.js';
 import { createUpstreamPolicy, type UpstreamPolicy } from './policy.js';
 import type { AttemptTrace, UpstreamObserver } from './observer.js';
+import type { SharedBudgets } from './shared-budget.js';
 import { traceAttempt, type TraceScope } from '../tracing/spans.js';
 
 export interface CallOptions {
@@ -49,6 +50,8 @@ export interface UpstreamsOptions {
   restMedia?: (source: string) => RestMedia | undefined;
   /** Told of every attempt, retry, short circuit and budget wait (gateway/metrics/). */
   observer?: UpstreamObserver;
+  /** The request budgets replicas share through Redis (shared-budget.ts); each gateway's own without. */
+  budgets?: SharedBudgets;
 }
 
 /** A source's name, as its folder in `sources/` gives it. */
@@ -97,7 +100,7 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
   const prefixes = [...settings.values()]
     .map((source) => ({ source: source.name, prefix: source.url }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
-  const policies = Object.fromEntries([...settings.values()].map(({ name, policy }) => [name, createUpstreamPolicy(name, policy, options.observer)])) as Upstreams['policies'];
+  const policies = Object.fromEntries([...settings.values()].map(({ name, policy }) => [name, createUpstreamPolicy(name, policy, options.observer, options.budgets)])) as Upstreams['policies'];
   const credentials = new Map<string, SourceCredentials>([...settings.values()].map((source) => [
     source.name,
     createCredentials(source.name, source.credentials, { sourceUrl: source.url, timeoutMs: source.policy.timeoutMs, observer: options.observer }),
