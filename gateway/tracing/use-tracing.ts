@@ -74,25 +74,11 @@ export function useTracing(tracing: Tracing, options: { traced: (path: string) =
     },
     onExecute({ args }) {
       const span = operationSpan(args.contextValue as OperationContext, args.document, args.operationName);
-      if (!span) return;
-      return {
-        onExecuteDone({ result }) {
-          if (isAsyncIterable(result)) return { onEnd: () => span.end() };
-          endWithErrors(span, result);
-          return undefined;
-        },
-      };
+      return span && { onExecuteDone: endOnResult(span) };
     },
     onSubscribe({ args }) {
       const span = operationSpan(args.contextValue as OperationContext, args.document, args.operationName);
-      if (!span) return;
-      return {
-        onSubscribeResult({ result }) {
-          if (isAsyncIterable(result)) return { onEnd: () => span.end() };
-          endWithErrors(span, result);
-          return undefined;
-        },
-      };
+      return span && { onSubscribeResult: endOnResult(span) };
     },
     onResponse({ request, response }) {
       const traced = requests.get(request);
@@ -102,6 +88,15 @@ export function useTracing(tracing: Tracing, options: { traced: (path: string) =
     },
   };
   return { plugin, traceparent: (request) => traceparentOf(requests.get(request)?.scope) };
+}
+
+/** Private: ends an operation's span with its result, or when its stream ends (a subscription, incremental delivery). */
+function endOnResult(span: Span) {
+  return ({ result }: { result: ExecutionResult | AsyncIterable<ExecutionResult> }) => {
+    if (isAsyncIterable(result)) return { onEnd: () => span.end() };
+    endWithErrors(span, result);
+    return undefined;
+  };
 }
 
 /** Private: an operation's span, failed with its errors' codes when the result has errors. */
