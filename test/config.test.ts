@@ -190,14 +190,17 @@ describe('sources beyond the demo', () => {
 
   it('keeps each type for the freshness its source gives it, one source per type', () => {
     const rates = manifest('rates', { endpoint: 'https://rates.example', cache: { Rate: 30, Currency: 86_400 } });
-    expect(loadConfig(VALID, [rates]).entityCache).toEqual({ enabled: true, maxEntries: 100_000, maxAgeMs: { Rate: 30_000, Currency: 86_400_000 } });
-    expect(loadConfig({ ...VALID, ENTITY_CACHE: 'off', ENTITY_CACHE_MAX_ENTRIES: '500' }, [rates]).entityCache).toMatchObject({ enabled: false, maxEntries: 500 });
+    expect(loadConfig(VALID, [rates]).entityCache).toEqual({ store: 'memory', maxEntries: 100_000, maxAgeMs: { Rate: 30_000, Currency: 86_400_000 } });
+    expect(loadConfig({ ...VALID, ENTITY_CACHE: 'off', ENTITY_CACHE_MAX_ENTRIES: '500' }, [rates]).entityCache).toMatchObject({ store: 'off', maxEntries: 500 });
     expect(() => loadConfig(VALID, [rates, manifest('fx', { endpoint: 'https://fx.example', cache: { Rate: 60 } })]))
       .toThrow('fx: sources/fx/source.json gives Rate a freshness (cache), as rates\'s does; keep it in the manifest of the source that answers it.');
-    expect(() => loadConfig({ ...VALID, ENTITY_CACHE: 'redis' }, [rates])).toThrow('ENTITY_CACHE must be one of memory, off, but got: "redis".');
-    // Replicas hear each other's webhooks late: off unless asked for.
-    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379' }, [rates]).entityCache.enabled).toBe(false);
-    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379', ENTITY_CACHE: 'memory' }, [rates]).entityCache.enabled).toBe(true);
+    expect(() => loadConfig({ ...VALID, ENTITY_CACHE: 'disk' }, [rates])).toThrow('ENTITY_CACHE must be one of memory, redis, off, but got: "disk".');
+    expect(() => loadConfig({ ...VALID, ENTITY_CACHE: 'redis' }, [rates])).toThrow('ENTITY_CACHE=redis needs REDIS_URL: set it, or use ENTITY_CACHE=memory on a single gateway.');
+    // Replicas share it in Redis; memory is the default alone, and may be asked for with replicas.
+    expect(loadConfig({ ...VALID }, [rates]).entityCache.store).toBe('memory');
+    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379' }, [rates]).entityCache.store).toBe('redis');
+    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379', ENTITY_CACHE: 'memory' }, [rates]).entityCache.store).toBe('memory');
+    expect(loadConfig({ ...VALID, ENTITY_CACHE: 'off' }, [rates]).entityCache.store).toBe('off');
   });
 
   it.each([

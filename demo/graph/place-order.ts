@@ -26,6 +26,7 @@ import { createRetryQueue, type RetryQueue } from '../../gateway/upstream/retry-
 import { callScope, type CallOptions, type Upstreams } from '../../gateway/upstream/index.js';
 import { asUpstreamError } from '../../gateway/errors.js';
 import type { Invalidations } from '../../gateway/events/invalidation.js';
+import { log } from '../../gateway/logging/log.js';
 import { loadersFor, type Order, type Product, type SourcesContext } from './loaders.js';
 
 export interface PlaceOrderInput {
@@ -134,7 +135,9 @@ type Steps = ReturnType<typeof createSteps>;
 
 /** Private: each call of the saga, safe to send again. */
 function createSteps({ upstreams, urls, invalidations }: OrderDeskOptions, scope: CallOptions) {
-  const stockChanged = (lines: { sku: string }[]) => invalidations?.invalidate(lines.map((line) => ({ typename: 'StockLevel', id: line.sku, source: 'inventory' })));
+  // The order goes on when the cache cannot be told (Redis down): the ERP's own webhook will tell it, and that one is retried.
+  const stockChanged = (lines: { sku: string }[]) => invalidations?.invalidate(lines.map((line) => ({ typename: 'StockLevel', id: line.sku, source: 'inventory' })))
+    .catch((error: unknown) => log.warn(`the stock an order changed could not be dropped from the cache: ${(error as Error).message}`));
   const json = async (source: SourceName, url: string, init: RequestInit & { idempotent?: boolean }) => {
     const { idempotent, ...rest } = init;
     const response = await upstreams.request(source, url, {

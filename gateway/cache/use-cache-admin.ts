@@ -7,8 +7,9 @@
  *   { "type": "StockLevel" }                      every entity of a kept type
  *   { "source": "erp" }                           every entity of the types that source keeps
  *
- * and the answer says how many entities were held: `{ "invalidated": 12 }`. It acts on this gateway;
- * with replicas, call each (the cache is off by default there).
+ * and the answer says how many entities were held: `{ "invalidated": 12 }`. With the cache shared in
+ * Redis (the default with replicas) it acts for every replica; with `ENTITY_CACHE=memory` on
+ * replicas, call each. 503 when the shared store cannot be reached: nothing is known to be dropped.
  */
 import type { Plugin } from 'graphql-yoga';
 import { carriesToken } from '../../lib/http.js';
@@ -44,7 +45,11 @@ export function useCacheAdmin(options: CacheAdminOptions): Plugin {
         if (!carriesToken(request.headers.get('authorization'), options.token)) throw new AdminError(401, 'A call must carry Authorization: Bearer <ADMIN_TOKEN>.');
         if (request.method !== 'POST') throw new AdminError(405, `${INVALIDATE_PATH} takes POST.`);
         const body = await readBody(request);
-        answer(200, { invalidated: invalidate(body) });
+        const invalidated = await invalidate(body).catch((error: unknown) => {
+          if (error instanceof AdminError) throw error;
+          throw new AdminError(503, `The cache could not be reached (${(error as Error).message}); try again.`);
+        });
+        answer(200, { invalidated });
       } catch (error) {
         if (!(error instanceof AdminError)) throw error;
         answer(error.status, { error: error.message }, error.status === 401 ? { 'www-authenticate': 'Bearer realm="admin"' } : error.status === 405 ? { allow: 'POST' } : {});
@@ -53,23 +58,24 @@ export function useCacheAdmin(options: CacheAdminOptions): Plugin {
   };
 
   /** Private: drops what the body names; how many entities were held. */
-  function invalidate(body: Record<string, unknown>): number {
+  async function invalidate(body: Record<string, unknown>): Promise<number> {
     const { type, key, source } = body;
     const what = 'The body must be {"type": …, "key": …}, {"type": …} or {"source": …}';
     if (Object.keys(body).some((name) => !['type', 'key', 'source'].includes(name)) || (source !== undefined && (type !== undefined || key !== undefined))) throw new AdminError(400, `${what}.`);
+    const dropType = async (kept: string) => (await options.cache?.invalidateType(kept)) ?? 0;
     if (source !== undefined) {
       if (typeof source !== 'string' || !Object.hasOwn(options.typesOf, source)) {
         throw new AdminError(400, `${JSON.stringify(source)} is no source that keeps anything; the ones that do: ${Object.keys(options.typesOf).join(', ') || 'none'}.`);
       }
-      return options.typesOf[source]!.reduce((count, kept) => count + (options.cache?.invalidateType(kept) ?? 0), 0);
+      const dropped = await Promise.all(options.typesOf[source]!.map(dropType));
+      return dropped.reduce((count, held) => count + held, 0);
     }
     if (typeof type !== 'string' || !kept.includes(type)) throw new AdminError(400, `${what}, "type" being a kept type: ${kept.join(', ') || 'none'}.`);
-    if (key === undefined) return options.cache?.invalidateType(type) ?? 0;
+    if (key === undefined) return dropType(type);
     if ((typeof key !== 'string' && typeof key !== 'number') || String(key) === '') throw new AdminError(400, '"key" must be the entity\'s key, a string or a number.');
-    const before = options.cache?.size() ?? 0;
     const answeredBy = Object.entries(options.typesOf).find(([, types]) => types.includes(type))?.[0];
-    options.invalidations.invalidate([{ typename: type, id: String(key), ...(answeredBy ? { source: answeredBy } : {}) }]);
-    return before - (options.cache?.size() ?? 0);
+    // As a webhook would: the source's reads in flight are forgotten too.
+    return options.invalidations.invalidate([{ typename: type, id: String(key), ...(answeredBy ? { source: answeredBy } : {}) }]);
   }
 }
 

@@ -68,11 +68,11 @@ export interface GatewayConfig {
    */
   metrics: { port?: number; token?: string };
   /**
-   * The entity cache (gateway/cache/entity-cache.ts): on in memory unless `ENTITY_CACHE=off` (off by
-   * default with `REDIS_URL`: replicas hear each other's webhooks late), for the
-   * types the sources' manifests give a freshness (`cache`), at most `ENTITY_CACHE_MAX_ENTRIES` entities.
+   * The entity cache (gateway/cache/), for the types the sources' manifests give a freshness
+   * (`cache`): `ENTITY_CACHE` is `memory` (at most `ENTITY_CACHE_MAX_ENTRIES` entities, the default
+   * alone), `redis` (shared by replicas, the default with `REDIS_URL`) or `off`.
    */
-  entityCache: { enabled: boolean; maxEntries: number; maxAgeMs: Record<string, number> };
+  entityCache: { store: 'memory' | 'redis' | 'off'; maxEntries: number; maxAgeMs: Record<string, number> };
   /** The token of the admin endpoints (`POST /admin/invalidate`), 16 characters or more; unset, they answer 404. `ADMIN_TOKEN` */
   adminToken?: string;
   /** OpenTelemetry tracing (gateway/tracing/), off unless an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables. */
@@ -182,9 +182,9 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
       ...(env.METRICS_TOKEN?.trim() ? { token: read.token('METRICS_TOKEN', 16) } : {}),
     },
     entityCache: {
-      // Replicas hear each other's webhooks a few milliseconds late: a cache in each one's memory could
-      // answer one read from before a change another replica acknowledged. Off there unless asked for.
-      enabled: read.oneOf('ENTITY_CACHE', ['memory', 'off'], env.REDIS_URL?.trim() ? 'off' : 'memory') === 'memory',
+      // Replicas share one in Redis: each one's own memory would hear another replica's webhooks a few
+      // milliseconds late, and could answer a read from before a change that replica acknowledged.
+      store: entityCacheStore(read.oneOf('ENTITY_CACHE', ['memory', 'redis', 'off'], env.REDIS_URL?.trim() ? 'redis' : 'memory'), env),
       maxEntries: read.integer('ENTITY_CACHE_MAX_ENTRIES', 100_000, 1, 10_000_000),
       maxAgeMs: cachedTypes(manifests),
     },
@@ -445,4 +445,10 @@ function reader(env: Env) {
       return value as T;
     },
   };
+}
+
+/** Private: the entity cache's store, which may be Redis only when Switchboard has one. */
+function entityCacheStore<T extends string>(store: T, env: Env): T {
+  if (store === 'redis' && !env.REDIS_URL?.trim()) throw new ConfigError('ENTITY_CACHE=redis needs REDIS_URL: set it, or use ENTITY_CACHE=memory on a single gateway.');
+  return store;
 }

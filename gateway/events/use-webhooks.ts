@@ -4,14 +4,15 @@
  * order: the source takes webhooks (its secret is set), the body is under the size limit, the
  * signature matches in the source's scheme (signature.ts), the body reads as the source's event
  * (deliveries.ts). A refused delivery gets a 4xx naming why, and one log line; it never
- * gets a 5xx. The one 5xx is the gateway's own: 503 when the event log (Redis) cannot take a good
- * delivery, so that the provider sends it again. An accepted one is answered 200 only once it is in the event log and delivered to the
+ * gets a 5xx. The one 5xx is the gateway's own: 503 when the event log or the shared cache (Redis)
+ * cannot take a good delivery, so that the provider sends it again. What the event changed is dropped
+ * from the caches before it is recorded (gateway/events/invalidation.ts). An accepted one is answered 200 only once it is in the event log and delivered to the
  * subscribers; an event id seen before is acknowledged again and not delivered twice.
  *
  *   plugins: [useWebhooks({ log, sources: config.webhooks.sources, toleranceSeconds: 300, maxBytes: 262144 })]
  */
 import type { Plugin } from 'graphql-yoga';
-import type { EventLog } from './event-log.js';
+import type { EventLog, WebhookEvent } from './event-log.js';
 import type { ConfiguredWebhook } from '../config/config.js';
 import { DeliveryError, readDelivery } from './deliveries.js';
 import { verifySignature } from './signature.js';
@@ -28,6 +29,8 @@ export interface WebhookOptions {
   observe?: (source: string, outcome: 'accepted' | 'duplicate' | 'refused', reason?: string) => void;
   /** The delivery's own trace (gateway/tracing/use-tracing.ts), which its event carries to the subscribers. */
   traceparent?: (request: Request) => string | undefined;
+  /** Drops what the event changed from the caches, before it is recorded (invalidation.ts `invalidateOnEvents`); duplicates included. */
+  invalidate?: (event: WebhookEvent) => Promise<void>;
 }
 
 /** Where deliveries arrive: `/webhooks/<source>`. */
@@ -51,6 +54,10 @@ export function useWebhooks(options: WebhookOptions): Plugin {
         if (!verdict.ok) throw new DeliveryError(401, `The delivery is refused: ${verdict.reason}.`);
         const traceparent = options.traceparent?.(request);
         const event = { ...readDelivery(name, hook, request.headers.get('content-type'), body), ...(traceparent ? { traceparent } : {}) };
+        // A redelivery too: the provider sends one when it got no answer, which may have been a 503 from here.
+        await options.invalidate?.(event).catch((error: unknown) => {
+          throw new DeliveryError(503, `Switchboard could not drop what the event changed from its cache (${(error as Error).message}); deliver it again later.`);
+        });
         const recorded = await options.log.record(event).catch((error: unknown) => {
           // The delivery is good; the gateway could not keep it. 503 makes the provider send it again.
           throw new DeliveryError(503, `Switchboard could not record the event (${(error as Error).message}); deliver it again later.`);

@@ -26,7 +26,8 @@ export interface MetricsSources {
   /** Each source's circuit breaker, by source name. */
   breakers: () => Record<string, BreakerState>;
   /** Entities the entity cache holds now. */
-  cachedEntities: () => number;
+  /** What the entity cache holds in this gateway's memory (undefined: none, or the shared store). */
+  cacheHeld: () => { entities: number; bytes: number } | undefined;
 }
 
 export interface GatewayMetrics {
@@ -104,15 +105,23 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
 
   // Label values: the types the manifests keep, a bounded set.
   const lookups = new Counter({ name: 'switchboard_entity_cache_lookups_total', help: 'Entities the stitched graph looked for in the entity cache, by type and outcome (hit, miss).', labelNames: ['type', 'outcome'], registers });
+  const batches = new Counter({ name: 'switchboard_entity_cache_batches_total', help: 'Stitched batches that looked in the entity cache, by type and outcome: hit (all held), partial, miss (none held).', labelNames: ['type', 'outcome'], registers });
   const invalidations = new Counter({ name: 'switchboard_entity_cache_invalidations_total', help: 'Entities a webhook said changed, by type, and whether the cache held them.', labelNames: ['type', 'held'], registers });
-  new Gauge({ name: 'switchboard_entity_cache_entities', help: 'Entities the entity cache holds now.', registers, collect() {
-    this.set(sources.cachedEntities());
+  new Gauge({ name: 'switchboard_entity_cache_entities', help: 'Entities the entity cache holds in this replica\'s memory (0 with the cache shared in Redis: Redis tells its own).', registers, collect() {
+    this.set(sources.cacheHeld()?.entities ?? 0);
+  } });
+  new Gauge({ name: 'switchboard_entity_cache_bytes', help: 'Bytes of the values the entity cache holds in this replica\'s memory, as JSON (0 with the cache shared in Redis).', registers, collect() {
+    this.set(sources.cacheHeld()?.bytes ?? 0);
   } });
 
   return {
     registry,
     entityCache: {
-      looked: (type, outcome, count) => lookups.inc({ type, outcome }, count),
+      looked(type, hits, misses) {
+        if (hits > 0) lookups.inc({ type, outcome: 'hit' }, hits);
+        if (misses > 0) lookups.inc({ type, outcome: 'miss' }, misses);
+        batches.inc({ type, outcome: misses === 0 ? 'hit' : hits === 0 ? 'miss' : 'partial' });
+      },
       invalidated: (type, held) => invalidations.inc({ type, held: String(held) }),
     },
     operation: ({ name, type, transport, status }, seconds) => operations.observe({ operation_name: operationName(name), operation_type: type, transport, status: String(status) }, seconds),

@@ -58,8 +58,8 @@ import { useUpstreamScope } from '../plugins/use-upstream-scope.js';
 import { useWebhooks, WEBHOOKS_PATH } from '../events/use-webhooks.js';
 import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
-import { createInvalidations, entitiesChangedBy, forgetInFlightReads, type Invalidations } from '../events/invalidation.js';
-import { createEntityCache } from '../cache/entity-cache.js';
+import { createInvalidations, forgetInFlightReads, invalidateOnEvents, type Invalidations } from '../events/invalidation.js';
+import { startEntityCache } from '../cache/start-entity-cache.js';
 import { useCacheAdmin } from '../cache/use-cache-admin.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -129,7 +129,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const metrics = createMetrics({
     admission: () => admission.load(),
     breakers: () => Object.fromEntries(Object.entries(upstreams.policies).map(([name, policy]) => [name, policy.breaker.state])),
-    cachedEntities: () => entityCache?.size() ?? 0,
+    cacheHeld: () => entityCache?.held(),
   });
   // A provider's quota is one for every replica: with Redis, the request budgets are shared there.
   const budgets = config.redis ? createSharedBudgets(config.redis) : undefined;
@@ -141,13 +141,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const rateCounters = config.redis ? createRedisStore(config.redis) : undefined;
   const invalidations = createInvalidations();
   forgetInFlightReads(invalidations, upstreams);
-  const entityCache = config.entityCache.enabled && Object.keys(config.entityCache.maxAgeMs).length > 0
-    ? createEntityCache({ ...config.entityCache, observer: metrics.entityCache })
-    : undefined;
-  // What an event changed is dropped before the delivery is acknowledged (in memory: the event log tells its listeners at once).
-  if (entityCache) invalidations.onInvalidate((entities) => entityCache.invalidate(entities));
-  // Every replica hears every event, so each one forgets what the event made stale.
-  events.onEvent((event) => invalidations.invalidate(entitiesChangedBy(event, config.webhooks.sources)));
+  const entityCache = await startEntityCache(config, invalidations, metrics.entityCache);
+  // What a delivery changed is invalidated before it is acknowledged; every other replica hears it.
+  const invalidateEvent = invalidateOnEvents(events, invalidations, config.webhooks.sources);
   const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
   const graph = startGraphCode(options.graph, { upstreams, urls, invalidations });
   const errorShape = createErrorShape((error, requestId) => log.error({ err: error, requestId }, 'unexpected error'), sourceOfField(config));
@@ -212,7 +208,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       errorShape.plugin,
       useCacheAdmin({ token: config.adminToken, ...(entityCache ? { cache: entityCache } : {}), invalidations, typesOf: keptTypesBySource(config) }),
       useHealth({ load: admission.load, draining: () => draining, ...(config.redis ? { redis: () => events.reachable() } : {}) }),
-      useWebhooks({ log: events, ...config.webhooks, observe: metrics.webhook, traceparent: traced.traceparent }),
+      useWebhooks({ log: events, ...config.webhooks, observe: metrics.webhook, traceparent: traced.traceparent, invalidate: invalidateEvent }),
       ...(options.plugins ?? []),
       ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_PATH, page: () => renderGraphiQLPage(GRAPHQL_PATH, readExampleOperations(OPERATIONS_FOLDER, config.graphiqlFirstOperation)) })] : []),
     ],
@@ -235,6 +231,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await events.close();
       await rateCounters?.close();
       await budgets?.close();
+      await entityCache?.close();
       mesh.destroy();
       // Last: the spans of everything above are sent.
       await tracing.shutdown();

@@ -99,13 +99,13 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
   };
   return {
     query(field, args, selectionSet, context) {
-      const { upstreams, clientHeaders, trace } = scopeOf(context);
+      const { upstreams, clientHeaders, dataVersion = '' } = scopeOf(context);
       // Identical reads in flight share one outcome, with the work of building the upstream request
       // and shaping its answer (a SOAP envelope, the source's own execution): the answer is read-only.
-      return upstreams.shareRead(source.name, `${field}${selectionSet} ${JSON.stringify(args)}`, clientHeaders, async () => {
+      return upstreams.shareRead(source.name, `${field}${selectionSet} ${JSON.stringify(args)} ${dataVersion}`, clientHeaders, async () => {
         const rest = restReadFor(field);
         if (!rest) return execute('query', field, args, selectionSet, context);
-        const text = await options.requestText(source.name, rest.url(args), { headers: rest.headers }, { clientHeaders, trace });
+        const text = await options.requestText(source.name, rest.url(args), { headers: rest.headers }, callScope(context));
         return rest.shape(JSON.parse(text) as unknown);
       });
     },

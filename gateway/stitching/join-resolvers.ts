@@ -13,7 +13,7 @@ import DataLoader from 'dataloader';
 import { asUpstreamError } from '../errors.js';
 import { pathReader } from '../../lib/paths.js';
 import type { SourceClients } from '../sources/source-clients.js';
-import { tracedUnder, type ScopedContext } from '../upstream/index.js';
+import { withScope, type ScopedContext } from '../upstream/index.js';
 import { traceBatch } from '../tracing/spans.js';
 import type { EntityCache } from '../cache/entity-cache.js';
 import type { Join } from './joins.js';
@@ -77,13 +77,16 @@ function compileCall(join: Join, entityType: string | undefined): CompiledCall {
   const identity = callIdentity(join);
   const itemsOf = join.items === undefined ? (answer: unknown) => answer : pathReader(join.items);
   const matchOf = pathReader(join.match);
-  /** Private: one call to the source for `keys`, traced as a batch, its items in the order of the keys. */
-  const ask = async (keys: readonly string[], context: JoinContext): Promise<unknown[]> => {
+  /**
+   * Private: one call to the source for `keys`, traced as a batch, its items in the order of the keys;
+   * `dataVersion`, the cached version of the entities it asks for (entity-cache.ts).
+   */
+  const ask = async (keys: readonly string[], context: JoinContext, dataVersion?: string): Promise<unknown[]> => {
     const trace = context.upstreamScope?.trace;
     const batch = trace && traceBatch(trace, { source: join.source, field: join.field, size: keys.length });
     let answer: unknown;
     try {
-      answer = await context.sources[join.source]!.query(join.field, { [join.argument]: keys }, join.selectionSet, batch ? tracedUnder(context, batch.scope) : context);
+      answer = await context.sources[join.source]!.query(join.field, { [join.argument]: keys }, join.selectionSet, withScope(context, { trace: batch?.scope, dataVersion }));
     } catch (error) {
       batch?.end(error as Error);
       // The error of every key of the batch, located at each field that asked.
@@ -99,19 +102,18 @@ function compileCall(join: Join, entityType: string | undefined): CompiledCall {
    */
   const askThroughCache = async (keys: readonly string[], context: JoinContext, cache: EntityCache, type: string): Promise<unknown[]> => {
     const variant = `${identity}\n${join.selectionSet}\n${context.upstreamScope?.upstreams.seenHeaders(join.source, context.upstreamScope.clientHeaders) ?? ''}`;
-    const held = cache.getMany(type, keys, variant);
-    const missing = keys.filter((_, index) => held[index] === undefined);
-    if (missing.length === 0) return held;
-    const ticket = cache.begin();
+    const held = await cache.read(type, keys, variant);
+    if (held.missing.length === 0) return held.values;
     let answered: unknown[];
     try {
-      answered = await ask(missing, context);
+      answered = await ask(held.missing, context, held.version);
     } catch (error) {
-      return held.map((value) => (value === undefined ? error : value));
+      return held.values.map((value) => (value === undefined ? error : value));
     }
-    missing.forEach((key, index) => cache.set(type, key, variant, answered[index], ticket));
+    // Not waited for: the answer is the client's now; the store keeps it in the order it was asked.
+    void held.keep(answered);
     let next = 0;
-    return held.map((value) => (value === undefined ? answered[next++] : value));
+    return held.values.map((value) => (value === undefined ? answered[next++] : value));
   };
   return {
     loader(context) {

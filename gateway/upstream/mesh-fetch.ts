@@ -3,11 +3,11 @@
  * this, with the GraphQL context of the request they serve, so they get the same credentials,
  * timeouts and typed errors as the SOAP source, and the client headers their source allows.
  */
-import { scopeOf } from './index.js';
+import { callScope, scopeOf } from './index.js';
 import { isBlob, uploadFor } from '../sources/rest/upload-stand-ins.js';
 
 export default async function meshFetch(url: string, init: RequestInit = {}, context?: unknown): Promise<Response> {
-  const { upstreams, clientHeaders, trace } = scopeOf(context);
+  const { upstreams } = scopeOf(context);
   const source = upstreams.sourceFor(url);
   if (!source) {
     // Only configured upstreams are reachable from the gateway: anything else is a composition bug.
@@ -16,7 +16,7 @@ export default async function meshFetch(url: string, init: RequestInit = {}, con
   // A file the contract asks for as the whole body, in place of the stand-in the handler wrote (gateway/sources/rest/uploads.ts).
   const upload = uploadFor(context, init.body);
   const sent = upload ? { ...init, body: new Uint8Array(await upload.arrayBuffer()) } : await withBytesBody(init);
-  return upstreams.request(source, url, sent, { clientHeaders, trace });
+  return upstreams.request(source, url, sent, callScope(context));
 }
 
 /**

@@ -39,6 +39,8 @@ export interface CallOptions {
   operation?: string;
   /** Where the call's attempts are traced (the span of the batch or execution it serves), when the request is. */
   trace?: TraceScope;
+  /** The version of the cached entities a read is for: reads are shared in flight only with the same (scope.ts). */
+  dataVersion?: string;
 }
 
 export interface UpstreamsOptions {
@@ -153,7 +155,7 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
     const read = options.read ?? (READ_METHODS.has(method) || media?.read === true || (method === 'POST' && typeof init.body === 'string' && GRAPHQL_QUERY.test(init.body)));
     return policy.run({
       idempotent: options.idempotent ?? (read || IDEMPOTENT_METHODS.has(method) || base.has('idempotency-key')),
-      shareKey: read ? `${method} ${url}\n${headerLines(forwarded)}\n${String(init.body ?? '')}` : undefined,
+      shareKey: read ? `${method} ${url}\n${headerLines(forwarded)}\n${String(init.body ?? '')}\n${options.dataVersion ?? ''}` : undefined,
       operation,
       requestId: options.clientHeaders?.get('x-request-id') ?? undefined,
       // Each attempt gets its own copy: credentials and its trace headers are set on it.

@@ -11,7 +11,7 @@ import { resolveCredentials } from '../../config/credentials.js';
 import { MANIFEST, readSourceManifests, sourceUrlVariable, type SourceManifest } from '../../config/source-manifests.js';
 import { ConfigError } from '../../config/config.js';
 import { projectPath } from '../../config/project.js';
-import { scopeOf } from '../../upstream/index.js';
+import { callScope, scopeOf } from '../../upstream/index.js';
 import { createSoapSchema } from './soap-schema.js';
 import type { Send } from './soap-transport.js';
 
@@ -41,7 +41,6 @@ export function soapSourceSchema(name: string, wsdlFile: string) {
 /** Sends a source's envelopes through the upstreams of the request the call is made for. */
 export function sendThroughScope(source: string): Send {
   return (url, init, { context, ...call }) => {
-    const { upstreams, clientHeaders, trace } = scopeOf(context);
-    return upstreams.send(source, url, init, { ...call, clientHeaders, trace });
+    return scopeOf(context).upstreams.send(source, url, init, { ...call, ...callScope(context) });
   };
 }
