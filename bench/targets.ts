@@ -54,6 +54,16 @@ export const TARGETS: readonly Target[] = [
     serves: every,
   },
   {
+    name: 'cached-redis',
+    title: 'Switchboard as replicas run it (REDIS_URL: event log, rate limits, upstream budgets and the entity cache in Redis at BENCH_REDIS_URL, by default 127.0.0.1:6379), one replica: the cost of sharing, against `cached`',
+    async start(env, cpu, nodeOptions) {
+      await ensureGatewayBundled();
+      const redis = { REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `switchboard-bench:${process.pid}:${Date.now()}:`, ENTITY_CACHE: 'redis' };
+      return startBundle(GATEWAY_BUNDLE, { ...env, ...redis }, cpu, nodeOptions);
+    },
+    serves: every,
+  },
+  {
     name: 'traced',
     title: 'Switchboard with OpenTelemetry tracing on, every trace sampled, exporting OTLP/HTTP to a receiver that reads and drops it (the cost of tracing, against `switchboard`)',
     async start(env, cpu, nodeOptions) {
