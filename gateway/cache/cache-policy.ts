@@ -1,0 +1,98 @@
+/**
+ * What a whole answer may be kept for, read from its document before it runs, so that the key it is
+ * kept under can say whose it is:
+ * - how long: the least freshness among the object types its fields return (a source's manifest,
+ *   `cache`, in seconds). A type nobody declared fresh counts as `defaultMaxAgeSeconds`, 0 unless
+ *   configured, so an answer holding anything of it is not kept. An interface or union counts as
+ *   the least fresh of its types; a leaf field takes its parent's freshness.
+ * - for whom: `PRIVATE` when it reads a field an access rule guards (`@owner`: personal data, which
+ *   depends on who asks), `PUBLIC` otherwise.
+ * Mutations, subscriptions and introspection are never kept (`maxAgeSeconds` 0).
+ *
+ *   const policyOf = createCachePolicy(schema, { maxAgeSeconds: { StockLevel: 60, Product: 300 }, privateFields: { Customer: ['email'] } });
+ *   policyOf(parse('{ products { name stock { total } } }'));
+ *   // { maxAgeSeconds: 60, scope: 'PUBLIC', types: ['Product', 'StockLevel'] }
+ */
+import {
+  getNamedType, getOperationAST, isAbstractType, isObjectType, TypeInfo, visit, visitWithTypeInfo,
+  type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode,
+} from 'graphql';
+
+export interface CachePolicyOptions {
+  /** Each type's freshness, in seconds (the manifests' `cache`). */
+  maxAgeSeconds: Readonly<Record<string, number>>;
+  /** The freshness of a type that declares none; 0 (the default): an answer with one is not kept. */
+  defaultMaxAgeSeconds?: number;
+  /** The fields whose answer depends on who asks, by type (the access rules' fields). */
+  privateFields: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface ResponsePolicy {
+  /** How long the answer may be kept; 0: not at all. */
+  maxAgeSeconds: number;
+  scope: 'PUBLIC' | 'PRIVATE';
+  /** The object types the answer may hold, sorted: what invalidates it by type. */
+  types: string[];
+}
+
+const NOT_KEPT: ResponsePolicy = Object.freeze({ maxAgeSeconds: 0, scope: 'PUBLIC', types: [] }) as ResponsePolicy;
+
+export function createCachePolicy(schema: GraphQLSchema, options: CachePolicyOptions): (document: DocumentNode, operationName?: string | null) => ResponsePolicy {
+  const { maxAgeSeconds, defaultMaxAgeSeconds = 0 } = options;
+  const privateFields = new Map(Object.entries(options.privateFields).map(([type, fields]) => [type, new Set(fields)]));
+  const typeInfo = new TypeInfo(schema);
+  const known = new WeakMap<DocumentNode, Map<string, ResponsePolicy>>();
+
+  const policyOf = (document: DocumentNode, operationName: string | undefined): ResponsePolicy => {
+    const operation = getOperationAST(document, operationName);
+    if (!operation || operation.operation !== 'query') return NOT_KEPT;
+    let maxAge = Infinity;
+    let scope: ResponsePolicy['scope'] = 'PUBLIC';
+    let introspection = false;
+    const types = new Set<string>();
+    const visitor = visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        if (node.name.value === '__schema' || node.name.value === '__type') introspection = true;
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (!parent || !field) return;
+        if (privateFields.get(parent.name)?.has(field.name)) scope = 'PRIVATE';
+        const named = getNamedType(field.type);
+        const objects = isObjectType(named) ? [named] : isAbstractType(named) ? schema.getPossibleTypes(named) : [];
+        for (const object of objects) {
+          if (object.name.startsWith('__')) continue;
+          types.add(object.name);
+          maxAge = Math.min(maxAge, maxAgeSeconds[object.name] ?? defaultMaxAgeSeconds);
+        }
+      },
+    });
+    for (const node of [operation, ...fragmentsUsedBy(document, operation)]) visit(node, visitor);
+    if (introspection || !Number.isFinite(maxAge)) return NOT_KEPT;
+    return { maxAgeSeconds: Math.max(0, maxAge), scope, types: [...types].sort() };
+  };
+
+  return (document, operationName) => {
+    const name = operationName ?? '';
+    let byName = known.get(document);
+    if (!byName) known.set(document, (byName = new Map()));
+    let policy = byName.get(name);
+    if (!policy) byName.set(name, (policy = policyOf(document, operationName ?? undefined)));
+    return policy;
+  };
+}
+
+/** Private: the fragments an operation spreads, and those they spread in turn. */
+function fragmentsUsedBy(document: DocumentNode, operation: OperationDefinitionNode): FragmentDefinitionNode[] {
+  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === 'FragmentDefinition' ? [[definition.name.value, definition] as const] : [])));
+  const used = new Map<string, FragmentDefinitionNode>();
+  const spreadIn = (node: OperationDefinitionNode | FragmentDefinitionNode) => visit(node, {
+    FragmentSpread(spread) {
+      const fragment = fragments.get(spread.name.value);
+      if (!fragment || used.has(fragment.name.value)) return;
+      used.set(fragment.name.value, fragment);
+      spreadIn(fragment);
+    },
+  });
+  spreadIn(operation);
+  return [...used.values()];
+}
