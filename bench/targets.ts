@@ -46,19 +46,19 @@ export const TARGETS: readonly Target[] = [
   },
   {
     name: 'cached',
-    title: 'Switchboard with its entity cache on, as `npm start` runs it by default (stock levels kept 60 s, dropped by the ERP\'s webhooks): reported beside the uncached figures, never in the ratios to the baselines',
+    title: 'Switchboard with its entity and response caches on, in memory, as `npm start` runs it by default (kept for the freshness the manifests declare, dropped by the providers\' webhooks): reported beside the uncached figures, never in the ratios to the baselines',
     async start(env, cpu, nodeOptions) {
       await ensureGatewayBundled();
-      return startBundle(GATEWAY_BUNDLE, { ...env, ENTITY_CACHE: 'memory' }, cpu, nodeOptions);
+      return startBundle(GATEWAY_BUNDLE, { ...env, ENTITY_CACHE: 'memory', RESPONSE_CACHE: 'memory' }, cpu, nodeOptions);
     },
     serves: every,
   },
   {
     name: 'cached-redis',
-    title: 'Switchboard as replicas run it (REDIS_URL: event log, rate limits, upstream budgets and the entity cache in Redis at BENCH_REDIS_URL, by default 127.0.0.1:6379), one replica: the cost of sharing, against `cached`',
+    title: 'Switchboard as replicas run it (REDIS_URL: event log, rate limits, upstream budgets and both caches in Redis at BENCH_REDIS_URL, by default 127.0.0.1:6379), one replica: the cost of sharing, against `cached`',
     async start(env, cpu, nodeOptions) {
       await ensureGatewayBundled();
-      const redis = { REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `switchboard-bench:${process.pid}:${Date.now()}:`, ENTITY_CACHE: 'redis' };
+      const redis = { REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `switchboard-bench:${process.pid}:${Date.now()}:`, ENTITY_CACHE: 'redis', RESPONSE_CACHE: 'redis' };
       return startBundle(GATEWAY_BUNDLE, { ...env, ...redis }, cpu, nodeOptions);
     },
     serves: every,
@@ -81,7 +81,7 @@ export const TARGETS: readonly Target[] = [
   {
     name: 'unbatched',
     title: '(a) the same composition, unbatched',
-    start: (env, cpu, nodeOptions) => startPinned('bench/targets/unbatched.ts', [], { cpu, env: { ...env, ENTITY_CACHE: 'off' }, nodeOptions }),
+    start: (env, cpu, nodeOptions) => startPinned('bench/targets/unbatched.ts', [], { cpu, env: { ...env, ENTITY_CACHE: 'off', RESPONSE_CACHE: 'off' }, nodeOptions }),
     // At 1,000 products a request makes some 2,200 upstream calls and outlasts the load generator's
     // 30 s timeout under 50 connections: measured up to 100 products only.
     serves: (workload) => workload.name !== 'W1@1000',
@@ -161,7 +161,7 @@ async function startBundle(bundle: string, env: Record<string, string>, cpu: num
   return startPinned(process.execPath, [...gatewayNodeFlags(), ...nodeOptions, bundle], {
     cpu,
     // Uncached unless a target asks: the baselines keep nothing between requests.
-    env: { ENTITY_CACHE: 'off', ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    env: { ENTITY_CACHE: 'off', RESPONSE_CACHE: 'off', ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     readyUrl: `http://127.0.0.1:${port}/graphql`,
   });
 }

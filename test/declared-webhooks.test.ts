@@ -56,7 +56,9 @@ describe('a GitHub-style signature over JSON', () => {
       seq: 1, id: 'dlv-1', topic: 'shipments', type: 'shipment.delivered', occurredAt: new Date(1_796_000_000_000).toISOString(),
       data: { id: 'SHP-1', orderRef: 'ord-77', status: 'DELIVERED' },
     }]);
-    expect(changed).toEqual([[{ typename: 'Shipment', id: 'SHP-1', source: 'carrier' }, { typename: 'Order', id: 'ord-77', source: 'carrier' }]]);
+    // The redelivery's too: what an event changed is dropped before it is recorded, so before it is known for a redelivery.
+    const delivered = [{ typename: 'Shipment', id: 'SHP-1', source: 'carrier' }, { typename: 'Order', id: 'ord-77', source: 'carrier' }];
+    expect(changed).toEqual([delivered, delivered]);
   });
 
   it.each([

@@ -1,7 +1,7 @@
-// The entity cache shared by two replicas through a real Redis (ENTITY_CACHE=redis, the default with
-// REDIS_URL): what one replica read, the other answers from; and once a replica acknowledged the
-// ERP's webhook about a stock change, no read through either replica sees the old stock, while the
-// reads before it were answered from the cache.
+// The entity and response caches shared by two replicas through a real Redis (ENTITY_CACHE=redis and
+// RESPONSE_CACHE=redis, the defaults with REDIS_URL): what one replica read or answered, the other
+// answers from; and once a replica acknowledged the ERP's webhook about a stock change, no read
+// through either replica sees the old stock, while the reads before it were answered from the caches.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { graph } from '#graph';
@@ -21,7 +21,7 @@ let a: TestSwitchboard;
 let b: { gateway: Gateway; served: ServedGateway };
 
 beforeAll(async () => {
-  a = await startTestSwitchboard({ REDIS_URL, REDIS_KEY_PREFIX: PREFIX, ENTITY_CACHE: 'redis' });
+  a = await startTestSwitchboard({ REDIS_URL, REDIS_KEY_PREFIX: PREFIX, ENTITY_CACHE: 'redis', RESPONSE_CACHE: 'redis' });
   const gateway = await createGateway(loadConfig(process.env), { graph });
   b = { gateway, served: await serveGateway(gateway, { port: 0, host: '127.0.0.1' }) };
 });
@@ -30,7 +30,7 @@ afterAll(async () => {
   await b?.gateway.close();
   await a?.close();
   await removeKeys(PREFIX);
-  for (const name of ['REDIS_URL', 'REDIS_KEY_PREFIX', 'ENTITY_CACHE']) delete process.env[name];
+  for (const name of ['REDIS_URL', 'REDIS_KEY_PREFIX', 'ENTITY_CACHE', 'RESPONSE_CACHE']) delete process.env[name];
 });
 beforeEach(async () => {
   await a.clearFaults();
@@ -63,19 +63,26 @@ async function erpSays(origin: string, record: StockRecord): Promise<void> {
   expect(sender.report().deliveries.map((delivery) => delivery.attempts)).toEqual([[200]]);
 }
 
-it('what one replica read, the other answers from: the ERP is asked once', async () => {
+it('what one replica answered, the other answers again; what it read, the other reads from: the ERP is asked once', async () => {
   const products = world.products.slice(0, 5);
+  const ask = async (url: string, page: string) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: page }) })).json();
   const page = '{ products(first: 5) { id stock { total } } }';
-  const ask = async (url: string) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: page }) })).json();
   const expected = { data: { products: products.map((product) => ({ id: product.id, stock: { total: stockOf(product.sku).total } })) } };
-  expect(await ask(replicas().A)).toEqual(expected);
-  expect(await ask(replicas().B)).toEqual(expected);
+  expect(await ask(replicas().A, page)).toEqual(expected);
+  expect(await ask(replicas().B, page)).toEqual(expected);
+  // B answered the same query from the response cache: nobody was asked.
+  expect((await a.requests()).catalog).toHaveLength(1);
+  // Another query of the same stock: B runs it, and reads the stock from the entity cache.
+  const named = '{ products(first: 5) { id name stock { total } } }';
+  expect(await ask(replicas().B, named)).toEqual({ data: { products: products.map((product) => ({ id: product.id, name: product.name, stock: { total: stockOf(product.sku).total } })) } });
+  expect((await a.requests()).catalog).toHaveLength(2);
   expect((await a.requests()).inventory.map((call) => call.keys)).toEqual([products.map((product) => product.sku)]);
-  // Kept in Redis, one hash per entity; the variant is a digest (it may hold forwarded client headers).
+  // Kept in Redis: one hash per entity (the variant a digest: it may hold forwarded client headers), one key per answer.
   const keys = await redisKeys(`${PREFIX}cache:e:StockLevel:*`);
   expect(keys.sort()).toEqual(expect.arrayContaining(products.map((product) => `${PREFIX}cache:e:StockLevel:${product.sku}`).sort()));
-  // B's metrics count its five hits in one batch.
+  expect(await redisKeys(`${PREFIX}responses:r:*`)).toHaveLength(2);
   const metrics = (await b.gateway.scrape(null)).body;
+  expect(metrics).toContain('switchboard_response_cache_lookups_total{outcome="hit"} 1');
   expect(metrics).toContain('switchboard_entity_cache_batches_total{type="StockLevel",outcome="hit"} 1');
 });
 

@@ -129,7 +129,7 @@ describe('POST /admin/invalidate', () => {
 
 describe('POST /admin/invalidate without ADMIN_TOKEN', () => {
   it('answers 404', async () => {
-    const yoga = createYoga({ schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }), plugins: [useCacheAdmin({ invalidations: createInvalidations(), typesOf: {} })] });
+    const yoga = createYoga({ schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }), plugins: [useCacheAdmin({ caches: {}, invalidations: createInvalidations(), typesOf: {} })] });
     const response = await yoga.fetch('http://switchboard/admin/invalidate', { method: 'POST', body: '{"type":"StockLevel"}' });
     expect({ status: response.status, body: await response.json() }).toEqual({ status: 404, body: { error: 'Switchboard\'s admin endpoints are off: set ADMIN_TOKEN to use them.' } });
   });

@@ -25,7 +25,7 @@ import type { DemoServiceName as SourceName } from '../world/config.js';
 import { createRetryQueue, type RetryQueue } from '../../gateway/upstream/retry-queue.js';
 import { callScope, type CallOptions, type Upstreams } from '../../gateway/upstream/index.js';
 import { asUpstreamError } from '../../gateway/errors.js';
-import type { Invalidations } from '../../gateway/events/invalidation.js';
+import type { EntityRef, Invalidations } from '../../gateway/events/invalidation.js';
 import { log } from '../../gateway/logging/log.js';
 import { loadersFor, type Order, type Product, type SourcesContext } from './loaders.js';
 
@@ -135,9 +135,15 @@ type Steps = ReturnType<typeof createSteps>;
 
 /** Private: each call of the saga, safe to send again. */
 function createSteps({ upstreams, urls, invalidations }: OrderDeskOptions, scope: CallOptions) {
-  // The order goes on when the cache cannot be told (Redis down): the ERP's own webhook will tell it, and that one is retried.
-  const stockChanged = (lines: { sku: string }[]) => invalidations?.invalidate(lines.map((line) => ({ typename: 'StockLevel', id: line.sku, source: 'inventory' })))
-    .catch((error: unknown) => log.warn(`the stock an order changed could not be dropped from the cache: ${(error as Error).message}`));
+  // The order goes on when the caches cannot be told (Redis down): they keep what they hold for its freshness at most.
+  const changed = (entities: EntityRef[]) => invalidations?.invalidate(entities)
+    .catch((error: unknown) => log.warn(`what an order changed could not be dropped from the caches: ${(error as Error).message}`));
+  const stockChanged = (lines: { sku: string }[]) => changed(lines.map((line) => ({ typename: 'StockLevel', id: line.sku, source: 'inventory' })));
+  // A new or cancelled order: the order itself, and its customer's list of orders.
+  const orderChanged = (orderId: string, customerId?: string) => changed([
+    { typename: 'Order', id: orderId, source: 'catalog' },
+    ...(customerId ? [{ typename: 'Customer', id: customerId, source: 'catalog' }] : []),
+  ]);
   const json = async (source: SourceName, url: string, init: RequestInit & { idempotent?: boolean }) => {
     const { idempotent, ...rest } = init;
     const response = await upstreams.request(source, url, {
@@ -172,12 +178,12 @@ function createSteps({ upstreams, urls, invalidations }: OrderDeskOptions, scope
       json('catalog', `${urls.catalog!}/orders/${encodeURIComponent(orderId)}`, {
         method: 'PUT',
         body: JSON.stringify({ customerId, currency, lines }),
-      }),
+      }).finally(() => orderChanged(orderId, customerId)),
     cancel: (orderId: string) => json('catalog', `${urls.catalog!}/orders/${encodeURIComponent(orderId)}/cancellation`, {
       method: 'POST',
       // Cancelling twice is cancelling once.
       idempotent: true,
-    }),
+    }).finally(() => orderChanged(orderId)),
   };
 }
 

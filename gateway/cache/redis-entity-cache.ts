@@ -17,8 +17,8 @@
  *   const cache = await createRedisEntityCache({ url, keyPrefix: 'switchboard:', maxAgeMs: { StockLevel: 60_000 } });
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { log } from '../logging/log.js';
+import { connectCacheClient } from './redis-client.js';
 import { missingOf, NOT_OBSERVED, type EntityCache, type EntityCacheObserver } from './entity-cache.js';
 
 export interface RedisEntityCacheOptions {
@@ -68,19 +68,8 @@ interface Scripts {
 }
 
 export async function createRedisEntityCache({ url, keyPrefix, maxAgeMs, observer = NOT_OBSERVED }: RedisEntityCacheOptions, warn = (message: string) => log.warn(message)): Promise<EntityCache> {
-  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 });
-  client.defineCommand('readEntities', { lua: READ });
-  client.defineCommand('keepEntities', { lua: KEEP });
-  client.defineCommand('invalidateEntities', { lua: INVALIDATE });
+  const { client, failed } = await connectCacheClient(url, 'the entity cache', warn, { readEntities: READ, keepEntities: KEEP, invalidateEntities: INVALIDATE });
   const scripts = client as unknown as Scripts;
-  let warned = false;
-  client.on('error', () => undefined);
-  client.on('ready', () => (warned = false));
-  const failed = (error: Error) => {
-    if (!warned) warn(`the entity cache misses while Redis fails: ${error.message}`);
-    warned = true;
-  };
-  await client.connect().catch(failed);
 
   const prefix = `${keyPrefix}cache:`;
   const typeKey = (typename: string) => `${prefix}t:${typename}`;

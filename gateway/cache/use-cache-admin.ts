@@ -3,7 +3,7 @@
  * without a webhook (a bulk import, a fix in its database). With `ADMIN_TOKEN` set, a call carries
  * `Authorization: Bearer <ADMIN_TOKEN>`; without it the endpoint answers 404. The body names what:
  *
- *   { "type": "StockLevel", "key": "SKU-0001" }   one entity (as a webhook would: reads in flight are forgotten too)
+ *   { "type": "StockLevel", "key": "SKU-0001" }   one entity (as a webhook would: reads in flight are forgotten too, and kept answers that hold it dropped)
  *   { "type": "StockLevel" }                      every entity of a kept type
  *   { "source": "erp" }                           every entity of the types that source keeps
  *
@@ -15,13 +15,13 @@ import type { Plugin } from 'graphql-yoga';
 import { carriesToken } from '../../lib/http.js';
 import { readLimited } from '../plugins/read-limited.js';
 import type { Invalidations } from '../events/invalidation.js';
-import type { EntityCache } from './entity-cache.js';
+import type { Caches } from './start-caches.js';
 
 export const INVALIDATE_PATH = '/admin/invalidate';
 
 export interface CacheAdminOptions {
   token?: string;
-  cache?: EntityCache;
+  caches: Caches;
   invalidations: Invalidations;
   /** The types each source keeps (its manifest's `cache`), by source name. */
   typesOf: Readonly<Record<string, readonly string[]>>;
@@ -62,7 +62,11 @@ export function useCacheAdmin(options: CacheAdminOptions): Plugin {
     const { type, key, source } = body;
     const what = 'The body must be {"type": …, "key": …}, {"type": …} or {"source": …}';
     if (Object.keys(body).some((name) => !['type', 'key', 'source'].includes(name)) || (source !== undefined && (type !== undefined || key !== undefined))) throw new AdminError(400, `${what}.`);
-    const dropType = async (kept: string) => (await options.cache?.invalidateType(kept)) ?? 0;
+    // Every answer that holds one goes too; the count is of entities.
+    const dropType = async (kept: string) => {
+      const [entities] = await Promise.all([options.caches.entities?.invalidateType(kept), options.caches.responses?.invalidateType(kept)]);
+      return entities ?? 0;
+    };
     if (source !== undefined) {
       if (typeof source !== 'string' || !Object.hasOwn(options.typesOf, source)) {
         throw new AdminError(400, `${JSON.stringify(source)} is no source that keeps anything; the ones that do: ${Object.keys(options.typesOf).join(', ') || 'none'}.`);

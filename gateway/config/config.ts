@@ -72,7 +72,13 @@ export interface GatewayConfig {
    * (`cache`): `ENTITY_CACHE` is `memory` (at most `ENTITY_CACHE_MAX_ENTRIES` entities, the default
    * alone), `redis` (shared by replicas, the default with `REDIS_URL`) or `off`.
    */
-  entityCache: { store: 'memory' | 'redis' | 'off'; maxEntries: number; maxAgeMs: Record<string, number> };
+  entityCache: { store: CacheStore; maxEntries: number; maxAgeMs: Record<string, number> };
+  /**
+   * The response cache (gateway/cache/use-response-cache.ts): whole answers of queries whose types all
+   * have a freshness, `RESPONSE_CACHE` `memory` (at most `RESPONSE_CACHE_MAX_ENTRIES` answers, the
+   * default alone), `redis` (the default with `REDIS_URL`) or `off`.
+   */
+  responseCache: { store: CacheStore; maxEntries: number };
   /** The token of the admin endpoints (`POST /admin/invalidate`), 16 characters or more; unset, they answer 404. `ADMIN_TOKEN` */
   adminToken?: string;
   /** OpenTelemetry tracing (gateway/tracing/), off unless an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables. */
@@ -184,9 +190,13 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     entityCache: {
       // Replicas share one in Redis: each one's own memory would hear another replica's webhooks a few
       // milliseconds late, and could answer a read from before a change that replica acknowledged.
-      store: entityCacheStore(read.oneOf('ENTITY_CACHE', ['memory', 'redis', 'off'], env.REDIS_URL?.trim() ? 'redis' : 'memory'), env),
+      store: cacheStore(read, 'ENTITY_CACHE', env),
       maxEntries: read.integer('ENTITY_CACHE_MAX_ENTRIES', 100_000, 1, 10_000_000),
       maxAgeMs: cachedTypes(manifests),
+    },
+    responseCache: {
+      store: cacheStore(read, 'RESPONSE_CACHE', env),
+      maxEntries: read.integer('RESPONSE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
     },
     ...(env.ADMIN_TOKEN?.trim() ? { adminToken: read.token('ADMIN_TOKEN', 16) } : {}),
     ...optionalTracing(env),
@@ -447,8 +457,12 @@ function reader(env: Env) {
   };
 }
 
-/** Private: the entity cache's store, which may be Redis only when Switchboard has one. */
-function entityCacheStore<T extends string>(store: T, env: Env): T {
-  if (store === 'redis' && !env.REDIS_URL?.trim()) throw new ConfigError('ENTITY_CACHE=redis needs REDIS_URL: set it, or use ENTITY_CACHE=memory on a single gateway.');
+export type CacheStore = 'memory' | 'redis' | 'off';
+
+/** Private: a cache's store (`ENTITY_CACHE`, `RESPONSE_CACHE`): Redis by default when Switchboard has one, and only then. */
+function cacheStore(read: ReturnType<typeof reader>, name: string, env: Env): CacheStore {
+  const redis = Boolean(env.REDIS_URL?.trim());
+  const store = read.oneOf<CacheStore>(name, ['memory', 'redis', 'off'], redis ? 'redis' : 'memory');
+  if (store === 'redis' && !redis) throw new ConfigError(`${name}=redis needs REDIS_URL: set it, or use ${name}=memory on a single gateway.`);
   return store;
 }

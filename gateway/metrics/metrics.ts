@@ -16,6 +16,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { RequestLoad } from '../plugins/use-concurrency-limit.js';
 import type { BreakerState } from '../upstream/circuit-breaker.js';
 import type { EntityCacheObserver } from '../cache/entity-cache.js';
+import type { ResponseCacheObserver } from '../cache/use-response-cache.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 
 /** How a client reaches an operation. */
@@ -28,6 +29,8 @@ export interface MetricsSources {
   /** Entities the entity cache holds now. */
   /** What the entity cache holds in this gateway's memory (undefined: none, or the shared store). */
   cacheHeld: () => { entities: number; bytes: number } | undefined;
+  /** What the response cache holds in this gateway's memory (undefined: none, or the shared store). */
+  responsesHeld: () => { responses: number; bytes: number } | undefined;
 }
 
 export interface GatewayMetrics {
@@ -46,6 +49,7 @@ export interface GatewayMetrics {
   eventHeard(seconds: number): void;
   upstream: UpstreamObserver;
   entityCache: EntityCacheObserver;
+  responseCache: ResponseCacheObserver;
 }
 
 export const MAX_OPERATION_NAMES = 200;
@@ -114,8 +118,21 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
     this.set(sources.cacheHeld()?.bytes ?? 0);
   } });
 
+  const responseLookups = new Counter({ name: 'switchboard_response_cache_lookups_total', help: 'Kept queries looked for in the response cache, by outcome (hit: answered without running; miss: run).', labelNames: ['outcome'], registers });
+  const notModified = new Counter({ name: 'switchboard_response_cache_not_modified_total', help: 'Requests answered 304 Not Modified: the client had the answer (If-None-Match).', registers });
+  new Gauge({ name: 'switchboard_response_cache_answers', help: 'Answers the response cache holds in this replica\'s memory (0 with the cache shared in Redis).', registers, collect() {
+    this.set(sources.responsesHeld()?.responses ?? 0);
+  } });
+  new Gauge({ name: 'switchboard_response_cache_bytes', help: 'Bytes of the answers the response cache holds in this replica\'s memory (0 with the cache shared in Redis).', registers, collect() {
+    this.set(sources.responsesHeld()?.bytes ?? 0);
+  } });
+
   return {
     registry,
+    responseCache: {
+      looked: (outcome) => responseLookups.inc({ outcome }),
+      notModified: () => notModified.inc(),
+    },
     entityCache: {
       looked(type, hits, misses) {
         if (hits > 0) lookups.inc({ type, outcome: 'hit' }, hits);

@@ -59,7 +59,7 @@ import { useWebhooks, WEBHOOKS_PATH } from '../events/use-webhooks.js';
 import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createInvalidations, forgetInFlightReads, invalidateOnEvents, type Invalidations } from '../events/invalidation.js';
-import { startEntityCache } from '../cache/start-entity-cache.js';
+import { startCaches, useResponseCaching, type ServedGraph } from '../cache/start-caches.js';
 import { useCacheAdmin } from '../cache/use-cache-admin.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -117,9 +117,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // What each REST operation's contract says (media, required bodies), read once for the schema and the upstreams.
   const restMedia = createRestMediaLookup(PROJECT_ROOT);
   // Checked before anything else opens (Redis, upstream clients): a schema it cannot serve stops the start.
-  let schema: GraphQLSchema;
+  let graphServed: ServedGraph;
   try {
-    schema = servedSchema(mesh, config, options.graph, restMedia);
+    graphServed = servedSchema(mesh, config, options.graph, restMedia);
   } catch (error) {
     mesh.destroy();
     throw error;
@@ -129,7 +129,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const metrics = createMetrics({
     admission: () => admission.load(),
     breakers: () => Object.fromEntries(Object.entries(upstreams.policies).map(([name, policy]) => [name, policy.breaker.state])),
-    cacheHeld: () => entityCache?.held(),
+    cacheHeld: () => caches.entities?.held(),
+    responsesHeld: () => caches.responses?.held(),
   });
   // A provider's quota is one for every replica: with Redis, the request budgets are shared there.
   const budgets = config.redis ? createSharedBudgets(config.redis) : undefined;
@@ -141,7 +142,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const rateCounters = config.redis ? createRedisStore(config.redis) : undefined;
   const invalidations = createInvalidations();
   forgetInFlightReads(invalidations, upstreams);
-  const entityCache = await startEntityCache(config, invalidations, metrics.entityCache);
+  const caches = await startCaches(config, invalidations, metrics.entityCache);
+  const entityCache = caches.entities;
   // What a delivery changed is invalidated before it is acknowledged; every other replica hears it.
   const invalidateEvent = invalidateOnEvents(events, invalidations, config.webhooks.sources);
   const urls = Object.fromEntries(Object.values(config.sources).map((source) => [source.name, source.url]));
@@ -193,11 +195,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       deadline.arrival,
       admission,
       useUpstreamScope(upstreams),
+      // Before the compiled operations: a kept query's document asks for its entities' keys too.
+      ...(caches.responses ? [useResponseCaching(caches.responses, graphServed, config, upstreams.seenByAny, metrics.responseCache)] : []),
       // Each query shape is compiled to JavaScript once (documents that differ only in literal values share one).
       useCompiledOperations(),
       deadline.execution,
       useAuth(config.auth),
-      useSchema(schema),
+      useSchema(graphServed.schema),
       useQueryLimits(config.queryLimits),
       useContractConstraints(),
       // Without introspection, "Did you mean …?" in validation errors would still spell the schema out.
@@ -206,7 +210,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useReplayedResults(),
       useGraphQLSse({ endpoint: GRAPHQL_SSE_PATH, maxBodyBytes: config.maxBodyBytes, yoga: () => served }),
       errorShape.plugin,
-      useCacheAdmin({ token: config.adminToken, ...(entityCache ? { cache: entityCache } : {}), invalidations, typesOf: keptTypesBySource(config) }),
+      useCacheAdmin({ token: config.adminToken, caches, invalidations, typesOf: keptTypesBySource(config) }),
       useHealth({ load: admission.load, draining: () => draining, ...(config.redis ? { redis: () => events.reachable() } : {}) }),
       useWebhooks({ log: events, ...config.webhooks, observe: metrics.webhook, traceparent: traced.traceparent, invalidate: invalidateEvent }),
       ...(options.plugins ?? []),
@@ -232,6 +236,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await rateCounters?.close();
       await budgets?.close();
       await entityCache?.close();
+      await caches.responses?.close();
       mesh.destroy();
       // Last: the spans of everything above are sent.
       await tracing.shutdown();
@@ -247,10 +252,12 @@ function optional<T>(plugin: T | undefined): T[] {
  * Private: the schema the gateway serves, with the stitched graph's resolvers and the access rules;
  * a schema that graphql-js would refuse, or a rate limit on a field it lacks, stops the start in one line.
  */
-function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, restMedia: (source: string) => RestMedia | undefined): GraphQLSchema {
+function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, restMedia: (source: string) => RestMedia | undefined): ServedGraph {
   const all: Resolvers = { ...code.resolvers };
+  const joins = readJoins(mesh.schema, mesh.rawSources);
+  const rules = readAccessRules(mesh.schema);
   const declared: [string, Resolvers][] = [
-    ['@join', joinResolvers(readJoins(mesh.schema, mesh.rawSources))],
+    ['@join', joinResolvers(joins)],
     ['@event', eventResolvers(readEventFields(mesh.schema, Object.values(config.webhooks.sources).map((hook) => hook.topic)))],
   ];
   for (const [directive, given] of declared) {
@@ -262,7 +269,7 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, r
   }
   const publicSchema = withAccessRules(toPublicSchema(mesh.schema, all, {
     meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
-  }), readAccessRules(mesh.schema));
+  }), rules);
   // The REST sources' operations as their contracts wrote them (gateway/sources/rest/).
   const asWritten = withUploads(withBinaryAnswers(withClientArguments(withRequiredBodies(publicSchema, restMedia), (source) => config.sources[source]?.manifest)), restMedia);
   const schema = withContractConstraints(asWritten);
@@ -271,7 +278,7 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, r
   checkCachedTypes(schema, config.entityCache.maxAgeMs);
   // The demo's sources answer through the stitched graph: their leaf values are completed here.
   checkLeafValues(schema);
-  return schema;
+  return { schema, joins, rules };
 }
 
 /** Private: the added source whose root field a field is, by its field prefix (`crm_accounts` → `crm`). */

@@ -33,9 +33,10 @@ const perRequest = new WeakMap<object, Map<string, DataLoader<string, unknown>>>
 
 export function joinResolvers(joins: readonly Join[]): Record<string, Record<string, Resolver>> {
   const resolvers: Record<string, Record<string, Resolver>> = {};
-  // A call's items are of the type of a join that answers them whole (one without `result`).
+  // A call's items are of the type of a join that answers them whole (one without `result`), each
+  // by its own key: not a `many` join's, whose key is another entity's (a customer's orders).
   const entityTypes = new Map<string, string>();
-  for (const join of joins) if (join.result === undefined && !entityTypes.has(callIdentity(join))) entityTypes.set(callIdentity(join), join.type);
+  for (const join of joins) if (join.result === undefined && !join.many && !entityTypes.has(callIdentity(join))) entityTypes.set(callIdentity(join), join.type);
   for (const join of joins) {
     const [typeName, fieldName] = join.at.split('.') as [string, string];
     const call = compileCall(join, entityTypes.get(callIdentity(join)));

@@ -86,6 +86,8 @@ export interface Upstreams {
    * here may get different answers, so a read shared or kept for one is not the other's.
    */
   seenHeaders(source: AnySource, clientHeaders: Headers | undefined): string;
+  /** The client headers any source is allowed, as `seenHeaders` gives them: what a whole answer may depend on. */
+  seenByAny(clientHeaders: Headers): string;
   /** Each source's policy, for health reports and tests. */
   readonly policies: Readonly<Record<string, UpstreamPolicy>>;
 }
@@ -194,6 +196,7 @@ export function createUpstreams(config: GatewayConfig, options: UpstreamsOptions
       return policy.share(`read ${key}\n${seenHeaders(source, clientHeaders)}`, read);
     },
     seenHeaders,
+    seenByAny: (clientHeaders) => Object.keys(policies).map((source) => seenHeaders(source, clientHeaders)).join('\n'),
     policies,
   };
 }

@@ -85,7 +85,7 @@ export async function startTestSwitchboard(
   const urls = Object.fromEntries(SOURCES.map((name) => [sourceUrlVariable(name), demoEndpoint(name, world[name].url)]));
   // Client rate limits are tested on their own (test/rate-limits.test.ts); the other tests are one busy client.
   // The entity cache too (test/entity-cache.test.ts): the other tests count every upstream call a query makes.
-  Object.assign(process.env, urls, DEMO_VARIABLES, { RATE_LIMITS: 'none', ENTITY_CACHE: 'off' }, variables);
+  Object.assign(process.env, urls, DEMO_VARIABLES, { RATE_LIMITS: 'none', ENTITY_CACHE: 'off', RESPONSE_CACHE: 'off' }, variables);
   // More sources beside the demo's: their manifests, as if they were in sources/.
   const config = loadConfig(process.env, [...readSourceManifests(), ...(options.sources ?? [])]);
   const audit = createResponseAudit(() => [

@@ -1,0 +1,81 @@
+/**
+ * The gateway's caches as configured (`ENTITY_CACHE`, `RESPONSE_CACHE`): none, this gateway's
+ * memory, or Redis shared by replicas, each listening to the invalidations. A store in memory drops
+ * what every event changed, on the replica that took it and on each one that hears it; a shared
+ * store is told once, by the replica that took it, before it is acknowledged
+ * (gateway/events/invalidation.ts). Only types with a freshness are kept, so an event about any
+ * other type costs nothing.
+ */
+import type { GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayConfig } from '../config/config.js';
+import type { AccessRules } from '../plugins/auth/rules.js';
+import type { Join } from '../stitching/joins.js';
+import { createCachePolicy } from './cache-policy.js';
+import { entityKeyFields, fieldTypesOf } from './response-entities.js';
+import { useResponseCache, type ResponseCacheObserver } from './use-response-cache.js';
+import type { EntityRef, Invalidations } from '../events/invalidation.js';
+import { createMemoryEntityCache, type EntityCache, type EntityCacheObserver } from './entity-cache.js';
+import { createRedisEntityCache } from './redis-entity-cache.js';
+import { createMemoryResponseCache, type ResponseCache } from './response-cache.js';
+import { createRedisResponseCache } from './redis-response-cache.js';
+
+export interface Caches {
+  entities?: EntityCache;
+  responses?: ResponseCache;
+}
+
+export async function startCaches(config: Pick<GatewayConfig, 'entityCache' | 'responseCache' | 'redis'>, invalidations: Invalidations, observer: EntityCacheObserver): Promise<Caches> {
+  const { maxAgeMs } = config.entityCache;
+  // Nothing to keep: no manifest gives a type a freshness.
+  if (Object.keys(maxAgeMs).length === 0) return {};
+  const kept = (entities: readonly EntityRef[]) => entities.filter((entity) => Object.hasOwn(maxAgeMs, entity.typename));
+  // What an invalidation counts is entities (the admin endpoint's answer): the answers dropped with them are not.
+  const listen = (cache: EntityCache | ResponseCache, shared: boolean, counted: boolean) => invalidations.onInvalidate(async (entities) => {
+    const changed = kept(entities);
+    const dropped = changed.length > 0 ? await cache.invalidate(changed) : 0;
+    return counted ? dropped : 0;
+  }, { shared });
+
+  const caches: Caches = {};
+  const entityStore = config.entityCache.store;
+  if (entityStore !== 'off') {
+    caches.entities = entityStore === 'redis' && config.redis
+      ? await createRedisEntityCache({ ...config.redis, maxAgeMs, observer })
+      : createMemoryEntityCache({ maxEntries: config.entityCache.maxEntries, maxAgeMs, observer });
+    listen(caches.entities, entityStore === 'redis', true);
+  }
+  const responseStore = config.responseCache.store;
+  if (responseStore !== 'off') {
+    caches.responses = responseStore === 'redis' && config.redis
+      ? await createRedisResponseCache(config.redis)
+      : createMemoryResponseCache({ maxEntries: config.responseCache.maxEntries });
+    listen(caches.responses, responseStore === 'redis', false);
+  }
+  return caches;
+}
+
+/** What the response cache needs of the served schema: its joins and its access rules. */
+export interface ServedGraph {
+  schema: GraphQLSchema;
+  joins: readonly Join[];
+  rules: AccessRules;
+}
+
+/**
+ * The response cache's plugin over the served graph: answers kept for the freshness of their types,
+ * personal ones (a field with an access rule) per viewer, and per the client headers `seenHeaders`
+ * says the sources are allowed.
+ */
+export function useResponseCaching(cache: ResponseCache, graph: ServedGraph, config: Pick<GatewayConfig, 'entityCache'>, seenHeaders: (headers: Headers) => string, observer?: ResponseCacheObserver): Plugin {
+  const maxAgeSeconds = Object.fromEntries(Object.entries(config.entityCache.maxAgeMs).map(([type, ms]) => [type, ms / 1000]));
+  const privateFields = Object.fromEntries(Object.entries(graph.rules).map(([type, fields]) => [type, Object.keys(fields)]));
+  return useResponseCache({
+    cache,
+    policyOf: createCachePolicy(graph.schema, { maxAgeSeconds, privateFields }),
+    keyFields: entityKeyFields(graph.schema, graph.joins),
+    fieldTypes: fieldTypesOf(graph.schema),
+    variantOf: seenHeaders,
+    ...(observer ? { observer } : {}),
+  });
+}
