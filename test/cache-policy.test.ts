@@ -40,6 +40,8 @@ describe('the cache policy of a document', () => {
     ['subscription { changed { name } }'],
     ['{ __schema { queryType { name } } }'],
     ['{ products { name } __type(name: "Product") { name } }'],
+    // An answer in parts.
+    ['{ products { name ... @defer { stock { total } } } }'],
     // Nothing but leaves: nobody declared how fresh they are.
     ['{ ping }'],
   ])('keeps nothing of %s', (document) => {

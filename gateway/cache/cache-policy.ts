@@ -7,7 +7,7 @@
  *   the least fresh of its types; a leaf field takes its parent's freshness.
  * - for whom: `PRIVATE` when it reads a field an access rule guards (`@owner`: personal data, which
  *   depends on who asks), `PUBLIC` otherwise.
- * Mutations, subscriptions and introspection are never kept (`maxAgeSeconds` 0).
+ * Mutations, subscriptions, introspection and answers in parts (`@defer`, `@stream`) are never kept (`maxAgeSeconds` 0).
  *
  *   const policyOf = createCachePolicy(schema, { maxAgeSeconds: { StockLevel: 60, Product: 300 }, privateFields: { Customer: ['email'] } });
  *   policyOf(parse('{ products { name stock { total } } }'));
@@ -48,11 +48,15 @@ export function createCachePolicy(schema: GraphQLSchema, options: CachePolicyOpt
     if (!operation || operation.operation !== 'query') return NOT_KEPT;
     let maxAge = Infinity;
     let scope: ResponsePolicy['scope'] = 'PUBLIC';
-    let introspection = false;
+    let unkept = false;
     const types = new Set<string>();
     const visitor = visitWithTypeInfo(typeInfo, {
+      Directive(node) {
+        // An answer in parts is not one answer to keep.
+        if (node.name.value === 'defer' || node.name.value === 'stream') unkept = true;
+      },
       Field(node) {
-        if (node.name.value === '__schema' || node.name.value === '__type') introspection = true;
+        if (node.name.value === '__schema' || node.name.value === '__type') unkept = true;
         const parent = typeInfo.getParentType();
         const field = typeInfo.getFieldDef();
         if (!parent || !field) return;
@@ -67,7 +71,7 @@ export function createCachePolicy(schema: GraphQLSchema, options: CachePolicyOpt
       },
     });
     for (const node of [operation, ...fragmentsUsedBy(document, operation)]) visit(node, visitor);
-    if (introspection || !Number.isFinite(maxAge)) return NOT_KEPT;
+    if (unkept || !Number.isFinite(maxAge)) return NOT_KEPT;
     return { maxAgeSeconds: Math.max(0, maxAge), scope, types: [...types].sort() };
   };
 
