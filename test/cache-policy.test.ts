@@ -3,7 +3,7 @@
 // viewer. The response cache keys and keeps answers by it.
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createCachePolicy } from '../gateway/cache/cache-policy.js';
+import { createCachePolicy, readCacheHints } from '../gateway/cache/cache-policy.js';
 
 const schema = buildSchema(`
   type Query { products: [Product!]! product(id: ID!): Product customer(id: ID!): Customer search(text: String!): [Result!]! node(id: ID!): Node ping: String }
@@ -61,5 +61,32 @@ describe('the cache policy of a document', () => {
     expect(policyOf(document, 'Public')).toBe(policyOf(document, 'Public'));
     // No such operation: nothing is kept.
     expect(policyOf(document, 'Missing').maxAgeSeconds).toBe(0);
+  });
+
+  it('takes the composition\'s @cacheControl: a type\'s freshness and scope, a field\'s freshness for what it answers', () => {
+    const hinted = buildSchema(`
+      directive @cacheControl(maxAge: Int, scope: CacheScope) on FIELD_DEFINITION | OBJECT
+      enum CacheScope { PUBLIC PRIVATE }
+      type Query { products: [Product!]! wishlist: [Product!]! @cacheControl(scope: PRIVATE) deals: [Deal!]! }
+      type Product { id: ID! name: String! reviews: [Review!]! @cacheControl(maxAge: 20) price: Float @cacheControl(maxAge: 5) }
+      type Review { id: ID! body: String! }
+      type Deal @cacheControl(maxAge: 10) { id: ID! note: Note }
+      type Note @cacheControl(scope: PRIVATE) { text: String }
+    `);
+    const hints = readCacheHints(hinted);
+    expect(hints).toEqual({
+      types: { Deal: { maxAge: 10 }, Note: { scope: 'PRIVATE' } },
+      fields: { 'Query.wishlist': { scope: 'PRIVATE' }, 'Product.reviews': { maxAge: 20 }, 'Product.price': { maxAge: 5 } },
+    });
+    const policy = createCachePolicy(hinted, { maxAgeSeconds: { Product: 300 }, privateFields: {}, hints });
+    // Review declares no freshness; the field that answers it does.
+    expect(policy(parse('{ products { reviews { body } } }'))).toEqual({ maxAgeSeconds: 20, scope: 'PUBLIC', types: ['Product', 'Review'] });
+    expect(policy(parse('{ products { name price } }')).maxAgeSeconds).toBe(5);
+    expect(policy(parse('{ wishlist { name } }')).scope).toBe('PRIVATE');
+    expect(policy(parse('{ deals { id } }'))).toEqual({ maxAgeSeconds: 10, scope: 'PUBLIC', types: ['Deal'] });
+    // A personal type anywhere makes the answer personal; Note has no freshness of its own.
+    expect(policy(parse('{ deals { note { text } } }'))).toEqual({ maxAgeSeconds: 0, scope: 'PRIVATE', types: ['Deal', 'Note'] });
+    expect(() => createCachePolicy(hinted, { maxAgeSeconds: { Deal: 60 }, privateFields: {}, hints }))
+      .toThrow('Deal has a freshness in its source\'s manifest (cache) and in @cacheControl: keep the manifest\'s.');
   });
 });

@@ -66,6 +66,15 @@ describe('a public query', () => {
     expect(await metric('switchboard_response_cache_lookups_total{outcome="hit"}')).toBeGreaterThanOrEqual(1);
   });
 
+  it('keeps a product page with its reviews, which the graph declares fresh for a minute (@cacheControl)', async () => {
+    const page = 'query($id: ID!) { product(id: $id) { name rating reviews { title author { name } } } }';
+    const first = await ask(page, { id: 'prod-0012' });
+    expect([first.status, first.cacheControl, first.body.data.product.reviews.length > 0]).toEqual([200, 'public, no-cache', true]);
+    await switchboard.resetLogs();
+    expect((await ask(page, { id: 'prod-0012' })).text).toBe(first.text);
+    expect(await calls()).toEqual(NONE);
+  });
+
   it('answers 304 with no body to a client that has it, over POST and GET; another ETag gets the answer', async () => {
     const { etag, text } = await ask(PRODUCT, { id: 'prod-0005' });
     const before = await metric('switchboard_response_cache_not_modified_total');

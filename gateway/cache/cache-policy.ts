@@ -7,20 +7,62 @@
  *   the least fresh of its types; a leaf field takes its parent's freshness.
  * - for whom: `PRIVATE` when it reads a field an access rule guards (`@owner`: personal data, which
  *   depends on who asks), `PUBLIC` otherwise.
+ * The composition may say more with `@cacheControl` (gateway/compose/directives.graphql): a type's
+ * freshness, or a field's (which counts for what it answers, whatever its type declares), and a
+ * type or field that is personal (`scope: PRIVATE`).
  * Mutations, subscriptions, introspection and answers in parts (`@defer`, `@stream`) are never kept (`maxAgeSeconds` 0).
  *
  *   const policyOf = createCachePolicy(schema, { maxAgeSeconds: { StockLevel: 60, Product: 300 }, privateFields: { Customer: ['email'] } });
  *   policyOf(parse('{ products { name stock { total } } }'));
  *   // { maxAgeSeconds: 60, scope: 'PUBLIC', types: ['Product', 'StockLevel'] }
  */
+import { getDirective } from '@graphql-tools/utils';
+import { ConfigError } from '../config/config.js';
 import {
   getNamedType, getOperationAST, isAbstractType, isObjectType, TypeInfo, visit, visitWithTypeInfo,
   type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 
+/** What a composition's `@cacheControl` says (gateway/compose/directives.graphql), by type and by `Type.field`. */
+export interface CacheHints {
+  types: Readonly<Record<string, CacheHint>>;
+  fields: Readonly<Record<string, CacheHint>>;
+}
+
+export interface CacheHint {
+  maxAge?: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+export const CACHE_CONTROL_DIRECTIVE = 'cacheControl';
+
+/** The `@cacheControl` hints of a schema (the composition, before it is made public). */
+export function readCacheHints(schema: GraphQLSchema): CacheHints {
+  const types: Record<string, CacheHint> = {};
+  const fields: Record<string, CacheHint> = {};
+  const hintOf = (given: Record<string, unknown>[] | undefined): CacheHint | undefined => {
+    const [hint] = given ?? [];
+    if (!hint) return undefined;
+    if (hint.maxAge !== undefined && (!Number.isInteger(hint.maxAge) || (hint.maxAge as number) < 0)) throw new ConfigError('@cacheControl(maxAge) must be a whole number of seconds, 0 or more.');
+    return { ...(hint.maxAge !== undefined ? { maxAge: hint.maxAge as number } : {}), ...(hint.scope ? { scope: hint.scope as CacheHint['scope'] } : {}) };
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const typeHint = hintOf(getDirective(schema, type, CACHE_CONTROL_DIRECTIVE));
+    if (typeHint) types[type.name] = typeHint;
+    for (const field of Object.values(type.getFields())) {
+      const fieldHint = hintOf(getDirective(schema, field, CACHE_CONTROL_DIRECTIVE));
+      if (fieldHint) fields[`${type.name}.${field.name}`] = fieldHint;
+    }
+  }
+  return { types, fields };
+}
+
 export interface CachePolicyOptions {
   /** Each type's freshness, in seconds (the manifests' `cache`). */
   maxAgeSeconds: Readonly<Record<string, number>>;
+  /** The composition's `@cacheControl`: a type's freshness and scope, a field's. */
+  hints?: CacheHints;
   /** The freshness of a type that declares none; 0 (the default): an answer with one is not kept. */
   defaultMaxAgeSeconds?: number;
   /** The fields whose answer depends on who asks, by type (the access rules' fields). */
@@ -38,7 +80,13 @@ export interface ResponsePolicy {
 const NOT_KEPT: ResponsePolicy = Object.freeze({ maxAgeSeconds: 0, scope: 'PUBLIC', types: [] }) as ResponsePolicy;
 
 export function createCachePolicy(schema: GraphQLSchema, options: CachePolicyOptions): (document: DocumentNode, operationName?: string | null) => ResponsePolicy {
-  const { maxAgeSeconds, defaultMaxAgeSeconds = 0 } = options;
+  const { defaultMaxAgeSeconds = 0, hints = { types: {}, fields: {} } } = options;
+  const maxAgeSeconds: Record<string, number> = { ...options.maxAgeSeconds };
+  for (const [type, hint] of Object.entries(hints.types)) {
+    if (hint.maxAge === undefined) continue;
+    if (Object.hasOwn(maxAgeSeconds, type)) throw new ConfigError(`${type} has a freshness in its source's manifest (cache) and in @cacheControl: keep the manifest's.`);
+    maxAgeSeconds[type] = hint.maxAge;
+  }
   const privateFields = new Map(Object.entries(options.privateFields).map(([type, fields]) => [type, new Set(fields)]));
   const typeInfo = new TypeInfo(schema);
   const known = new WeakMap<DocumentNode, Map<string, ResponsePolicy>>();
@@ -60,13 +108,17 @@ export function createCachePolicy(schema: GraphQLSchema, options: CachePolicyOpt
         const parent = typeInfo.getParentType();
         const field = typeInfo.getFieldDef();
         if (!parent || !field) return;
-        if (privateFields.get(parent.name)?.has(field.name)) scope = 'PRIVATE';
+        const hint = hints.fields[`${parent.name}.${field.name}`];
+        if (privateFields.get(parent.name)?.has(field.name) || hint?.scope === 'PRIVATE') scope = 'PRIVATE';
+        // A field's own freshness counts for what it answers, whatever its type declares.
+        if (hint?.maxAge !== undefined) maxAge = Math.min(maxAge, hint.maxAge);
         const named = getNamedType(field.type);
         const objects = isObjectType(named) ? [named] : isAbstractType(named) ? schema.getPossibleTypes(named) : [];
         for (const object of objects) {
           if (object.name.startsWith('__')) continue;
           types.add(object.name);
-          maxAge = Math.min(maxAge, maxAgeSeconds[object.name] ?? defaultMaxAgeSeconds);
+          if (hints.types[object.name]?.scope === 'PRIVATE') scope = 'PRIVATE';
+          if (hint?.maxAge === undefined) maxAge = Math.min(maxAge, maxAgeSeconds[object.name] ?? defaultMaxAgeSeconds);
         }
       },
     });

@@ -3,15 +3,15 @@
  * memory, or Redis shared by replicas, each listening to the invalidations. A store in memory drops
  * what every event changed, on the replica that took it and on each one that hears it; a shared
  * store is told once, by the replica that took it, before it is acknowledged
- * (gateway/events/invalidation.ts). Only types with a freshness are kept, so an event about any
- * other type costs nothing.
+ * (gateway/events/invalidation.ts). The entity cache keeps only types with a freshness, so an event
+ * about any other type costs it nothing.
  */
 import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config/config.js';
 import type { AccessRules } from '../plugins/auth/rules.js';
 import type { Join } from '../stitching/joins.js';
-import { createCachePolicy } from './cache-policy.js';
+import { createCachePolicy, type CacheHints } from './cache-policy.js';
 import { entityKeyFields, fieldTypesOf } from './response-entities.js';
 import { useResponseCache, type ResponseCacheObserver } from './use-response-cache.js';
 import type { EntityRef, Invalidations } from '../events/invalidation.js';
@@ -27,19 +27,20 @@ export interface Caches {
 
 export async function startCaches(config: Pick<GatewayConfig, 'entityCache' | 'responseCache' | 'redis'>, invalidations: Invalidations, observer: EntityCacheObserver): Promise<Caches> {
   const { maxAgeMs } = config.entityCache;
-  // Nothing to keep: no manifest gives a type a freshness.
-  if (Object.keys(maxAgeMs).length === 0) return {};
   const kept = (entities: readonly EntityRef[]) => entities.filter((entity) => Object.hasOwn(maxAgeMs, entity.typename));
   // What an invalidation counts is entities (the admin endpoint's answer): the answers dropped with them are not.
+  // The response cache is told of every entity: an answer may hold a type with no freshness of its
+  // own under a field that has one (`@cacheControl`); in memory that costs a lookup, in Redis a call.
   const listen = (cache: EntityCache | ResponseCache, shared: boolean, counted: boolean) => invalidations.onInvalidate(async (entities) => {
-    const changed = kept(entities);
+    const changed = counted ? kept(entities) : entities;
     const dropped = changed.length > 0 ? await cache.invalidate(changed) : 0;
     return counted ? dropped : 0;
   }, { shared });
 
   const caches: Caches = {};
   const entityStore = config.entityCache.store;
-  if (entityStore !== 'off') {
+  // The entity cache keeps the types a manifest gives a freshness: none, nothing to keep.
+  if (entityStore !== 'off' && Object.keys(maxAgeMs).length > 0) {
     caches.entities = entityStore === 'redis' && config.redis
       ? await createRedisEntityCache({ ...config.redis, maxAgeMs, observer })
       : createMemoryEntityCache({ maxEntries: config.entityCache.maxEntries, maxAgeMs, observer });
@@ -60,6 +61,8 @@ export interface ServedGraph {
   schema: GraphQLSchema;
   joins: readonly Join[];
   rules: AccessRules;
+  /** The composition's `@cacheControl`. */
+  hints: CacheHints;
 }
 
 /**
@@ -72,7 +75,7 @@ export function useResponseCaching(cache: ResponseCache, graph: ServedGraph, con
   const privateFields = Object.fromEntries(Object.entries(graph.rules).map(([type, fields]) => [type, Object.keys(fields)]));
   return useResponseCache({
     cache,
-    policyOf: createCachePolicy(graph.schema, { maxAgeSeconds, privateFields }),
+    policyOf: createCachePolicy(graph.schema, { maxAgeSeconds, privateFields, hints: graph.hints }),
     keyFields: entityKeyFields(graph.schema, graph.joins),
     fieldTypes: fieldTypesOf(graph.schema),
     variantOf: seenHeaders,

@@ -60,6 +60,7 @@ import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createInvalidations, forgetInFlightReads, invalidateOnEvents, type Invalidations } from '../events/invalidation.js';
 import { startCaches, useResponseCaching, type ServedGraph } from '../cache/start-caches.js';
+import { readCacheHints } from '../cache/cache-policy.js';
 import { useCacheAdmin } from '../cache/use-cache-admin.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -256,6 +257,7 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, r
   const all: Resolvers = { ...code.resolvers };
   const joins = readJoins(mesh.schema, mesh.rawSources);
   const rules = readAccessRules(mesh.schema);
+  const hints = readCacheHints(mesh.schema);
   const declared: [string, Resolvers][] = [
     ['@join', joinResolvers(joins)],
     ['@event', eventResolvers(readEventFields(mesh.schema, Object.values(config.webhooks.sources).map((hook) => hook.topic)))],
@@ -278,7 +280,7 @@ function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, r
   checkCachedTypes(schema, config.entityCache.maxAgeMs);
   // The demo's sources answer through the stitched graph: their leaf values are completed here.
   checkLeafValues(schema);
-  return { schema, joins, rules };
+  return { schema, joins, rules, hints };
 }
 
 /** Private: the added source whose root field a field is, by its field prefix (`crm_accounts` → `crm`). */
