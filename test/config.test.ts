@@ -202,11 +202,12 @@ describe('sources beyond the demo', () => {
     expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379', ENTITY_CACHE: 'memory' }, [rates]).entityCache.store).toBe('memory');
     expect(loadConfig({ ...VALID, ENTITY_CACHE: 'off' }, [rates]).entityCache.store).toBe('off');
     // The response cache's store, by the same rules.
-    expect(loadConfig({ ...VALID }, [rates]).responseCache).toEqual({ store: 'memory', maxEntries: 10_000 });
-    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379', RESPONSE_CACHE_MAX_ENTRIES: '50' }, [rates]).responseCache).toEqual({ store: 'redis', maxEntries: 50 });
+    expect(loadConfig({ ...VALID }, [rates]).responseCache).toEqual({ store: 'memory', maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 });
+    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379', RESPONSE_CACHE_MAX_ENTRIES: '50', RESPONSE_CACHE_MAX_MB: '8' }, [rates]).responseCache).toEqual({ store: 'redis', maxEntries: 50, maxBytes: 8 * 1024 * 1024 });
     expect(() => loadConfig({ ...VALID, RESPONSE_CACHE: 'redis' }, [rates])).toThrow('RESPONSE_CACHE=redis needs REDIS_URL: set it, or use RESPONSE_CACHE=memory on a single gateway.');
     expect(() => loadConfig({ ...VALID, RESPONSE_CACHE: 'on' }, [rates])).toThrow('RESPONSE_CACHE must be one of memory, redis, off, but got: "on".');
     expect(() => loadConfig({ ...VALID, RESPONSE_CACHE_MAX_ENTRIES: '0' }, [rates])).toThrow(/^RESPONSE_CACHE_MAX_ENTRIES must be/);
+    expect(() => loadConfig({ ...VALID, RESPONSE_CACHE_MAX_MB: 'lots' }, [rates])).toThrow(/^RESPONSE_CACHE_MAX_MB must be/);
   });
 
   it.each([

@@ -3,7 +3,11 @@
 // answered again without running, with an ETag a client revalidates with (304, no body), until a
 // webhook or an order changes what it holds; personal data (a field an access rule guards) is kept
 // per viewer and never served to another.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryResponseCache, type ResponseCache } from '../gateway/cache/response-cache.js';
+import { createRedisResponseCache } from '../gateway/cache/redis-response-cache.js';
+import { REDIS_URL, removeKeys } from './helpers/redis.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { createWebhookSender } from '../demo/world/webhook-sender.js';
 import { stockChangedEvent } from '../demo/inventory/reservations.js';
@@ -178,3 +182,61 @@ async function erpSays(record: Parameters<typeof stockChangedEvent>[0]): Promise
   sender.close();
   expect(sender.report().deliveries.map((delivery) => delivery.attempts)).toEqual([[200]]);
 }
+
+// Each store, as the plugin uses it: this gateway's memory, and Redis shared by replicas.
+const PREFIX = `switchboard-test:${randomUUID()}:`;
+afterAll(() => removeKeys(PREFIX));
+describe.each([
+  ['memory', async () => createMemoryResponseCache({ maxEntries: 100, maxBytes: 1024 * 1024 })],
+  ['redis', () => createRedisResponseCache({ url: REDIS_URL, keyPrefix: `${PREFIX}${randomUUID()}:` })],
+] as [string, () => Promise<ResponseCache>][])('the response cache itself, in %s', (_, create) => {
+  const answer = (n: number) => ({ body: `{"data":{"n":${n}}}`, etag: `"e${n}"` });
+
+  it('drops the answers holding an entity, or one of its type without a key, and no other', async () => {
+    const cache = await create();
+    try {
+      await (await cache.read('a', ['StockLevel'])).keep(answer(1), new Set(['StockLevel', 'StockLevel:SKU-1']), 60_000);
+      await (await cache.read('b', ['StockLevel'])).keep(answer(2), new Set(['StockLevel', 'StockLevel:SKU-2']), 60_000);
+      await (await cache.read('c', ['StockLevel'])).keep(answer(3), new Set(['StockLevel', 'StockLevel:?']), 60_000);
+      expect((await cache.read('a', ['StockLevel'])).held).toEqual(answer(1));
+      expect(await cache.invalidate([{ typename: 'StockLevel', id: 'SKU-1' }])).toBe(2);
+      expect([(await cache.read('a', [])).held, (await cache.read('b', [])).held, (await cache.read('c', [])).held]).toEqual([undefined, answer(2), undefined]);
+      expect(await cache.invalidateType('StockLevel')).toBe(1);
+      expect((await cache.read('b', [])).held).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('keeps nothing computed while an entity of a type it may hold was invalidated, and keeps for its freshness', async () => {
+    const cache = await create();
+    try {
+      const inFlight = await cache.read('a', ['Product', 'StockLevel']);
+      await cache.invalidate([{ typename: 'StockLevel', id: 'SKU-9' }]);
+      await inFlight.keep(answer(1), new Set(['Product:p1']), 60_000);
+      expect((await cache.read('a', [])).held).toBeUndefined();
+      // Another type's invalidation does not stop it.
+      const next = await cache.read('a', ['Product']);
+      await cache.invalidate([{ typename: 'StockLevel', id: 'SKU-9' }]);
+      await next.keep(answer(1), new Set(['Product:p1']), 80);
+      expect((await cache.read('a', [])).held).toEqual(answer(1));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect((await cache.read('a', [])).held).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
+describe('the response cache in memory', () => {
+  it('holds at most maxBytes of answers, least recently used first out, and keeps none larger', async () => {
+    const cache = createMemoryResponseCache({ maxEntries: 100, maxBytes: 100 });
+    const sized = (n: number, size: number) => ({ body: `${n}`.padEnd(size, ' '), etag: `"${n}"` });
+    for (const n of [1, 2, 3]) await (await cache.read(`k${n}`, [])).keep(sized(n, 40), new Set([`T:${n}`]), 60_000);
+    expect([(await cache.read('k1', [])).held, cache.held()]).toEqual([undefined, { responses: 2, bytes: 80 }]);
+    await (await cache.read('big', [])).keep(sized(4, 101), new Set(), 60_000);
+    expect([(await cache.read('big', [])).held, cache.held()?.responses]).toEqual([undefined, 2]);
+    // What went out left the index too: its entity's invalidation drops nothing.
+    expect(await cache.invalidate([{ typename: 'T', id: '1' }])).toBe(0);
+  });
+});

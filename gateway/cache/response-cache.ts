@@ -5,10 +5,10 @@
  * a type it may hold was invalidated is not kept: each `read` counts the invalidations of those
  * types, and its `keep` keeps nothing if the count moved.
  *
- * Two stores: this gateway's memory (below, at most `maxEntries` answers, least recently used
- * first out) and Redis, shared by replicas (redis-response-cache.ts).
+ * Two stores: this gateway's memory (below, at most `maxEntries` answers and `maxBytes` of them,
+ * least recently used first out) and Redis, shared by replicas (redis-response-cache.ts).
  *
- *   const cache = createMemoryResponseCache({ maxEntries: 10_000 });
+ *   const cache = createMemoryResponseCache({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 });
  *   const read = await cache.read(key, ['Product', 'StockLevel']);
  *   if (!read.held) await read.keep({ body, etag }, new Set(['StockLevel:SKU-1', 'StockLevel']), 60_000);
  *   await cache.invalidate([{ typename: 'StockLevel', id: 'SKU-1' }]);   // 1 answer dropped
@@ -55,11 +55,14 @@ interface Entry {
   entities: ReadonlySet<string>;
 }
 
-export function createMemoryResponseCache({ maxEntries }: { maxEntries: number }): ResponseCache {
+export function createMemoryResponseCache({ maxEntries, maxBytes }: { maxEntries: number; maxBytes: number }): ResponseCache {
   let bytes = 0;
   const index = new Map<string, Set<string>>();
   const responses = new LRUCache<string, Entry>({
     max: maxEntries,
+    // Bounded by bytes too: a page of 100 products is some 100 KB. An answer over the bound is not kept.
+    maxSize: maxBytes,
+    sizeCalculation: (entry) => Math.max(1, entry.response.body.length),
     dispose(entry, key) {
       bytes -= entry.response.body.length;
       for (const entity of entry.entities) {
@@ -85,7 +88,7 @@ export function createMemoryResponseCache({ maxEntries }: { maxEntries: number }
         // This gateway forgets its reads in flight the moment it invalidates (invalidation.ts).
         version: '',
         async keep(response, entities, maxAgeMs) {
-          if (maxAgeMs <= 0 || types.some((type) => (changedAt.get(type) ?? 0) > since)) return;
+          if (maxAgeMs <= 0 || response.body.length > maxBytes || types.some((type) => (changedAt.get(type) ?? 0) > since)) return;
           responses.set(key, { response, entities }, { ttl: maxAgeMs });
           bytes += response.body.length;
           for (const entity of entities) {

@@ -50,7 +50,7 @@ export async function startCaches(config: Pick<GatewayConfig, 'entityCache' | 'r
   if (responseStore !== 'off') {
     caches.responses = responseStore === 'redis' && config.redis
       ? await createRedisResponseCache(config.redis)
-      : createMemoryResponseCache({ maxEntries: config.responseCache.maxEntries });
+      : createMemoryResponseCache({ maxEntries: config.responseCache.maxEntries, maxBytes: config.responseCache.maxBytes });
     listen(caches.responses, responseStore === 'redis', false);
   }
   return caches;

@@ -75,10 +75,10 @@ export interface GatewayConfig {
   entityCache: { store: CacheStore; maxEntries: number; maxAgeMs: Record<string, number> };
   /**
    * The response cache (gateway/cache/use-response-cache.ts): whole answers of queries whose types all
-   * have a freshness, `RESPONSE_CACHE` `memory` (at most `RESPONSE_CACHE_MAX_ENTRIES` answers, the
+   * have a freshness, `RESPONSE_CACHE` `memory` (at most `RESPONSE_CACHE_MAX_ENTRIES` answers and `RESPONSE_CACHE_MAX_MB` of them, the
    * default alone), `redis` (the default with `REDIS_URL`) or `off`.
    */
-  responseCache: { store: CacheStore; maxEntries: number };
+  responseCache: { store: CacheStore; maxEntries: number; maxBytes: number };
   /** The token of the admin endpoints (`POST /admin/invalidate`), 16 characters or more; unset, they answer 404. `ADMIN_TOKEN` */
   adminToken?: string;
   /** OpenTelemetry tracing (gateway/tracing/), off unless an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables. */
@@ -197,6 +197,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     responseCache: {
       store: cacheStore(read, 'RESPONSE_CACHE', env),
       maxEntries: read.integer('RESPONSE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
+      maxBytes: read.integer('RESPONSE_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024,
     },
     ...(env.ADMIN_TOKEN?.trim() ? { adminToken: read.token('ADMIN_TOKEN', 16) } : {}),
     ...optionalTracing(env),
