@@ -1,7 +1,7 @@
 // The public schema is an API: any change to it must show up as a diff of generated/schema.graphql.
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { loadPublicSchema } from './helpers/public-schema.js';
+import { loadPublicSchema } from '../gateway/compose/built-public-schema.js';
 
 it('matches generated/schema.graphql (run `npm run generate` after an intended change)', async () => {
   const built = await loadPublicSchema();

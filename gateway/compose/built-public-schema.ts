@@ -1,6 +1,9 @@
-// The public schema of the built composition, printed as generated/schema.graphql holds it.
-import { toPublicSchema } from '../../gateway/compose/public-schema.js';
-import { printPublicSchema } from '../../gateway/compose/print-schema.js';
+/**
+ * The public schema of the built composition (.mesh/), printed as generated/schema.graphql holds it:
+ * what `npm run generate` writes and `npm run schema:check` compares with the reviewed one.
+ */
+import { toPublicSchema } from './public-schema.js';
+import { printPublicSchema } from './print-schema.js';
 
 export async function loadPublicSchema(): Promise<string> {
   // Building the schema reads no environment and calls no upstream.

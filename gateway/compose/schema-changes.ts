@@ -1,0 +1,100 @@
+/**
+ * What a change to the public schema does to its clients, before they meet it: the schema about to
+ * be served against the one the team reviewed (generated/schema.graphql), each change classified by
+ * `@graphql-inspector/core` as breaking, dangerous or safe. A breaking change that no known operation
+ * is touched by (the trusted documents, the project's own operations) is safe for the clients Switchboard
+ * knows of, and said so. A breaking change that clients may meet must be acknowledged in the reviewed
+ * file `generated/acknowledged-changes.json` (`[{ "change": "<its message>", "reason": "…" }]`);
+ * until it is, `npm run schema:check` fails, and `npm run generate` will not take the new schema.
+ *
+ *   const report = await schemaChanges(committedSdl, builtSdl, { documents, acknowledged });
+ *   report.unacknowledged;   // [{ level: 'BREAKING', message: "Field 'sku' was removed from object type 'Product'", path: 'Product.sku' }]
+ */
+import { CriticalityLevel, diff, DiffRule } from '@graphql-inspector/core';
+import { buildSchema, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+
+const USAGE_SUFFIX = ' (non-breaking based on usage)';
+
+export type ChangeLevel = 'BREAKING' | 'DANGEROUS' | 'SAFE';
+
+export interface SchemaChange {
+  level: ChangeLevel;
+  message: string;
+  path?: string;
+  /** Why a change the library calls breaking is safe here: no known operation uses what it changes. */
+  safeBecause?: string;
+  /** The reason given in the acknowledged changes, for a breaking change acknowledged there. */
+  acknowledged?: string;
+}
+
+export interface SchemaChangeReport {
+  changes: SchemaChange[];
+  /** The breaking changes not acknowledged: the check fails while there is one. */
+  unacknowledged: SchemaChange[];
+}
+
+export interface Acknowledgement {
+  change: string;
+  reason: string;
+}
+
+export interface SchemaChangeOptions {
+  /** The operations clients are known to send (documents' text). */
+  documents: readonly string[];
+  acknowledged: readonly Acknowledgement[];
+}
+
+export async function schemaChanges(before: string, after: string, options: SchemaChangeOptions): Promise<SchemaChangeReport> {
+  const old = buildSchema(before);
+  const used = usedCoordinates(old, options.documents);
+  const isUsed = ({ type, field, argument }: { type: string; field?: string; argument?: string }) =>
+    used.has([type, field, argument].filter((part) => part !== undefined).join('.'));
+  const found = await diff(old, buildSchema(after), [DiffRule.considerUsage], { checkUsage: async (input) => input.map((coordinate) => !isUsed(coordinate)) });
+  const acknowledged = new Map(options.acknowledged.map((entry) => [entry.change, entry.reason]));
+  const changes = found.map((change): SchemaChange => {
+    // The library words a change it found safe by usage as its own kind; here it reads as the change it is.
+    const base = { message: change.message.replace(USAGE_SUFFIX, ''), ...(change.path ? { path: change.path } : {}) };
+    if (change.criticality.isSafeBasedOnUsage) return { ...base, level: 'SAFE', safeBecause: 'no known operation uses it' };
+    if (change.criticality.level === CriticalityLevel.NonBreaking) return { ...base, level: 'SAFE' };
+    if (change.criticality.level === CriticalityLevel.Dangerous) return { ...base, level: 'DANGEROUS' };
+    const reason = acknowledged.get(change.message);
+    return reason === undefined ? { ...base, level: 'BREAKING' } : { ...base, level: 'BREAKING', acknowledged: reason };
+  });
+  return { changes, unacknowledged: changes.filter((change) => change.level === 'BREAKING' && change.acknowledged === undefined) };
+}
+
+/** Reads `generated/acknowledged-changes.json`'s content; a clear error names what is wrong in it. */
+export function readAcknowledgements(text: string, file: string): Acknowledgement[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${file} is not valid JSON.`);
+  }
+  if (!Array.isArray(parsed) || parsed.some((entry) => typeof entry?.change !== 'string' || typeof entry?.reason !== 'string' || entry.reason.trim() === '')) {
+    throw new Error(`${file} must be a list of { "change": "<the change's message>", "reason": "<why clients are ready>" }.`);
+  }
+  return parsed as Acknowledgement[];
+}
+
+/** Private: every `Type.field` and `Type.field.argument` the documents use, in the schema they were written for. */
+function usedCoordinates(schema: GraphQLSchema, documents: readonly string[]): Set<string> {
+  const used = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  for (const text of documents) {
+    visit(parse(text), visitWithTypeInfo(typeInfo, {
+      Field() {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (!parent || !field) return;
+        used.add(parent.name).add(`${parent.name}.${field.name}`);
+      },
+      Argument(node) {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (parent && field) used.add(`${parent.name}.${field.name}.${node.name.value}`);
+      },
+    }));
+  }
+  return used;
+}
