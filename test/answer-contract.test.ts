@@ -63,6 +63,9 @@ describe('an upstream answer against its contract', () => {
       ],
     });
     expect(calls).toEqual(['GET /v1/accounts']);
+    // Counted per source, for the operator who watches a provider drift from its contract.
+    const metrics = await (await fetch(new URL('/metrics', copy.gateway.url))).text();
+    expect(metrics).toMatch(/^switchboard_upstream_contract_mismatches_total\{source="crm"\} 4$/m);
   });
 
   it('nulls the item that lacks a required value, at the nearest nullable parent, and keeps the others', async () => {

@@ -37,8 +37,8 @@ export interface GatewayMetrics {
   registry: Registry;
   /** One operation answered (a subscription: once its stream started). */
   operation(labels: { name: string; type: string; transport: Transport; status: number }, seconds: number): void;
-  /** An error in an answer, by its `extensions.code`. */
-  error(code: string): void;
+  /** An error in an answer, by its `extensions.code`; `source`, its `extensions.source` where it names one. */
+  error(code: string, source?: string): void;
   /** A request refused by admission control (503 OVERLOADED). */
   refused(): void;
   /** A subscription stream opened or ended. */
@@ -69,6 +69,9 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
     labelNames: ['operation_name', 'operation_type', 'transport', 'status'], buckets: SECONDS, registers,
   });
   const errors = new Counter({ name: 'switchboard_graphql_errors_total', help: 'Errors in GraphQL answers, by extensions.code.', labelNames: ['code'], registers });
+  // Label values: the configured sources, and `unknown` where the error could not tell which.
+  const mismatches = new Counter({ name: 'switchboard_upstream_contract_mismatches_total', help: 'Values in upstream answers that did not fit the pinned contract (UPSTREAM_CONTRACT_MISMATCH), by source.', labelNames: ['source'], registers });
+  const mismatchSource = bounded(MAX_CODES);
   const subscriptions = new Gauge({ name: 'switchboard_subscriptions_open', help: 'Subscription streams open on this gateway, by transport.', labelNames: ['transport'], registers });
   for (const transport of ['sse', 'graphql-sse', 'graphql-ws'] satisfies Transport[]) subscriptions.set({ transport }, 0);
   new Gauge({
@@ -142,7 +145,10 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
       invalidated: (type, held) => invalidations.inc({ type, held: String(held) }),
     },
     operation: ({ name, type, transport, status }, seconds) => operations.observe({ operation_name: operationName(name), operation_type: type, transport, status: String(status) }, seconds),
-    error: (value) => errors.inc({ code: code(value) }),
+    error(value, source) {
+      errors.inc({ code: code(value) });
+      if (value === 'UPSTREAM_CONTRACT_MISMATCH') mismatches.inc({ source: mismatchSource(source ?? 'unknown') });
+    },
     refused: () => refusals.inc(),
     subscription: (transport, change) => subscriptions.inc({ transport }, change),
     webhook: (source, outcome, reason = '') => webhooks.inc({ source, outcome, reason }),

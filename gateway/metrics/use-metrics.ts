@@ -65,7 +65,10 @@ export function useMetrics(metrics: GatewayMetrics, options: MetricsOptions): Pl
     onResultProcess({ result }) {
       for (const one of Array.isArray(result) ? result : [result]) {
         if (isAsyncIterable(one)) continue;
-        for (const error of (one as ExecutionResult).errors ?? []) metrics.error(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+        for (const error of (one as ExecutionResult).errors ?? []) {
+          const source = error.extensions?.source;
+          metrics.error(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), typeof source === 'string' ? source : undefined);
+        }
       }
     },
     onResponse({ request, response, serverContext }) {
