@@ -4,10 +4,6 @@
 // through either replica sees the old stock, while the reads before it were answered from the caches.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
-import { graph } from '#graph';
-import { loadConfig } from '../gateway/config/config.js';
-import { serveGateway, type ServedGateway } from '../gateway/server/http-server.js';
-import { createGateway, type Gateway } from '../gateway/server/server.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { createWebhookSender } from '../demo/world/webhook-sender.js';
 import { stockChangedEvent } from '../demo/inventory/reservations.js';
@@ -15,19 +11,18 @@ import type { StockRecord } from '../demo/world/seed.js';
 import { stockOf, world } from './helpers/expected.js';
 import { REDIS_URL, redisKeys, removeKeys } from './helpers/redis.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+import { startReplica, type Replica } from './helpers/replica.js';
 
 const PREFIX = `switchboard-test:${randomUUID()}:`;
 let a: TestSwitchboard;
-let b: { gateway: Gateway; served: ServedGateway };
+let b: Replica;
 
 beforeAll(async () => {
   a = await startTestSwitchboard({ REDIS_URL, REDIS_KEY_PREFIX: PREFIX, ENTITY_CACHE: 'redis', RESPONSE_CACHE: 'redis' });
-  const gateway = await createGateway(loadConfig(process.env), { graph });
-  b = { gateway, served: await serveGateway(gateway, { port: 0, host: '127.0.0.1' }) };
+  b = await startReplica();
 });
 afterAll(async () => {
-  await b?.served.close();
-  await b?.gateway.close();
+  await b?.close();
   await a?.close();
   await removeKeys(PREFIX);
   for (const name of ['REDIS_URL', 'REDIS_KEY_PREFIX', 'ENTITY_CACHE', 'RESPONSE_CACHE']) delete process.env[name];

@@ -4,23 +4,20 @@
 // every replica hears what each event invalidates.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { loadConfig } from '../gateway/config/config.js';
-import { serveGateway, type ServedGateway } from '../gateway/server/http-server.js';
-import { createGateway, type Gateway } from '../gateway/server/server.js';
 import { signWebhook as signPayload } from '../demo/world/index.js';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { createWebhookSender } from '../demo/world/webhook-sender.js';
-import { graph } from '#graph';
 import { world } from './helpers/expected.js';
 import { startFlakyProxy } from './helpers/flaky-proxy.js';
 import { REDIS_URL, redisKeys, removeKeys } from './helpers/redis.js';
 import { subscribe, type Subscriber, type Transport } from './helpers/subscribers.js';
 import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+import { startReplica, type Replica } from './helpers/replica.js';
 import { log } from '../gateway/logging/log.js';
 
 const PREFIX = `switchboard-test:${randomUUID()}:`;
 let a: TestSwitchboard;
-let b: { gateway: Gateway; served: ServedGateway };
+let b: Replica;
 const replicas = () => [
   { name: 'A', gateway: a.gateway, url: a.url, origin: a.origin },
   { name: 'B', gateway: b.gateway, url: b.served.url, origin: b.served.origin },
@@ -30,12 +27,10 @@ const open: Subscriber[] = [];
 beforeAll(async () => {
   a = await startTestSwitchboard({ REDIS_URL, REDIS_KEY_PREFIX: PREFIX, RATE_LIMITS: 'Query.products=3/10s' });
   // The second replica: the same configuration (the environment A was started with), its own process state.
-  const gateway = await createGateway(loadConfig(process.env), { graph });
-  b = { gateway, served: await serveGateway(gateway, { port: 0, host: '127.0.0.1' }) };
+  b = await startReplica();
 });
 afterAll(async () => {
-  await b?.served.close();
-  await b?.gateway.close();
+  await b?.close();
   await a?.close();
   await removeKeys(PREFIX);
   delete process.env.REDIS_URL;
@@ -172,11 +167,10 @@ it('a client has one rate-limit allowance across replicas', async () => {
 
 it('three replicas keep to one provider quota: 300 calls spread over them, and the catalog answers none 429', async () => {
   // A third replica, as the second.
-  const gateway = await createGateway(loadConfig(process.env), { graph });
-  const c = await serveGateway(gateway, { port: 0, host: '127.0.0.1' });
+  const c = await startReplica();
   try {
     await a.resetLogs();
-    const urls = [a.url, b.served.url, c.url];
+    const urls = [a.url, b.served.url, c.served.url];
     const products = world.products.slice(0, 300);
     const started = performance.now();
     // Each asks the catalog once (300 different products: nothing to share), all at once.
@@ -195,7 +189,6 @@ it('three replicas keep to one provider quota: 300 calls spread over them, and t
     expect(await redisKeys(`${PREFIX}budget:*`)).toEqual([`${PREFIX}budget:catalog`]);
   } finally {
     await c.close();
-    await gateway.close();
   }
 });
 
@@ -214,14 +207,13 @@ it('while Redis is away a replica answers a good delivery 503, and the provider\
   const [A] = replicas();
   const proxy = await startFlakyProxy(REDIS_URL);
   const warn = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
-  const gateway = await createGateway(loadConfig({ ...process.env, REDIS_URL: proxy.url.replace(/^http/, 'redis') }), { graph });
-  const c = await serveGateway(gateway, { port: 0, host: '127.0.0.1' });
+  const c = await startReplica({ ...process.env, REDIS_URL: proxy.url.replace(/^http/, 'redis') });
   try {
     const onA = await subscribedOn(A!, 'graphql-ws');
     proxy.mode = 'down';
     proxy.cutConnections();
     const id = `evt_${randomUUID()}`;
-    const refused = await fetch(`${c.origin}/webhooks/payments`, {
+    const refused = await fetch(`${c.served.origin}/webhooks/payments`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'switchboard-signature': signPayload(DEMO_CREDENTIALS.paymentsWebhookSecret, eventBody(id)) },
       body: eventBody(id),
@@ -233,7 +225,7 @@ it('while Redis is away a replica answers a good delivery 503, and the provider\
     const sender = createWebhookSender({
       secret: DEMO_CREDENTIALS.paymentsWebhookSecret,
       contentType: 'application/json',
-      target: `${c.origin}/webhooks/payments`,
+      target: `${c.served.origin}/webhooks/payments`,
       retry: { baseDelayMs: 50, maxDelayMs: 200 },
       timeoutMs: 3000,
     });
@@ -252,7 +244,6 @@ it('while Redis is away a replica answers a good delivery 503, and the provider\
   } finally {
     warn.mockRestore();
     await c.close();
-    await gateway.close();
     await proxy.close();
   }
 });
