@@ -2,6 +2,7 @@
  * Bring your own API:
  *
  *   npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]… [--reads <operations>]… [--param <name>=<value>]…
+ *   npm run source:add -- --update <name> <new contract file> [--accept-breaking]
  *   npm run source:remove -- <name>
  *
  * `add` pins the contract (and the local files it refers to) under sources/<name>/, adds the source
@@ -10,15 +11,19 @@
  * (`--auth`, as many as the provider needs) are read from; an OpenAPI source's operations that
  * only read though they are not GET (`--reads`, gateway/sources/rest/reads.ts) are Query fields, and
  * the parameters the gateway sets on every call (`--param`) are no client arguments. It keeps nothing when the public
- * schema the gateway would serve is not valid. `remove` undoes it. Either one changes nothing when it
+ * schema the gateway would serve is not valid. `--update` pins a provider's new version of a source's
+ * contract (gateway/compose/repin-source.ts), rebuilds, and shows what it changes in the source's
+ * schema and in the public one (gateway/compose/contract-changes.ts); it keeps nothing while the
+ * public schema would break for known clients, unless `--accept-breaking`, which acknowledges each
+ * such change in generated/acknowledged-changes.json. `remove` undoes an addition. Either one changes nothing when it
  * fails: it says which source and why in one line, and exits with 1.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildSchema, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { parseDocument, YAMLSeq } from 'yaml';
-import { defaultPrefixes, invalidSourceName, isAdded, MANIFEST, PREPARED, readAddedSources, readSourceManifests, sourceUrlVariable, type AddedSource } from '../gateway/config/source-manifests.js';
+import { defaultPrefixes, invalidSourceName, isAdded, MANIFEST, PREPARED, readAddedSources, readSourceManifests, sourceUrlVariable, type AddedSource, type SourceManifest } from '../gateway/config/source-manifests.js';
 import { ensureGatewayBundled, ensureMeshBuilt } from '../gateway/compose/build-mesh.js';
 import { checkBuiltSchema } from '../gateway/compose/check-public-schema.js';
 import { ContractError, readContract, type Contract } from '../gateway/compose/contracts.js';
@@ -29,6 +34,9 @@ import { contractOperations, meshFieldNames, selectReads } from '../gateway/sour
 import { withRequiredBodies } from '../gateway/sources/rest/required-bodies.js';
 import { withClientArguments } from '../gateway/sources/rest/client-arguments.js';
 import { createRestMediaLookup } from '../gateway/sources/rest/openapi-media.js';
+import { repinSource, writePins, type Repinned } from '../gateway/compose/repin-source.js';
+import { contractChanges, viewBuild, type ContractChanges } from '../gateway/compose/contract-changes.js';
+import { ACKNOWLEDGED_CHANGES, describeChange, knownClients, type SchemaChange } from '../gateway/compose/schema-changes.js';
 
 class SourceError extends Error {}
 
@@ -37,12 +45,14 @@ const BUILT = join(PROJECT_ROOT, '.mesh');
 
 async function main(args: string[]): Promise<void> {
   const [command, name, ...rest] = args;
-  if (command === 'add' && name && rest[0] && !rest[0].startsWith('--')) {
+  if (command === 'add' && name === '--update' && rest[0] && rest[1] && (rest.length === 2 || (rest.length === 3 && rest[2] === '--accept-breaking'))) {
+    await update(rest[0], rest[1], rest.length === 3);
+  } else if (command === 'add' && name && !name.startsWith('--') && rest[0] && !rest[0].startsWith('--')) {
     await add(name, rest[0], options(rest.slice(1)));
   } else if (command === 'remove' && name && rest.length === 0) {
     await remove(name);
   } else {
-    throw new SourceError(`usage: npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]... (kinds: ${AUTH_USAGE}) [--reads <operationId, pattern or "POST /path">]... [--param <name>=<value>]..., or npm run source:remove -- <name>`);
+    throw new SourceError(`usage: npm run source:add -- <name> <contract file> [--endpoint <url>] [--prefix <TypePrefix>] [--auth <kind>]... (kinds: ${AUTH_USAGE}) [--reads <operationId, pattern or "POST /path">]... [--param <name>=<value>]..., npm run source:add -- --update <name> <new contract file> [--accept-breaking], or npm run source:remove -- <name>`);
   }
 }
 
@@ -153,16 +163,6 @@ async function add(name: string, contractPath: string, given: AddOptions): Promi
   for (const field of fields) console.log(`  ${field}`);
 }
 
-/** Private: the contract's files, as source:add pins them, in `folder`. */
-function writePins(contract: Contract, folder: string): void {
-  for (const pin of contract.pins) {
-    const target = join(folder, pin.to);
-    mkdirSync(dirname(target), { recursive: true });
-    if ('text' in pin) writeFileSync(target, pin.text);
-    else cpSync(pin.from, target);
-  }
-}
-
 /** Private: `use` of the contract's files as they will be pinned, in a folder of their own that is gone afterwards. */
 async function withPinsIn<T>(contract: Contract, use: (folder: string) => Promise<T>): Promise<T> {
   const folder = mkdtempSync(join(tmpdir(), 'switchboard-contract-'));
@@ -172,6 +172,70 @@ async function withPinsIn<T>(contract: Contract, use: (folder: string) => Promis
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+async function update(name: string, contractPath: string, acceptBreaking: boolean): Promise<void> {
+  const fail = (why: string): never => {
+    throw new SourceError(`source:add --update ${name}: ${why}`);
+  };
+  let manifests: SourceManifest[] = [];
+  try {
+    manifests = readSourceManifests();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const manifest = manifests.find((source) => source.name === name) ?? fail(`there is no source named ${name} (npm run source:add -- ${name} <contract file> adds one)`);
+  let contract: Contract;
+  try {
+    contract = readContract(resolve(contractPath));
+  } catch (error) {
+    if (error instanceof ContractError) fail(`${contractPath}: ${error.message}`);
+    throw error;
+  }
+  ensureMeshBuilt();
+  const before = viewBuild(PROJECT_ROOT, name);
+  const known = await knownClients();
+  let pinned: Repinned | undefined;
+  let changes: ContractChanges | undefined;
+  await changeProject(`source:add --update ${name}`, readFileSync(MESHRC, 'utf8'), () => {
+    try {
+      pinned = repinSource(PROJECT_ROOT, manifest, contract);
+    } catch (error) {
+      if (error instanceof ContractError) throw new Error(`${contractPath}: ${error.message}`);
+      throw error;
+    }
+  }, () => pinned?.restore(), async () => {
+    checkBuiltSchema();
+    changes = await contractChanges(name, before, viewBuild(PROJECT_ROOT, name), known);
+    printChanges(changes);
+    const breaking = changes.public.unacknowledged;
+    if (breaking.length && !acceptBreaking) {
+      throw new Error(`${breaking.length} breaking change(s) of the public schema that known clients would meet (above): make them safe for clients first (deprecate, then remove), or take them with --accept-breaking`);
+    }
+  });
+  pinned!.discard();
+  const accepted = changes!.public.unacknowledged;
+  if (accepted.length) acknowledge(accepted, `accepted with source:add --update ${name} on ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`Updated ${name} to the ${contract.format} contract in ${contractPath} (pinned in sources/${name}/).`);
+  if (accepted.length) console.log(`The ${accepted.length} breaking change(s) are acknowledged in ${ACKNOWLEDGED_CHANGES}: say there why clients are ready.`);
+  if (changes!.public.changes.length) console.log('Review the new public schema with npm run generate (generated/schema.graphql).');
+}
+
+/** Private: what an update changes, the source's contract first, then the public schema. */
+function printChanges({ source, contract, public: exposed }: ContractChanges): void {
+  const list = (title: string, changes: SchemaChange[]) => {
+    console.log(changes.length ? `${title} (${changes.length}):` : `${title}: none.`);
+    for (const change of changes) console.log(`  ${describeChange(change)}`);
+  };
+  list(`Changes of ${source}'s contract`, contract);
+  list('Changes of the public schema', exposed.changes);
+}
+
+/** Private: acknowledges breaking changes in the reviewed file, each with `reason`. */
+function acknowledge(changes: SchemaChange[], reason: string): void {
+  const path = join(PROJECT_ROOT, ACKNOWLEDGED_CHANGES);
+  const listed = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { change: string; reason: string }[]) : [];
+  writeFileSync(path, `${JSON.stringify([...listed, ...changes.map((change) => ({ change: change.message, reason }))], null, 2)}\n`);
 }
 
 async function remove(name: string): Promise<void> {
@@ -200,14 +264,14 @@ async function remove(name: string): Promise<void> {
  * built composition, puts back .meshrc.yaml, the built composition and whatever `undo` restores, so
  * that nothing is half done.
  */
-async function changeProject(what: string, meshrcText: string, change: () => void, undo: () => void, check?: () => void): Promise<void> {
+async function changeProject(what: string, meshrcText: string, change: () => void, undo: () => void, check?: () => void | Promise<void>): Promise<void> {
   const saved = `${BUILT}.before-${process.pid}`;
   rmSync(saved, { recursive: true, force: true });
   if (existsSync(BUILT)) cpSync(BUILT, saved, { recursive: true });
   try {
     change();
     ensureMeshBuilt({ force: true });
-    check?.();
+    await check?.();
     await ensureGatewayBundled({ force: true });
   } catch (error) {
     writeFileSync(MESHRC, meshrcText);

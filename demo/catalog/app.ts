@@ -9,9 +9,10 @@ import { createWorld, type ProductRecord, type World } from '../world/seed.js';
 import { DEMO_CREDENTIALS, safeEqual } from '../world/config.js';
 import { createTokenBucket } from '../../gateway/upstream/token-bucket.js';
 import { startHttpService, type ServiceHandle, type ServingOptions } from '../world/http-service.js';
-import { createJsonHandler, found, intParam, listParam, ok, problem, type JsonRequest, type JsonRoute } from '../world/json-api.js';
+import { contractRoute, createJsonHandler, found, intParam, listParam, ok, problem, type JsonRequest, type JsonRoute } from '../world/json-api.js';
 import { groupBy, indexBy, newestFirst, pickAll } from '../world/lookup.js';
 import { createOrderWrites, type OrderIndexes } from './orders.js';
+import { projectPath } from '../../gateway/config/project.js';
 
 export interface CatalogServiceOptions {
   /** 0 (the default) picks a free port. */
@@ -44,7 +45,7 @@ export async function startCatalogService(options: CatalogServiceOptions = {}): 
     ordersByCustomer: groupBy(world.orders, (order) => order.customerId),
   };
   const writes = createOrderWrites(indexes);
-  const handler = createJsonHandler([...catalogRoutes(world, indexes), ...writes.routes], (request) => {
+  const handler = createJsonHandler([...catalogRoutes(world, indexes), ...writes.routes, contractRoute(projectPath('sources', 'catalog', 'openapi.yaml'))], (request) => {
     requireApiKey(request, apiKey);
     if (calls && calls.reserve() === undefined) {
       throw problem(429, 'rate_limited', `Over the quota of ${quota.perSecond} calls per second.`, { 'retry-after': '1' });

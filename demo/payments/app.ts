@@ -10,11 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { createWorld, type World } from '../world/seed.js';
 import { DEMO_CREDENTIALS } from '../world/config.js';
 import { startHttpService, type ServiceHandle, type ServingOptions } from '../world/http-service.js';
-import { createJsonHandler, found, listParam, ok, type JsonRoute } from '../world/json-api.js';
+import { contractRoute, createJsonHandler, found, listParam, ok, type JsonRoute } from '../world/json-api.js';
 import { groupBy, indexBy, pickAll } from '../world/lookup.js';
 import { createCharges, type PaymentEventType, type PaymentIndexes } from './charges.js';
 import { createWebhookSender } from '../world/webhook-sender.js';
 import type { PaymentRecord } from '../world/seed.js';
+import { projectPath } from '../../gateway/config/project.js';
 import { createTokenRoute, createTokenStore, requireBearerToken } from './oauth.js';
 
 export interface PaymentsServiceOptions {
@@ -55,7 +56,7 @@ export async function startPaymentsService(options: PaymentsServiceOptions = {})
     retry: options.serving?.webhookRetry,
   });
   const charges = createCharges(indexes, (type, payment, traceparent) => webhooks.send({ ...paymentEvent(type, payment), ...(traceparent ? { headers: { traceparent } } : {}) }));
-  const routes = [createTokenRoute(client, tokens), ...paymentRoutes(indexes), ...charges.routes];
+  const routes = [createTokenRoute(client, tokens), ...paymentRoutes(indexes), ...charges.routes, contractRoute(projectPath('sources', 'payments', 'openapi.yaml'))];
   const handler = createJsonHandler(routes, (request) => requireBearerToken(request, tokens));
   return startHttpService({
     name: 'payments',

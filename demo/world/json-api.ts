@@ -6,7 +6,9 @@
  *     { method: 'GET', path: '/products/{id}', operation: 'getProduct', handle: ({ params }) => ok(find(params.id)) },
  *   ], (request) => requireApiKey(request));
  */
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
 import { pathOf, sendJson, type ServiceHandler } from './http-service.js';
 
 export interface JsonRequest {
@@ -52,6 +54,15 @@ export function problem(status: number, error: string, message: string, headers?
 }
 
 export const ok = (body: unknown): JsonReply => ({ status: 200, body });
+
+/**
+ * `GET /openapi.json`: the upstream's OpenAPI document (its pinned `file`), published as many
+ * providers publish theirs, behind the same credentials as the rest (`npm run sources:drift` reads it).
+ */
+export function contractRoute(file: string): JsonRoute {
+  let document: unknown;
+  return { method: 'GET', path: '/openapi.json', operation: 'openApiDocument', handle: () => ok(document ??= parseYaml(readFileSync(file, 'utf8'))) };
+}
 
 export interface JsonHandler extends ServiceHandler {
   /** The operationId of the route a request goes to, if any (for faults aimed at one operation). */

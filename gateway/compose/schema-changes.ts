@@ -10,8 +10,16 @@
  *   const report = await schemaChanges(committedSdl, builtSdl, { documents, acknowledged });
  *   report.unacknowledged;   // [{ level: 'BREAKING', message: "Field 'sku' was removed from object type 'Product'", path: 'Product.sku' }]
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CriticalityLevel, diff, DiffRule } from '@graphql-inspector/core';
 import { buildSchema, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import { PROJECT_ROOT } from '../config/project.js';
+import { MANIFEST_FILE } from '../plugins/use-trusted-documents.js';
+
+/** The public schema the team reviewed, and the breaking changes of it the team acknowledged. */
+export const REVIEWED_SCHEMA = 'generated/schema.graphql';
+export const ACKNOWLEDGED_CHANGES = 'generated/acknowledged-changes.json';
 
 const USAGE_SUFFIX = ' (non-breaking based on usage)';
 
@@ -39,17 +47,22 @@ export interface Acknowledgement {
 }
 
 export interface SchemaChangeOptions {
-  /** The operations clients are known to send (documents' text). */
-  documents: readonly string[];
+  /**
+   * The operations clients are known to send (documents' text): a breaking change none of them meets
+   * is safe. Without it, every change is classified as it is for any client.
+   */
+  documents?: readonly string[];
   acknowledged: readonly Acknowledgement[];
 }
 
 export async function schemaChanges(before: string, after: string, options: SchemaChangeOptions): Promise<SchemaChangeReport> {
   const old = buildSchema(before);
-  const used = usedCoordinates(old, options.documents);
+  const used = options.documents && usedCoordinates(old, options.documents);
   const isUsed = ({ type, field, argument }: { type: string; field?: string; argument?: string }) =>
-    used.has([type, field, argument].filter((part) => part !== undefined).join('.'));
-  const found = await diff(old, buildSchema(after), [DiffRule.considerUsage], { checkUsage: async (input) => input.map((coordinate) => !isUsed(coordinate)) });
+    used!.has([type, field, argument].filter((part) => part !== undefined).join('.'));
+  const found = used
+    ? await diff(old, buildSchema(after), [DiffRule.considerUsage], { checkUsage: async (input) => input.map((coordinate) => !isUsed(coordinate)) })
+    : await diff(old, buildSchema(after));
   const acknowledged = new Map(options.acknowledged.map((entry) => [entry.change, entry.reason]));
   const changes = found.map((change): SchemaChange => {
     // The library words a change it found safe by usage as its own kind; here it reads as the change it is.
@@ -61,6 +74,22 @@ export async function schemaChanges(before: string, after: string, options: Sche
     return reason === undefined ? { ...base, level: 'BREAKING' } : { ...base, level: 'BREAKING', acknowledged: reason };
   });
   return { changes, unacknowledged: changes.filter((change) => change.level === 'BREAKING' && change.acknowledged === undefined) };
+}
+
+/** One change as a person reads it: `BREAKING  Field 'sku' was removed from object type 'Product' (acknowledged: …)`. */
+export function describeChange(change: SchemaChange): string {
+  const why = change.safeBecause ? ` (breaking, but ${change.safeBecause})` : change.acknowledged ? ` (acknowledged: ${change.acknowledged})` : '';
+  return `${change.level.padEnd(9)} ${change.message}${why}`;
+}
+
+/** The operations known clients send (the trusted documents) and the acknowledged changes, of the project at `root`. */
+export async function knownClients(root = PROJECT_ROOT): Promise<SchemaChangeOptions> {
+  const manifest = join(root, MANIFEST_FILE);
+  const acknowledgements = join(root, ACKNOWLEDGED_CHANGES);
+  return {
+    documents: existsSync(manifest) ? Object.values(JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, string>) : [],
+    acknowledged: existsSync(acknowledgements) ? readAcknowledgements(readFileSync(acknowledgements, 'utf8'), ACKNOWLEDGED_CHANGES) : [],
+  };
 }
 
 /** Reads `generated/acknowledged-changes.json`'s content; a clear error names what is wrong in it. */

@@ -52,6 +52,12 @@ export interface SourceManifest {
    * the entity cache keeps those items that long, unless a webhook says one changed (gateway/cache/).
    */
   cache?: Record<string, number>;
+  /**
+   * Where the provider publishes its live contract, for `npm run sources:drift`: a path under the
+   * source's URL (`/openapi.json`, `?wsdl`) or a URL; `false` when it publishes none. Unset, a SOAP
+   * service's is at `?wsdl` and a GraphQL API's is read by introspection (gateway/compose/live-contracts.ts).
+   */
+  liveContract?: string | false;
 }
 
 /**
@@ -131,7 +137,7 @@ function readManifest(path: string, folder: string): SourceManifest {
   const contract = text('contract', new RegExp(`^(${PREPARED}/)?[\\w.-]+$`));
   if (!existsSync(join(path, '..', contract))) fail(`names a contract that is not there (${contract})`);
   const endpoint = manifest.endpoint === undefined ? undefined : text('endpoint', /^https?:\/\/\S+$/);
-  const known = ['name', 'kind', 'contract', 'endpoint', 'typePrefix', 'fieldPrefix', 'credentials', 'policy', 'idempotentOperations', 'parameters', 'webhook', 'cache'];
+  const known = ['name', 'kind', 'contract', 'endpoint', 'typePrefix', 'fieldPrefix', 'credentials', 'policy', 'idempotentOperations', 'parameters', 'webhook', 'cache', 'liveContract'];
   const unknown = Object.keys(manifest).find((key) => !known.includes(key));
   if (unknown !== undefined) fail(`has "${unknown}", which a manifest does not take (it takes ${known.join(', ')})`);
   const read: SourceManifest = {
@@ -144,6 +150,7 @@ function readManifest(path: string, folder: string): SourceManifest {
     idempotentOperations: readNames(manifest.idempotentOperations, 'idempotentOperations', fail),
     ...(manifest.parameters === undefined ? {} : { parameters: readParameters(manifest.parameters, fail) }),
     ...(manifest.cache === undefined ? {} : { cache: readCache(manifest.cache, fail) }),
+    ...(manifest.liveContract === undefined ? {} : { liveContract: readLiveContract(manifest.liveContract, fail) }),
   };
   const webhook = checkDeclaredWebhook(manifest.webhook, fail);
   if (webhook) read.webhook = webhook;
@@ -176,6 +183,12 @@ function readCache(raw: unknown, fail: (why: string) => never): Record<string, n
     if (!Number.isInteger(seconds) || (seconds as number) < 1 || (seconds as number) > 86_400) fail(`has cache.${type} that is not a whole number of seconds from 1 to 86400`);
   }
   return raw as Record<string, number>;
+}
+
+/** Private: a manifest's "liveContract": a path under the source's URL, a URL, or false. */
+function readLiveContract(raw: unknown, fail: (why: string) => never): string | false {
+  if (raw === false || (typeof raw === 'string' && /^(https?:\/\/[^\s{}]+|[/?][^\s{}]*)$/.test(raw))) return raw;
+  return fail('has a "liveContract" that is neither a path under the source\'s URL ("/openapi.json", "?wsdl"), an http(s) URL, nor false');
 }
 
 /** Private: a manifest's "policy": settings of the upstream policy by name, each a whole number. */

@@ -19,7 +19,9 @@ import { projectPath } from '../config/project.js';
 
 export type TrustedDocumentsMode = 'accept' | 'only' | 'off';
 
-export const MANIFEST_PATH = projectPath('generated', 'client', 'persisted-documents.json');
+/** The trusted documents' manifest, in the project (`npm run generate` writes it). */
+export const MANIFEST_FILE = 'generated/client/persisted-documents.json';
+export const MANIFEST_PATH = projectPath(MANIFEST_FILE);
 
 /** The manifest's documents by hash; a clear error when `only` has nothing to run. */
 export function readManifest(path: string, mode: TrustedDocumentsMode): Map<string, string> {

@@ -8,13 +8,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PROJECT_ROOT } from '../../gateway/config/project.js';
-
-/** What the gateway needs to build and run; everything else (tests, bench) stays behind. */
-const COPIED = ['.meshrc.yaml', 'package.json', 'tsconfig.json', 'gateway', 'sources', 'demo', 'lib', 'scripts', 'generated', join('test', 'operations')];
+import { copyProject as copyProjectFiles } from '../../gateway/compose/project-copy.js';
 
 export interface ProjectCopy {
   root: string;
@@ -33,11 +29,8 @@ export interface RunningCopy {
 }
 
 export function copyProject(): ProjectCopy {
-  const root = mkdtempSync(join(tmpdir(), 'switchboard-copy-'));
-  for (const entry of COPIED) {
-    if (existsSync(join(PROJECT_ROOT, entry))) cpSync(join(PROJECT_ROOT, entry), join(root, entry), { recursive: true });
-  }
-  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  // The test operations too: the trusted documents are generated from them.
+  const root = copyProjectFiles([join('test', 'operations')]);
   const running: ChildProcess[] = [];
   return {
     root,
