@@ -48,7 +48,7 @@ export async function fetchLiveContract(manifest: SourceManifest, source: LiveSo
     if (reply.status !== 200) return { status: 'unreachable', from, reason: `it answered HTTP ${reply.status}` };
     text = reply.body.toString('utf8');
   } catch (error) {
-    return { status: 'unreachable', from, reason: (error as Error).message.split('\n')[0]! };
+    return { status: 'unreachable', from, reason: (error as Error).message.split('\n')[0]!.replace(/\.+$/, '') };
   }
   const file = basename(manifest.contract.startsWith(`${PREPARED}/`) ? manifest.contract.slice(PREPARED.length + 1) : manifest.contract);
   if (!introspect) return { status: 'fetched', from, text, file };

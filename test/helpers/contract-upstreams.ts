@@ -62,9 +62,9 @@ export function serveRest(routes: Record<string, Route>): Promise<Upstream> {
   });
 }
 
-/** A GraphQL upstream (graphql-yoga at /graphql) over an SDL file, or the SDL of an introspection result. */
+/** A GraphQL upstream (graphql-yoga at /graphql) over an SDL file (in the fixtures, or at an absolute path), or the SDL of an introspection result. */
 export function serveGraphQL(contract: string, resolvers: Record<string, unknown>): Promise<Upstream> {
-  const text = readFileSync(`${FIXTURES}${contract}`, 'utf8');
+  const text = readFileSync(isAbsolute(contract) ? contract : `${FIXTURES}${contract}`, 'utf8');
   const typeDefs = contract.endsWith('.json')
     ? printSchema(buildClientSchema((JSON.parse(text) as { data: never }).data))
     : text;

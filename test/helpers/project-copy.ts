@@ -16,6 +16,8 @@ export interface ProjectCopy {
   root: string;
   /** Runs a command in the copy, to its end (or killed after `timeoutMs`, when its status is null). */
   run(command: string, args: string[], env?: Record<string, string>, timeoutMs?: number): { status: number | null; stdout: string; stderr: string };
+  /** The same, without blocking this process's event loop: for commands that call servers this process runs. */
+  runAsync(command: string, args: string[], env?: Record<string, string>, timeoutMs?: number): Promise<{ status: number | null; stdout: string; stderr: string }>;
   /** Starts the copy's bundled gateway and demo world (`node .mesh/demo.mjs`, as `npm start` does once built) on a free port. */
   start(env: Record<string, string>): Promise<RunningCopy>;
   remove(): void;
@@ -37,6 +39,16 @@ export function copyProject(): ProjectCopy {
     run(command, args, env = {}, timeoutMs = 240_000) {
       const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    },
+    runAsync(command, args, env = {}, timeoutMs = 240_000) {
+      return new Promise((resolve) => {
+        const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, timeout: timeoutMs });
+        let stdout = '';
+        let stderr = '';
+        child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      });
     },
     start(env) {
       const child = spawn(process.execPath, [join('.mesh', 'demo.mjs')], {
