@@ -210,6 +210,16 @@ describe('sources beyond the demo', () => {
     expect(() => loadConfig({ ...VALID, RESPONSE_CACHE_MAX_MB: 'lots' }, [rates])).toThrow(/^RESPONSE_CACHE_MAX_MB must be/);
   });
 
+  it('records operation usage only where OPERATION_USAGE says', () => {
+    expect(loadConfig(VALID, []).operationUsage).toBeUndefined();
+    expect(loadConfig({ ...VALID, OPERATION_USAGE: 'file' }, []).operationUsage).toEqual({ store: 'file', file: '.switchboard/operation-usage.json', maxDocuments: 5000, days: 30 });
+    expect(loadConfig({ ...VALID, OPERATION_USAGE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379', OPERATION_USAGE_MAX_DOCUMENTS: '200', OPERATION_USAGE_DAYS: '7' }, []).operationUsage)
+      .toEqual({ store: 'redis', file: '.switchboard/operation-usage.json', maxDocuments: 200, days: 7 });
+    expect(() => loadConfig({ ...VALID, OPERATION_USAGE: 'redis' }, [])).toThrow('OPERATION_USAGE=redis needs REDIS_URL: set it, or use OPERATION_USAGE=file on a single gateway.');
+    expect(() => loadConfig({ ...VALID, OPERATION_USAGE: 'on' }, [])).toThrow('OPERATION_USAGE must be one of off, file, redis, but got: "on".');
+    expect(() => loadConfig({ ...VALID, OPERATION_USAGE: 'file', OPERATION_USAGE_MAX_DOCUMENTS: '0' }, [])).toThrow(/^OPERATION_USAGE_MAX_DOCUMENTS must be/);
+  });
+
   it.each([
     [tax, { TAX_URL: '' }, 'TAX_URL must be set to the http(s) URL of the tax upstream: its manifest names none (see README, "Source manifests").'],
     [carrier, { CARRIER_KEY: '' }, 'CARRIER_KEY must be set: sources/carrier/source.json sends it to carrier (credentials[0].value, of its apiKey credential), but it is missing.'],
@@ -269,7 +279,9 @@ describe('source manifests', () => {
     [{ webhook: { ...HOOK, typeValue: 'x' } }, 'has both webhook.type and webhook.typeValue: the type is in the payload, or the same for every event'],
     [{ parameters: ['api-version'] }, 'has "parameters" that is not an object of parameter names and values'],
     [{ parameters: { 'api-version': 2024 } }, 'has parameters.api-version that is not a string value'],
-    [{ auth: 'bearer' }, 'has "auth", which a manifest does not take (it takes name, kind, contract, endpoint, typePrefix, fieldPrefix, credentials, policy, idempotentOperations, parameters, webhook, cache)'],
+    [{ auth: 'bearer' }, 'has "auth", which a manifest does not take (it takes name, kind, contract, endpoint, typePrefix, fieldPrefix, credentials, policy, idempotentOperations, parameters, webhook, cache, liveContract)'],
+    [{ liveContract: true }, 'has a "liveContract" that is neither a path under the source\'s URL ("/openapi.json", "?wsdl"), an http(s) URL, nor false'],
+    [{ liveContract: 'openapi.json' }, 'has a "liveContract" that is neither a path under the source\'s URL ("/openapi.json", "?wsdl"), an http(s) URL, nor false'],
     [{ cache: ['Rate'] }, 'has a "cache" that is not an object of type names and seconds'],
     [{ cache: { 'Rate-Card': 60 } }, 'has cache.Rate-Card, which is not a type name'],
     [{ cache: { Rate: 0 } }, 'has cache.Rate that is not a whole number of seconds from 1 to 86400'],

@@ -11,10 +11,13 @@
  *   report.unacknowledged;   // [{ level: 'BREAKING', message: "Field 'sku' was removed from object type 'Product'", path: 'Product.sku' }]
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { CriticalityLevel, diff, DiffRule } from '@graphql-inspector/core';
 import { buildSchema, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import type { Env } from '../../lib/env.js';
+import { loadUsageSettings } from '../config/config.js';
 import { PROJECT_ROOT } from '../config/project.js';
+import { openUsageStore } from '../usage/operation-usage.js';
 import { MANIFEST_FILE } from '../plugins/use-trusted-documents.js';
 
 /** The public schema the team reviewed, and the breaking changes of it the team acknowledged. */
@@ -82,12 +85,28 @@ export function describeChange(change: SchemaChange): string {
   return `${change.level.padEnd(9)} ${change.message}${why}`;
 }
 
-/** The operations known clients send (the trusted documents) and the acknowledged changes, of the project at `root`. */
-export async function knownClients(root = PROJECT_ROOT): Promise<SchemaChangeOptions> {
+/**
+ * The operations known clients send, and the acknowledged changes, of the project at `root`: the
+ * trusted documents, and those the gateway recorded in the last `OPERATION_USAGE_DAYS` when
+ * `OPERATION_USAGE` says where (gateway/usage/).
+ */
+export async function knownClients(root = PROJECT_ROOT, env: Env = process.env): Promise<SchemaChangeOptions> {
   const manifest = join(root, MANIFEST_FILE);
   const acknowledgements = join(root, ACKNOWLEDGED_CHANGES);
+  const trusted = existsSync(manifest) ? Object.values(JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, string>) : [];
+  const usage = loadUsageSettings(env);
+  let recorded: string[] = [];
+  if (usage) {
+    const redis = env.REDIS_URL?.trim() ? { url: env.REDIS_URL.trim(), keyPrefix: env.REDIS_KEY_PREFIX?.trim() || 'switchboard:' } : undefined;
+    const store = openUsageStore({ ...usage, file: isAbsolute(usage.file) ? usage.file : join(root, usage.file) }, redis);
+    try {
+      recorded = await store.seenSince(Date.now() - usage.days * 86_400_000);
+    } finally {
+      await store.close();
+    }
+  }
   return {
-    documents: existsSync(manifest) ? Object.values(JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, string>) : [],
+    documents: [...new Set([...trusted, ...recorded])],
     acknowledged: existsSync(acknowledgements) ? readAcknowledgements(readFileSync(acknowledgements, 'utf8'), ACKNOWLEDGED_CHANGES) : [],
   };
 }

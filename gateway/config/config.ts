@@ -12,6 +12,7 @@ import type { TrustedDocumentsMode } from '../plugins/use-trusted-documents.js';
 import { intFromEnv, type Env } from '../../lib/env.js';
 import { isHeaderName } from '../../lib/http.js';
 import { resolveCredentials, type CredentialSettings } from './credentials.js';
+import type { UsageSettings } from '../usage/operation-usage.js';
 import { webhookSecret, type WebhookDeclaration } from './webhooks.js';
 import { readTracingSettings, type TracingSettings } from './tracing-settings.js';
 import { isAdded, MANIFEST, readSourceManifests, sourceUrlVariable, type AddedSource, type SourceManifest } from './source-manifests.js';
@@ -79,6 +80,8 @@ export interface GatewayConfig {
    * default alone), `redis` (the default with `REDIS_URL`) or `off`.
    */
   responseCache: { store: CacheStore; maxEntries: number; maxBytes: number };
+  /** Where the operations clients send are recorded (gateway/usage/), when they are: `OPERATION_USAGE`. */
+  operationUsage?: UsageSettings;
   /** The token of the admin endpoints (`POST /admin/invalidate`), 16 characters or more; unset, they answer 404. `ADMIN_TOKEN` */
   adminToken?: string;
   /** OpenTelemetry tracing (gateway/tracing/), off unless an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables. */
@@ -175,6 +178,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
   const read = reader(env);
   const sources = manifests.map((manifest) => readSource(env, read, manifest));
   const production = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
+  const usage = loadUsageSettings(env);
   return {
     port: read.port('PORT', 4000),
     host: read.string('HOST', '127.0.0.1'),
@@ -199,6 +203,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
       maxEntries: read.integer('RESPONSE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
       maxBytes: read.integer('RESPONSE_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024,
     },
+    ...(usage ? { operationUsage: usage } : {}),
     ...(env.ADMIN_TOKEN?.trim() ? { adminToken: read.token('ADMIN_TOKEN', 16) } : {}),
     ...optionalTracing(env),
     webhooks: {
@@ -312,6 +317,24 @@ function readRateLimits(raw: string | undefined): FieldRateLimit[] {
     }
     return { type: match[1]!, field: match[2]!, max: Number(match[3]), windowMs: Number(match[4]) * units[match[5]!]! };
   });
+}
+
+/**
+ * Where the operations clients send are recorded, when they are (gateway/usage/): `OPERATION_USAGE`
+ * is `off` (the default), `file` (`OPERATION_USAGE_FILE`) or `redis` (shared by replicas); at most
+ * `OPERATION_USAGE_MAX_DOCUMENTS`; the checks count those seen in the last `OPERATION_USAGE_DAYS`.
+ */
+export function loadUsageSettings(env: Env = process.env): UsageSettings | undefined {
+  const read = reader(env);
+  const store = read.oneOf('OPERATION_USAGE', ['off', 'file', 'redis'] as const, 'off');
+  if (store === 'off') return undefined;
+  if (store === 'redis' && !env.REDIS_URL?.trim()) throw new ConfigError('OPERATION_USAGE=redis needs REDIS_URL: set it, or use OPERATION_USAGE=file on a single gateway.');
+  return {
+    store,
+    file: read.string('OPERATION_USAGE_FILE', '.switchboard/operation-usage.json'),
+    maxDocuments: read.integer('OPERATION_USAGE_MAX_DOCUMENTS', 5000, 1, 1_000_000),
+    days: read.integer('OPERATION_USAGE_DAYS', 30, 1, 3650),
+  };
 }
 
 /** The client-token settings alone (`npm run token` needs no more); production refuses to start without a way to check tokens. */

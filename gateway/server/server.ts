@@ -60,6 +60,8 @@ import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createInvalidations, forgetInFlightReads, invalidateOnEvents, type Invalidations } from '../events/invalidation.js';
 import { startCaches, useResponseCaching, type ServedGraph } from '../cache/start-caches.js';
+import { openUsageStore } from '../usage/operation-usage.js';
+import { createUsageRecorder } from '../usage/use-operation-usage.js';
 import { readCacheHints } from '../cache/cache-policy.js';
 import { useCacheAdmin } from '../cache/use-cache-admin.js';
 
@@ -144,6 +146,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const invalidations = createInvalidations();
   forgetInFlightReads(invalidations, upstreams);
   const caches = await startCaches(config, invalidations, metrics.entityCache);
+  // The operations clients send, for the schema checks (npm run schema:check), when recorded.
+  const usage = config.operationUsage && createUsageRecorder(openUsageStore(config.operationUsage, config.redis), { warn: (message) => log.warn(message) });
   const entityCache = caches.entities;
   // What a delivery changed is invalidated before it is acknowledged; every other replica hears it.
   const invalidateEvent = invalidateOnEvents(events, invalidations, config.webhooks.sources);
@@ -204,6 +208,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useAuth(config.auth),
       useSchema(graphServed.schema),
       useQueryLimits(config.queryLimits),
+      ...optional(usage?.plugin),
       useContractConstraints(),
       // Without introspection, "Did you mean …?" in validation errors would still spell the schema out.
       ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin() as Plugin]),
@@ -238,6 +243,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await budgets?.close();
       await entityCache?.close();
       await caches.responses?.close();
+      await usage?.close();
       mesh.destroy();
       // Last: the spans of everything above are sent.
       await tracing.shutdown();
