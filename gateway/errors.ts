@@ -29,6 +29,23 @@ declare module 'graphql' {
   }
 }
 
+const ANSWERED_BY = Symbol('switchboard.answeredBy');
+
+/**
+ * Marks an error that came out of a source's own execution (gateway/sources/source-clients.ts) with
+ * the source, so that an error made of it later can name it (an answer that breaks the contract, met
+ * through the stitched graph, whose root field names no source).
+ */
+export function answeredBy<T extends Error>(error: T, source: string): T {
+  if (!(ANSWERED_BY in error)) Object.defineProperty(error, ANSWERED_BY, { value: source });
+  return error;
+}
+
+/** The source an error came out of, where `answeredBy` marked it. */
+export function sourceOfError(error: Error): string | undefined {
+  return (error as { [ANSWERED_BY]?: string })[ANSWERED_BY];
+}
+
 /**
  * An error on the fields that an upstream should have answered. `message` must be safe to show a
  * client: no URL, credential or upstream stack goes in it.

@@ -5,7 +5,7 @@
  * client may meet is not acknowledged in generated/acknowledged-changes.json. `npm run generate`
  * runs the same check before it takes the new schema.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ensureMeshBuilt } from '../gateway/compose/build-mesh.js';
 import { ACKNOWLEDGED_CHANGES, describeChange, knownClients, REVIEWED_SCHEMA, schemaChanges, type SchemaChangeReport } from '../gateway/compose/schema-changes.js';
@@ -32,6 +32,8 @@ export function describeChanges(report: SchemaChangeReport): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // Where operation usage is recorded (OPERATION_USAGE), as the gateway reads it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
     // `--write-built <file>`: the public schema as built, for a process looking at another build
     // (gateway/compose/contract-changes.ts); a file, since Mesh logs to stdout while it loads.

@@ -338,6 +338,8 @@ function newRootFields(prefix: string): string[] {
   return [...describe(schema.getQueryType()), ...describe(schema.getMutationType()), ...describe(schema.getSubscriptionType())];
 }
 
+// Where operation usage is recorded (OPERATION_USAGE), for --update's check, as the gateway reads it.
+if (existsSync('.env')) process.loadEnvFile('.env');
 try {
   await main(process.argv.slice(2));
 } catch (error) {

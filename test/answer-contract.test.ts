@@ -12,6 +12,7 @@ import { buildSchema, parse, type ExecutionResult, type GraphQLScalarType } from
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { checkLeafValues } from '../gateway/sources/leaf-checks.js';
 import { contractMismatch } from '../gateway/plugins/contract-mismatch.js';
+import { createSourceClients } from '../gateway/sources/source-clients.js';
 import { FIXTURES, serveRest, type Upstream } from './helpers/contract-upstreams.js';
 import { startWithSource, type AddedSourceCopy } from './helpers/added-source.js';
 
@@ -96,5 +97,29 @@ describe('a leaf the gateway completes itself (graphql-jit, the demo sources)', 
       { message: 'The upstream\'s answer does not fit the contract at items[0].count: Int cannot represent non 32-bit signed integer value: 30000000000.', path: ['items', 0, 'count'], extensions: { code: 'UPSTREAM_CONTRACT_MISMATCH' } },
       'Cannot return null for non-nullable field Item.name.',
     ]);
+  });
+});
+
+describe('a stitched field, whose root field names no source', () => {
+  it('names the source whose own execution the value that breaks the contract came out of', async () => {
+    // A source executed in the gateway (a SOAP service's schema, say), with its leaves checked as the gateway checks them.
+    const lockers = buildSchema('enum Size { S M L } type Locker { id: ID! size: Size freeSlots: Int } type Query { lockers: [Locker] }');
+    lockers.getQueryType()!.getFields().lockers!.resolve = () => [{ id: 'LK-1', size: 'XXL', freeSlots: 3 }];
+    checkLeafValues(lockers);
+    const clients = createSourceClients([{ name: 'lockers', schema: lockers }], { requestText: () => Promise.reject(new Error('no upstream call here')), env: {} });
+    // The stitched graph's field, completed by graphql-jit as the gateway's own.
+    const graph = buildSchema('type Locker { id: ID! size: String freeSlots: Int } type Query { nearby: [Locker] }');
+    graph.getQueryType()!.getFields().nearby!.resolve = (_root, _args, context) => clients.lockers!.query('lockers', {}, '{ id size freeSlots }', context);
+    const compiled = compileQuery(graph, parse('{ nearby { id size } }'));
+    if (!isCompiledQuery(compiled)) throw new Error('did not compile');
+    // Shares reads in flight as the upstream scope of a request does; no read is in flight here.
+    const context = { upstreamScope: { upstreams: { shareRead: (_source: string, _key: string, _headers: unknown, read: () => unknown) => read() }, clientHeaders: {} } };
+    const result = (await compiled.query(undefined, context, {})) as ExecutionResult;
+    expect(result.data).toEqual({ nearby: null });
+    expect(result.errors!.map((error) => contractMismatch(error, () => undefined)?.toJSON())).toEqual([{
+      message: 'The upstream\'s answer does not fit the contract at nearby: "XXL" is not one of the values Size lists (S, M, L).',
+      path: ['nearby'],
+      extensions: { code: 'UPSTREAM_CONTRACT_MISMATCH', source: 'lockers' },
+    }]);
   });
 });

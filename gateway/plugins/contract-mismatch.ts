@@ -1,7 +1,8 @@
 /**
  * An upstream's answer that does not fit the contract, said as the provider's doing: the one value
  * is null (graphql-js bubbles it to the nearest nullable parent, as for any field error), and its
- * error says where and what, with `UPSTREAM_CONTRACT_MISMATCH` and the source where the path names it:
+ * error says where and what, with `UPSTREAM_CONTRACT_MISMATCH` and the source: the one whose own
+ * execution the value came out of (a stitched field's), else the one the root field is of:
  *
  *   The upstream's answer does not fit the contract at crm_accounts[1].created_at: "2019-13-45" is not a date-time (DateTime).
  *
@@ -13,6 +14,7 @@
  * gateway's own result comes alone.
  */
 import { GraphQLError } from 'graphql';
+import { sourceOfError } from '../errors.js';
 import { isAnswerMismatchMessage } from '../sources/leaf-checks.js';
 
 /** The source whose root field this is (`crm_accounts` → `crm`), where one is known. */
@@ -33,7 +35,8 @@ export function contractMismatch(error: GraphQLError, sourceOf: SourceOfField): 
     const own = cause instanceof GraphQLError ? cause.path : undefined;
     return own && own.length > deepest.length && deepest.every((key, index) => own[index] === key) ? own : deepest;
   }, error.path);
-  const source = sourceOf(String(path[0]));
+  // The source whose execution the error came out of (a stitched field's), else the root field's.
+  const source = chain.map(sourceOfError).find(Boolean) ?? sourceOf(String(path[0]));
   return new GraphQLError(`The upstream's answer does not fit the contract at ${printPath(path)}: ${reason}`, {
     nodes: error.nodes,
     source: error.source,

@@ -14,6 +14,7 @@
  */
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { answeredBy } from '../errors.js';
 import { callScope, scopeOf, type CallOptions } from '../upstream/index.js';
 import { planRestRead, type RestRead } from './rest/rest-operation.js';
 
@@ -94,7 +95,7 @@ function createSourceClient(source: RawSource, options: SourceClientOptions): So
     const variables: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(args)) if (value !== undefined && value !== null) variables[name] = value;
     const result = await runFor(operation, field, Object.keys(variables), selectionSet)(variables, context);
-    if (result.errors?.length) throw firstError(result.errors);
+    if (result.errors?.length) throw answeredBy(firstError(result.errors), source.name);
     return (result.data as Record<string, unknown> | null | undefined)?.[field];
   };
   return {
