@@ -196,16 +196,21 @@ describe('drift and updates of added sources, in a copy of the project', () => {
     expect(fileDigests(project.root, watched)).toEqual(before);
   }, 240_000);
 
-  it('reads a SOAP service\'s changed WSDL: a new locker size and a new optional element', async () => {
+  it('reads a SOAP service\'s changed WSDL: a new locker size, a new optional element, a new required parameter', async () => {
     lockersWsdl = lockersWsdl
       .replace('<xs:enumeration value="L"/>', '<xs:enumeration value="L"/>\n          <xs:enumeration value="XL"/>')
-      .replace('<xs:element name="Photo" type="xs:base64Binary" minOccurs="0"/>', '<xs:element name="Photo" type="xs:base64Binary" minOccurs="0"/>\n          <xs:element name="Floor" type="xs:int" minOccurs="0"/>');
+      .replace('<xs:element name="Photo" type="xs:base64Binary" minOccurs="0"/>', '<xs:element name="Photo" type="xs:base64Binary" minOccurs="0"/>\n          <xs:element name="Floor" type="xs:int" minOccurs="0"/>')
+      .replace('<xs:element name="PostalCode" type="xs:string"/>', '<xs:element name="PostalCode" type="xs:string"/>\n            <xs:element name="Country" type="xs:string"/>');
     const result = await drift('--json', '--source', 'lockers');
     expect(result.status, result.stderr).toBe(3);
     const [lockersDrift] = result.json().sources;
     expect([lockersDrift.status, lockersDrift.breaksClients, lockersDrift.contract]).toEqual(['changed', false, [
+      { level: 'BREAKING', message: "Argument 'country: String!' added to field 'Query.lockers_findLockers'", path: 'Query.lockers_findLockers.country' },
       { level: 'SAFE', message: "Field 'floor' was added to object type 'LockersLocker'", path: 'LockersLocker.floor' },
       { level: 'DANGEROUS', message: "Enum value 'XL' was added to enum 'LockersLockerSize'", path: 'LockersLockerSize.XL' },
     ]]);
+    // Breaking for any client of the operation; no known client calls it, so the public schema takes it.
+    expect(lockersDrift.public.changes.find((change: { path: string }) => change.path === 'Query.lockers_findLockers.country'))
+      .toEqual({ level: 'SAFE', message: "Argument 'country: String!' added to field 'Query.lockers_findLockers'", path: 'Query.lockers_findLockers.country', safeBecause: 'no known operation uses it' });
   }, 240_000);
 });

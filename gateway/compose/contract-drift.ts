@@ -5,7 +5,7 @@
  * the project (project-copy.ts), never in the working tree. `npm run sources:drift` reports it.
  *
  *   const report = await checkDrift(process.env);
- *   report.sources;   // [{ source: 'catalog', status: 'unchanged', from: 'http://…/openapi.json' }, …]
+ *   report.sources;   // [{ source: 'carrier', status: 'unchanged', from: 'https://api.carrier.example/openapi.json' }, …]
  *   driftExitCode(report);   // 0 no drift, 1 drift known clients would meet, 2 unchecked, 3 drift none would
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

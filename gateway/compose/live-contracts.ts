@@ -6,7 +6,7 @@
  * it with the pinned one.
  *
  *   const live = await fetchLiveContract(manifest, { url, credentials }, 10_000);
- *   live;   // { status: 'fetched', from: 'http://erp/inventory?wsdl', text: '<definitions…', file: 'inventory.wsdl' }
+ *   live;   // { status: 'fetched', from: 'https://lockers.example/soap?wsdl', text: '<definitions…', file: 'parcel-lockers.wsdl' }
  */
 import { basename } from 'node:path';
 import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
