@@ -210,6 +210,15 @@ describe('sources beyond the demo', () => {
     expect(() => loadConfig({ ...VALID, RESPONSE_CACHE_MAX_MB: 'lots' }, [rates])).toThrow(/^RESPONSE_CACHE_MAX_MB must be/);
   });
 
+  it('keeps automatic persisted queries in memory, in Redis with replicas, and none with TRUSTED_DOCUMENTS=only or AUTOMATIC_PERSISTED_QUERIES=off', () => {
+    expect(loadConfig(VALID, []).persistedQueries).toEqual({ store: 'memory', maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, ttlSeconds: 86_400 });
+    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://127.0.0.1:6379', PERSISTED_QUERIES_TTL_SECONDS: '3600' }, []).persistedQueries).toMatchObject({ store: 'redis', ttlSeconds: 3600 });
+    expect(loadConfig({ ...VALID, TRUSTED_DOCUMENTS: 'only' }, []).persistedQueries).toBeUndefined();
+    expect(loadConfig({ ...VALID, AUTOMATIC_PERSISTED_QUERIES: 'off' }, []).persistedQueries).toBeUndefined();
+    expect(() => loadConfig({ ...VALID, AUTOMATIC_PERSISTED_QUERIES: 'yes' }, [])).toThrow('AUTOMATIC_PERSISTED_QUERIES must be one of on, off, but got: "yes".');
+    expect(() => loadConfig({ ...VALID, PERSISTED_QUERIES_MAX_MB: '0' }, [])).toThrow(/^PERSISTED_QUERIES_MAX_MB must be/);
+  });
+
   it('records operation usage only where OPERATION_USAGE says', () => {
     expect(loadConfig(VALID, []).operationUsage).toBeUndefined();
     expect(loadConfig({ ...VALID, OPERATION_USAGE: 'file' }, []).operationUsage).toEqual({ store: 'file', file: '.switchboard/operation-usage.json', maxDocuments: 5000, days: 30 });

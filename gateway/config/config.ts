@@ -13,6 +13,7 @@ import { intFromEnv, type Env } from '../../lib/env.js';
 import { isHeaderName } from '../../lib/http.js';
 import { resolveCredentials, type CredentialSettings } from './credentials.js';
 import type { UsageSettings } from '../usage/operation-usage.js';
+import type { PersistedQuerySettings } from '../plugins/persisted-query-store.js';
 import { webhookSecret, type WebhookDeclaration } from './webhooks.js';
 import { readTracingSettings, type TracingSettings } from './tracing-settings.js';
 import { isAdded, MANIFEST, readSourceManifests, sourceUrlVariable, type AddedSource, type SourceManifest } from './source-manifests.js';
@@ -118,6 +119,13 @@ export interface GatewayConfig {
   /** Whether documents are taken by hash from the manifest, and whether only those (gateway/plugins/use-trusted-documents.ts). `TRUSTED_DOCUMENTS` */
   trustedDocuments: TrustedDocumentsMode;
   /**
+   * Automatic persisted queries (gateway/plugins/use-trusted-documents.ts), with `TRUSTED_DOCUMENTS=accept`
+   * unless `AUTOMATIC_PERSISTED_QUERIES=off`: in memory (at most `PERSISTED_QUERIES_MAX_ENTRIES`
+   * documents and `PERSISTED_QUERIES_MAX_MB` of them), in Redis with `REDIS_URL` (each kept
+   * `PERSISTED_QUERIES_TTL_SECONDS` after its last use).
+   */
+  persistedQueries?: PersistedQuerySettings & { store: 'memory' | 'redis' };
+  /**
    * Where replicas share their state (the webhook event log, for now): `REDIS_URL`, and
    * `REDIS_KEY_PREFIX` before every key. Unset, each gateway keeps it in memory.
    */
@@ -179,6 +187,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
   const sources = manifests.map((manifest) => readSource(env, read, manifest));
   const production = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
   const usage = loadUsageSettings(env);
+  const trustedDocuments = read.oneOf<TrustedDocumentsMode>('TRUSTED_DOCUMENTS', ['accept', 'only', 'off'], 'accept');
   return {
     port: read.port('PORT', 4000),
     host: read.string('HOST', '127.0.0.1'),
@@ -230,7 +239,13 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     graphiql: read.boolean('GRAPHIQL', !production),
     ...(env.GRAPHIQL_FIRST_OPERATION?.trim() ? { graphiqlFirstOperation: read.fileName('GRAPHIQL_FIRST_OPERATION') } : {}),
     corsOrigins: read.list('CORS_ORIGINS', production ? [] : ['*']),
-    trustedDocuments: read.oneOf('TRUSTED_DOCUMENTS', ['accept', 'only', 'off'], 'accept'),
+    trustedDocuments,
+    ...(trustedDocuments === 'accept' && read.oneOf('AUTOMATIC_PERSISTED_QUERIES', ['on', 'off'], 'on') === 'on' ? { persistedQueries: {
+      store: env.REDIS_URL?.trim() ? 'redis' as const : 'memory' as const,
+      maxEntries: read.integer('PERSISTED_QUERIES_MAX_ENTRIES', 10_000, 1, 10_000_000),
+      maxBytes: read.integer('PERSISTED_QUERIES_MAX_MB', 16, 1, 65_536) * 1024 * 1024,
+      ttlSeconds: read.integer('PERSISTED_QUERIES_TTL_SECONDS', 86_400, 60, 31_536_000),
+    } } : {}),
     ...(env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {}),
     sources: Object.fromEntries(sources.map((source) => [source.name, source])),
     added: sources.filter((source): source is AddedSourceConfig => isAdded(source.manifest)),

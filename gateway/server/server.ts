@@ -61,6 +61,7 @@ import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createInvalidations, forgetInFlightReads, invalidateOnEvents, type Invalidations } from '../events/invalidation.js';
 import { startCaches, useResponseCaching, type ServedGraph } from '../cache/start-caches.js';
 import { openUsageStore } from '../usage/operation-usage.js';
+import { createMemoryQueryStore, createRedisQueryStore } from '../plugins/persisted-query-store.js';
 import { createUsageRecorder } from '../usage/use-operation-usage.js';
 import { readCacheHints } from '../cache/cache-policy.js';
 import { useCacheAdmin } from '../cache/use-cache-admin.js';
@@ -146,6 +147,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const invalidations = createInvalidations();
   forgetInFlightReads(invalidations, upstreams);
   const caches = await startCaches(config, invalidations, metrics.entityCache);
+  // Documents clients register by hash (automatic persisted queries), shared by replicas through Redis.
+  const apq = config.persistedQueries;
+  const registered = apq && (apq.store === 'redis' && config.redis
+    ? createRedisQueryStore(config.redis, apq, (message) => log.warn(message))
+    : createMemoryQueryStore(apq));
   // The operations clients send, for the schema checks (npm run schema:check), when recorded.
   const usage = config.operationUsage && createUsageRecorder(openUsageStore(config.operationUsage, config.redis), { warn: (message) => log.warn(message) });
   const entityCache = caches.entities;
@@ -196,7 +202,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       traced.plugin,
       useMetrics(metrics, { endpoint: GRAPHQL_PATH, ...(config.metrics.port === undefined ? { path: METRICS_PATH } : {}), ...metricsAccess }),
       useRequestLimits({ maxBytes: config.maxBodyBytes }),
-      ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments) })),
+      ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments), ...(registered ? { registered } : {}) })),
       deadline.arrival,
       admission,
       useUpstreamScope(upstreams),
@@ -244,6 +250,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await entityCache?.close();
       await caches.responses?.close();
       await usage?.close();
+      await registered?.close();
       mesh.destroy();
       // Last: the spans of everything above are sent.
       await tracing.shutdown();
