@@ -219,6 +219,14 @@ describe('sources beyond the demo', () => {
     expect(() => loadConfig({ ...VALID, PERSISTED_QUERIES_MAX_MB: '0' }, [])).toThrow(/^PERSISTED_QUERIES_MAX_MB must be/);
   });
 
+  it('compresses answers unless COMPRESSION=off, at the levels set', () => {
+    expect(loadConfig(VALID, []).compression).toEqual({ minBytes: 1024, gzipLevel: 6, brotliQuality: 4 });
+    expect(loadConfig({ ...VALID, COMPRESSION_MIN_BYTES: '0', COMPRESSION_GZIP_LEVEL: '1', COMPRESSION_BROTLI_QUALITY: '11' }, []).compression).toEqual({ minBytes: 0, gzipLevel: 1, brotliQuality: 11 });
+    expect(loadConfig({ ...VALID, COMPRESSION: 'off' }, []).compression).toBeUndefined();
+    expect(() => loadConfig({ ...VALID, COMPRESSION: 'gzip' }, [])).toThrow('COMPRESSION must be one of on, off, but got: "gzip".');
+    expect(() => loadConfig({ ...VALID, COMPRESSION_GZIP_LEVEL: '10' }, [])).toThrow(/^COMPRESSION_GZIP_LEVEL must be/);
+  });
+
   it('records operation usage only where OPERATION_USAGE says', () => {
     expect(loadConfig(VALID, []).operationUsage).toBeUndefined();
     expect(loadConfig({ ...VALID, OPERATION_USAGE: 'file' }, []).operationUsage).toEqual({ store: 'file', file: '.switchboard/operation-usage.json', maxDocuments: 5000, days: 30 });

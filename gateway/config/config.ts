@@ -14,6 +14,7 @@ import { isHeaderName } from '../../lib/http.js';
 import { resolveCredentials, type CredentialSettings } from './credentials.js';
 import type { UsageSettings } from '../usage/operation-usage.js';
 import type { PersistedQuerySettings } from '../plugins/persisted-query-store.js';
+import type { CompressionSettings } from '../server/compression.js';
 import { webhookSecret, type WebhookDeclaration } from './webhooks.js';
 import { readTracingSettings, type TracingSettings } from './tracing-settings.js';
 import { isAdded, MANIFEST, readSourceManifests, sourceUrlVariable, type AddedSource, type SourceManifest } from './source-manifests.js';
@@ -125,6 +126,12 @@ export interface GatewayConfig {
    * `PERSISTED_QUERIES_TTL_SECONDS` after its last use).
    */
   persistedQueries?: PersistedQuerySettings & { store: 'memory' | 'redis' };
+  /**
+   * Answers compressed by `Accept-Encoding` (gateway/server/compression.ts) unless `COMPRESSION=off`:
+   * whole answers of `COMPRESSION_MIN_BYTES` or more, streams part by part; gzip and deflate at
+   * `COMPRESSION_GZIP_LEVEL`, brotli at `COMPRESSION_BROTLI_QUALITY`.
+   */
+  compression?: CompressionSettings;
   /**
    * Where replicas share their state (the webhook event log, for now): `REDIS_URL`, and
    * `REDIS_KEY_PREFIX` before every key. Unset, each gateway keeps it in memory.
@@ -240,6 +247,11 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     ...(env.GRAPHIQL_FIRST_OPERATION?.trim() ? { graphiqlFirstOperation: read.fileName('GRAPHIQL_FIRST_OPERATION') } : {}),
     corsOrigins: read.list('CORS_ORIGINS', production ? [] : ['*']),
     trustedDocuments,
+    ...(read.oneOf('COMPRESSION', ['on', 'off'], 'on') === 'on' ? { compression: {
+      minBytes: read.integer('COMPRESSION_MIN_BYTES', 1024, 0, 10_485_760),
+      gzipLevel: read.integer('COMPRESSION_GZIP_LEVEL', 6, 1, 9),
+      brotliQuality: read.integer('COMPRESSION_BROTLI_QUALITY', 4, 0, 11),
+    } } : {}),
     ...(trustedDocuments === 'accept' && read.oneOf('AUTOMATIC_PERSISTED_QUERIES', ['on', 'off'], 'on') === 'on' ? { persistedQueries: {
       store: env.REDIS_URL?.trim() ? 'redis' as const : 'memory' as const,
       maxEntries: read.integer('PERSISTED_QUERIES_MAX_ENTRIES', 10_000, 1, 10_000_000),

@@ -18,6 +18,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GRAPHQL_PATH, METRICS_PATH, type Gateway } from './server.js';
 import { serveGraphQLWs } from './graphql-ws.js';
+import { negotiateEncoding, sendAnswer, untagIfNoneMatch } from './compression.js';
 import { log, requestIdFrom } from '../logging/log.js';
 
 export interface ServedGateway {
@@ -61,7 +62,24 @@ export async function serveGateway(gateway: Gateway, { port, host, metricsPort }
     });
     // While draining, each answer tells the client to open its next connection elsewhere.
     if (draining) response.setHeader('connection', 'close');
-    void gateway.yoga(request, response);
+    if (!gateway.compression) {
+      void gateway.yoga(request, response);
+      return;
+    }
+    const negotiated = negotiateEncoding(request.headers['accept-encoding']);
+    if ('status' in negotiated) {
+      response.writeHead(negotiated.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ errors: [{ message: negotiated.message, extensions: { code: negotiated.code } }] }));
+      return;
+    }
+    untagIfNoneMatch(request);
+    const settings = gateway.compression;
+    void Promise.resolve(gateway.yoga.handleNodeRequestAndResponse(request, response, { req: request, res: response }))
+      .then((answer) => sendAnswer(answer, request, response, negotiated.encoding, settings))
+      .catch((error: unknown) => {
+        log.error({ err: error, requestId }, 'an answer could not be sent');
+        if (!response.headersSent) response.writeHead(500).end();
+        else response.destroy();
+      });
   });
   const graphqlWs = serveGraphQLWs(server, gateway.yoga, { path: GRAPHQL_PATH, ...gateway.sockets });
   const origin = await listen(server, port, host, 'PORT');

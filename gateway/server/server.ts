@@ -62,6 +62,7 @@ import { createInvalidations, forgetInFlightReads, invalidateOnEvents, type Inva
 import { startCaches, useResponseCaching, type ServedGraph } from '../cache/start-caches.js';
 import { openUsageStore } from '../usage/operation-usage.js';
 import { createMemoryQueryStore, createRedisQueryStore } from '../plugins/persisted-query-store.js';
+import type { CompressionSettings } from './compression.js';
 import { createUsageRecorder } from '../usage/use-operation-usage.js';
 import { readCacheHints } from '../cache/cache-policy.js';
 import { useCacheAdmin } from '../cache/use-cache-admin.js';
@@ -84,6 +85,8 @@ export interface Gateway {
   invalidations: Invalidations;
   /** What a WebSocket may carry (gateway/server/graphql-ws.ts): the body limit, and operations open at once. */
   sockets: { maxMessageBytes: number; maxOperations: number };
+  /** How answers are compressed for clients that read it (gateway/server/compression.ts); none when off. */
+  compression?: CompressionSettings;
   /**
    * The first step of a graceful shutdown (http-server.ts): `/readyz` answers 503 from now on, and
    * every subscription stream completes (its subscriber resumes elsewhere with `after`).
@@ -237,6 +240,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     events,
     invalidations,
     sockets: { maxMessageBytes: config.maxBodyBytes, maxOperations: config.maxOperationsPerSocket },
+    ...(config.compression ? { compression: config.compression } : {}),
     scrape: (authorization) => scrape(metrics, metricsAccess, authorization),
     drain() {
       draining = true;
