@@ -220,7 +220,7 @@ describe('sources beyond the demo', () => {
   });
 
   it('compresses answers unless COMPRESSION=off, at the levels set', () => {
-    expect(loadConfig(VALID, []).compression).toEqual({ minBytes: 1024, gzipLevel: 6, brotliQuality: 4 });
+    expect(loadConfig(VALID, []).compression).toEqual({ minBytes: 1024, gzipLevel: 6, brotliQuality: 5 });
     expect(loadConfig({ ...VALID, COMPRESSION_MIN_BYTES: '0', COMPRESSION_GZIP_LEVEL: '1', COMPRESSION_BROTLI_QUALITY: '11' }, []).compression).toEqual({ minBytes: 0, gzipLevel: 1, brotliQuality: 11 });
     expect(loadConfig({ ...VALID, COMPRESSION: 'off' }, []).compression).toBeUndefined();
     expect(() => loadConfig({ ...VALID, COMPRESSION: 'gzip' }, [])).toThrow('COMPRESSION must be one of on, off, but got: "gzip".');

@@ -250,7 +250,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
     ...(read.oneOf('COMPRESSION', ['on', 'off'], 'on') === 'on' ? { compression: {
       minBytes: read.integer('COMPRESSION_MIN_BYTES', 1024, 0, 10_485_760),
       gzipLevel: read.integer('COMPRESSION_GZIP_LEVEL', 6, 1, 9),
-      brotliQuality: read.integer('COMPRESSION_BROTLI_QUALITY', 4, 0, 11),
+      brotliQuality: read.integer('COMPRESSION_BROTLI_QUALITY', 5, 0, 11),
     } } : {}),
     ...(trustedDocuments === 'accept' && read.oneOf('AUTOMATIC_PERSISTED_QUERIES', ['on', 'off'], 'on') === 'on' ? { persistedQueries: {
       store: env.REDIS_URL?.trim() ? 'redis' as const : 'memory' as const,
