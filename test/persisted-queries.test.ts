@@ -48,7 +48,15 @@ describe('Apollo Client 4 with its persisted-queries link', () => {
     cache: new InMemoryCache(),
   });
 
+  /** The gateway's count of persisted-query lookups and registrations, by outcome. */
+  const counted = async () => {
+    const text = await (await fetch(switchboard.metricsUrl)).text();
+    const count = (outcome: string) => Number(new RegExp(`^switchboard_persisted_queries_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    return { hit: count('hit'), miss: count('miss'), registered: count('registered'), documents: Number(/^switchboard_persisted_queries_documents (\d+)$/m.exec(text)?.[1]) };
+  };
+
   it('sends the hash alone, registers the document once when asked, then the hash alone is enough; upstream calls as without it', async () => {
+    const before = await counted();
     await switchboard.resetLogs();
     const plain = await switchboard.query(PRODUCT, { id: 'prod-0003' });
     const withoutHashes = callCounts(await switchboard.requests());
@@ -68,6 +76,8 @@ describe('Apollo Client 4 with its persisted-queries link', () => {
     expect(again).toEqual([{ method: 'POST', document: false, hash: true }]);
     expect((second.data as { product: { id: string } }).product.id).toBe('prod-0004');
     expect(callCounts(await switchboard.requests())).toEqual(withoutHashes);
+    // Counted for the operator: one miss, one registration, one hit.
+    expect(await counted()).toEqual({ hit: before.hit + 1, miss: before.miss + 1, registered: before.registered + 1, documents: before.documents + 1 });
   });
 });
 

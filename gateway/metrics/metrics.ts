@@ -16,6 +16,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { RequestLoad } from '../plugins/use-concurrency-limit.js';
 import type { BreakerState } from '../upstream/circuit-breaker.js';
 import type { EntityCacheObserver } from '../cache/entity-cache.js';
+import type { PersistedQueryObserver } from '../plugins/use-trusted-documents.js';
 import type { ResponseCacheObserver } from '../cache/use-response-cache.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 
@@ -31,6 +32,8 @@ export interface MetricsSources {
   cacheHeld: () => { entities: number; bytes: number } | undefined;
   /** What the response cache holds in this gateway's memory (undefined: none, or the shared store). */
   responsesHeld: () => { responses: number; bytes: number } | undefined;
+  /** The automatic persisted queries held in this replica's memory, when they are kept there. */
+  persistedHeld?: () => { entries: number; bytes: number } | undefined;
 }
 
 export interface GatewayMetrics {
@@ -50,6 +53,7 @@ export interface GatewayMetrics {
   upstream: UpstreamObserver;
   entityCache: EntityCacheObserver;
   responseCache: ResponseCacheObserver;
+  persistedQueries: PersistedQueryObserver;
 }
 
 export const MAX_OPERATION_NAMES = 200;
@@ -130,8 +134,17 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
     this.set(sources.responsesHeld()?.bytes ?? 0);
   } });
 
+  const persisted = new Counter({ name: 'switchboard_persisted_queries_total', help: 'Automatic persisted queries asked by hash alone (hit: found; miss: PERSISTED_QUERY_NOT_FOUND, the client sends the document) and documents registered.', labelNames: ['outcome'], registers });
+  new Gauge({ name: 'switchboard_persisted_queries_documents', help: 'Documents registered as automatic persisted queries in this replica\'s memory (0 with them in Redis).', registers, collect() {
+    this.set(sources.persistedHeld?.()?.entries ?? 0);
+  } });
+
   return {
     registry,
+    persistedQueries: {
+      looked: (outcome) => persisted.inc({ outcome }),
+      registered: () => persisted.inc({ outcome: 'registered' }),
+    },
     responseCache: {
       looked: (outcome) => responseLookups.inc({ outcome }),
       notModified: () => notModified.inc(),

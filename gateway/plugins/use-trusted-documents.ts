@@ -44,20 +44,31 @@ export function readManifest(path: string, mode: TrustedDocumentsMode): Map<stri
   return new Map(Object.entries(manifest));
 }
 
+/** Told of automatic persisted queries: a hash alone found or not, a document registered (the metrics). */
+export interface PersistedQueryObserver {
+  looked(outcome: 'hit' | 'miss'): void;
+  registered(): void;
+}
+
 export interface TrustedDocumentsOptions {
   mode: TrustedDocumentsMode;
   manifest: ReadonlyMap<string, string>;
   /** Where automatic persisted queries are registered; none, and hashes are the manifest's only. */
   registered?: PersistedQueryStore;
+  observer?: PersistedQueryObserver;
 }
 
-export function useTrustedDocuments({ mode, manifest, registered: given }: TrustedDocumentsOptions): Plugin | undefined {
+export function useTrustedDocuments({ mode, manifest, registered: given, observer }: TrustedDocumentsOptions): Plugin | undefined {
   if (mode === 'off') return undefined;
   // With `only`, nothing registers, and nothing registered runs.
   const registered = mode === 'accept' ? given : undefined;
   const refuse = (code: string, message: string) => createGraphQLError(message, { extensions: { code, http: { status: 400 } } });
   /** Documents sent with their hash, to register once they ran, by request and document. */
   const pending = new WeakMap<Request, Map<string, string>>();
+  const register = (pending: { hash: string; document: string }) => {
+    observer?.registered();
+    void registered!.set(pending.hash, pending.document);
+  };
   const pendingHash = (context: unknown) => {
     const { request, params } = (context ?? {}) as { request?: Request; params?: GraphQLParams };
     const hash = request && params?.query ? pending.get(request)?.get(params.query) : undefined;
@@ -92,6 +103,7 @@ export function useTrustedDocuments({ mode, manifest, registered: given }: Trust
         const hash = sha256Hash.toLowerCase();
         if (!params.query && registered && !manifest.has(`sha256:${hash}`)) {
           const document = await registered.get(hash);
+          observer?.looked(document === undefined ? 'miss' : 'hit');
           if (document !== undefined) {
             params = { ...params, query: document };
             setParams(params);
@@ -114,13 +126,13 @@ export function useTrustedDocuments({ mode, manifest, registered: given }: Trust
       if (!hash || !registered) return;
       return {
         onExecuteDone({ result }) {
-          if (isAsyncIterable(result) || !result.errors?.some((error) => !error.path)) void registered.set(hash.hash, hash.document);
+          if (isAsyncIterable(result) || !result.errors?.some((error) => !error.path)) register(hash);
         },
       };
     },
     onSubscribe({ args }) {
       const hash = pendingHash(args.contextValue);
-      if (hash && registered) void registered.set(hash.hash, hash.document);
+      if (hash && registered) register(hash);
     },
     // A GET names its document as `?documentId=sha256:<hex>` (what lets a CDN cache a mobile client's
     // reads); yoga's GET parser reads only query, variables, operationName and extensions.

@@ -138,6 +138,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     breakers: () => Object.fromEntries(Object.entries(upstreams.policies).map(([name, policy]) => [name, policy.breaker.state])),
     cacheHeld: () => caches.entities?.held(),
     responsesHeld: () => caches.responses?.held(),
+    persistedHeld: () => registered?.held(),
   });
   // A provider's quota is one for every replica: with Redis, the request budgets are shared there.
   const budgets = config.redis ? createSharedBudgets(config.redis) : undefined;
@@ -205,7 +206,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       traced.plugin,
       useMetrics(metrics, { endpoint: GRAPHQL_PATH, ...(config.metrics.port === undefined ? { path: METRICS_PATH } : {}), ...metricsAccess }),
       useRequestLimits({ maxBytes: config.maxBodyBytes }),
-      ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments), ...(registered ? { registered } : {}) })),
+      ...optional(useTrustedDocuments({ mode: config.trustedDocuments, manifest: readManifest(MANIFEST_PATH, config.trustedDocuments), ...(registered ? { registered, observer: metrics.persistedQueries } : {}) })),
       deadline.arrival,
       admission,
       useUpstreamScope(upstreams),
