@@ -65,16 +65,15 @@ export function useTrustedDocuments({ mode, manifest, registered: given, observe
   const refuse = (code: string, message: string) => createGraphQLError(message, { extensions: { code, http: { status: 400 } } });
   /** Documents sent with their hash, to register once they ran, by request and document. */
   const pending = new WeakMap<Request, Map<string, string>>();
-  const register = (pending: { hash: string; document: string }) => {
+  const register = (found: { hash: string; document: string }) => {
     observer?.registered();
-    void registered!.set(pending.hash, pending.document);
+    void registered!.set(found.hash, found.document);
   };
   const pendingHash = (context: unknown) => {
     const { request, params } = (context ?? {}) as { request?: Request; params?: GraphQLParams };
     const hash = request && params?.query ? pending.get(request)?.get(params.query) : undefined;
     return hash ? { hash, document: params!.query! } : undefined;
   };
-  const refusal = (code: string, message: string) => ({ message, extensions: { code, http: { status: 400 } } });
   const persisted = usePersistedOperations({
     allowArbitraryOperations: mode === 'accept',
     extractPersistedOperationId: hashOf,
@@ -84,8 +83,8 @@ export function useTrustedDocuments({ mode, manifest, registered: given, observe
       notFound: ({ params }: { params: GraphQLParams & { documentId?: unknown } }) => refuse('PERSISTED_QUERY_NOT_FOUND', typeof params.documentId === 'string'
         ? 'There is no trusted document with this hash: send one of the hashes `npm run generate` wrote.'
         : 'PersistedQueryNotFound'),
-      persistedQueryOnly: refusal('PERSISTED_QUERY_ONLY', 'This endpoint runs trusted documents only: send the document\'s hash as `documentId`, not the document.'),
-      keyNotFound: refusal('BAD_REQUEST', mode === 'only'
+      persistedQueryOnly: () => refuse('PERSISTED_QUERY_ONLY', 'This endpoint runs trusted documents only: send the document\'s hash as `documentId`, not the document.'),
+      keyNotFound: () => refuse('BAD_REQUEST', mode === 'only'
         ? 'Send the hash of a trusted document as `documentId` ("sha256:<hex>").'
         : 'Send a GraphQL document as `query`, or the hash of a trusted document as `documentId` ("sha256:<hex>").'),
     },
