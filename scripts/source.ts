@@ -92,13 +92,7 @@ async function add(name: string, contractPath: string, given: AddOptions): Promi
   const meshrc = parseDocument(meshrcText);
   const entries = meshrc.get('sources') as YAMLSeq<{ get(key: string): unknown }>;
   if (existsSync(folder) || entries.items.some((item) => item.get('name') === name)) fail(`there is a source named ${name} already (npm run source:remove -- ${name} first)`);
-  let contract: Contract;
-  try {
-    contract = readContract(resolve(contractPath));
-  } catch (error) {
-    if (error instanceof ContractError) fail(`${contractPath}: ${error.message}`);
-    throw error;
-  }
+  const contract = readGivenContract(contractPath, fail);
   if (given.endpoint !== undefined && !/^https?:\/\/[^\s{}]+$/.test(given.endpoint)) fail(`--endpoint must be an http(s) URL, but got: ${JSON.stringify(given.endpoint)}`);
   if (given.prefix !== undefined && !/^[A-Z][A-Za-z0-9]{0,29}$/.test(given.prefix)) fail(`--prefix must be a type name prefix such as Carrier (a capital letter, then letters and digits), but got: ${JSON.stringify(given.prefix)}`);
   const prefixes = given.prefix
@@ -163,6 +157,16 @@ async function add(name: string, contractPath: string, given: AddOptions): Promi
   for (const field of fields) console.log(`  ${field}`);
 }
 
+/** Private: the contract file a command was given; what is wrong with it fails the command in one line. */
+function readGivenContract(contractPath: string, fail: (why: string) => never): Contract {
+  try {
+    return readContract(resolve(contractPath));
+  } catch (error) {
+    if (error instanceof ContractError) return fail(`${contractPath}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Private: `use` of the contract's files as they will be pinned, in a folder of their own that is gone afterwards. */
 async function withPinsIn<T>(contract: Contract, use: (folder: string) => Promise<T>): Promise<T> {
   const folder = mkdtempSync(join(tmpdir(), 'switchboard-contract-'));
@@ -185,13 +189,7 @@ async function update(name: string, contractPath: string, acceptBreaking: boolea
     fail((error as Error).message);
   }
   const manifest = manifests.find((source) => source.name === name) ?? fail(`there is no source named ${name} (npm run source:add -- ${name} <contract file> adds one)`);
-  let contract: Contract;
-  try {
-    contract = readContract(resolve(contractPath));
-  } catch (error) {
-    if (error instanceof ContractError) fail(`${contractPath}: ${error.message}`);
-    throw error;
-  }
+  const contract = readGivenContract(contractPath, fail);
   ensureMeshBuilt();
   const before = viewBuild(PROJECT_ROOT, name);
   const known = await knownClients();

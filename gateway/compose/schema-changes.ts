@@ -15,7 +15,7 @@ import { isAbsolute, join } from 'node:path';
 import { CriticalityLevel, diff, DiffRule } from '@graphql-inspector/core';
 import { buildSchema, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
 import type { Env } from '../../lib/env.js';
-import { loadUsageSettings } from '../config/config.js';
+import { loadUsageSettings, optionalRedis } from '../config/config.js';
 import { PROJECT_ROOT } from '../config/project.js';
 import { openUsageStore } from '../usage/operation-usage.js';
 import { MANIFEST_FILE } from '../plugins/use-trusted-documents.js';
@@ -97,8 +97,7 @@ export async function knownClients(root = PROJECT_ROOT, env: Env = process.env):
   const usage = loadUsageSettings(env);
   let recorded: string[] = [];
   if (usage) {
-    const redis = env.REDIS_URL?.trim() ? { url: env.REDIS_URL.trim(), keyPrefix: env.REDIS_KEY_PREFIX?.trim() || 'switchboard:' } : undefined;
-    const store = openUsageStore({ ...usage, file: isAbsolute(usage.file) ? usage.file : join(root, usage.file) }, redis);
+    const store = openUsageStore({ ...usage, file: isAbsolute(usage.file) ? usage.file : join(root, usage.file) }, optionalRedis(env).redis);
     try {
       recorded = await store.seenSince(Date.now() - usage.days * 86_400_000);
     } finally {

@@ -258,7 +258,7 @@ export function loadConfig(env: Env = process.env, manifests: SourceManifest[] =
       maxBytes: read.integer('PERSISTED_QUERIES_MAX_MB', 16, 1, 65_536) * 1024 * 1024,
       ttlSeconds: read.integer('PERSISTED_QUERIES_TTL_SECONDS', 86_400, 60, 31_536_000),
     } } : {}),
-    ...(env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {}),
+    ...optionalRedis(env),
     sources: Object.fromEntries(sources.map((source) => [source.name, source])),
     added: sources.filter((source): source is AddedSourceConfig => isAdded(source.manifest)),
   };
@@ -344,6 +344,12 @@ function readRateLimits(raw: string | undefined): FieldRateLimit[] {
     }
     return { type: match[1]!, field: match[2]!, max: Number(match[3]), windowMs: Number(match[4]) * units[match[5]!]! };
   });
+}
+
+/** Where replicas share state, when `REDIS_URL` says: its URL and the prefix of every key (`REDIS_KEY_PREFIX`). */
+export function optionalRedis(env: Env = process.env): { redis?: { url: string; keyPrefix: string } } {
+  const read = reader(env);
+  return env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {};
 }
 
 /**
