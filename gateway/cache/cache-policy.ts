@@ -77,9 +77,12 @@ export interface ResponsePolicy {
   types: string[];
 }
 
+/** An answer's policy, by its document and the operation it runs. */
+export type ResponsePolicyOf = (document: DocumentNode, operationName?: string | null) => ResponsePolicy;
+
 const NOT_KEPT: ResponsePolicy = Object.freeze({ maxAgeSeconds: 0, scope: 'PUBLIC', types: [] }) as ResponsePolicy;
 
-export function createCachePolicy(schema: GraphQLSchema, options: CachePolicyOptions): (document: DocumentNode, operationName?: string | null) => ResponsePolicy {
+export function createCachePolicy(schema: GraphQLSchema, options: CachePolicyOptions): ResponsePolicyOf {
   const { defaultMaxAgeSeconds = 0, hints = { types: {}, fields: {} } } = options;
   const maxAgeSeconds: Record<string, number> = { ...options.maxAgeSeconds };
   for (const [type, hint] of Object.entries(hints.types)) {

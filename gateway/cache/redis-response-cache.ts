@@ -3,7 +3,7 @@
  * `REDIS_URL`): an answer kept by one replica is served by all, and the replica that takes a webhook
  * drops every answer holding what it changed, for all of them, before it acknowledges it.
  *
- * Under `<prefix>responses:`: `r:<key>`, an answer (its ETag, a newline, its JSON), expiring at its
+ * Under `<prefix>responses:`: `r:<key>`, an answer (when it was kept, a newline, its JSON), expiring at its
  * freshness; `x:<entity>`, the keys of the answers that hold the entity (`StockLevel:SKU-1`,
  * `StockLevel:?`, `StockLevel`: response-entities.ts); `c:<type>`, how many times an entity of the
  * type was invalidated. A read returns the counts of the types its answer may hold; a Lua script
@@ -69,13 +69,15 @@ export async function createRedisResponseCache({ url, keyPrefix }: { url: string
       }
       const [held, ...counts] = answers as [string, ...string[]];
       const newline = held.indexOf('\n');
+      // An entry written in another shape (by an older replica) is not held: it is run, and kept anew.
+      const keptAt = newline > 0 ? Number(held.slice(0, newline)) : NaN;
       return {
-        ...(newline > 0 ? { held: { etag: held.slice(0, newline), body: held.slice(newline + 1) } } : {}),
+        ...(Number.isFinite(keptAt) ? { held: { keptAt, body: held.slice(newline + 1) } } : {}),
         version: counts.join(','),
         async keep(response, entities, maxAgeMs) {
           if (maxAgeMs <= 0) return;
           const keys = [answerKey, ...types.map(countKey), ...[...entities].map(indexKey)];
-          await scripts.keepResponse(keys.length, ...keys, `${response.etag}\n${response.body}`, String(Math.ceil(maxAgeMs)), String(types.length), ...counts)
+          await scripts.keepResponse(keys.length, ...keys, `${response.keptAt}\n${response.body}`, String(Math.ceil(maxAgeMs)), String(types.length), ...counts)
             .catch(failed);
         },
       };

@@ -10,16 +10,16 @@
  *
  *   const cache = createMemoryResponseCache({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 });
  *   const read = await cache.read(key, ['Product', 'StockLevel']);
- *   if (!read.held) await read.keep({ body, etag }, new Set(['StockLevel:SKU-1', 'StockLevel']), 60_000);
+ *   if (!read.held) await read.keep({ body, keptAt: Date.now() }, new Set(['StockLevel:SKU-1', 'StockLevel']), 60_000);
  *   await cache.invalidate([{ typename: 'StockLevel', id: 'SKU-1' }]);   // 1 answer dropped
  */
 import { LRUCache } from 'lru-cache';
 import type { EntityRef } from '../events/invalidation.js';
 
-/** An answer as it is sent: its JSON, and its strong ETag. */
+/** An answer as it is sent: its JSON, and when it was kept (ms since the epoch), which tells its age. */
 export interface CachedResponse {
   body: string;
-  etag: string;
+  keptAt: number;
 }
 
 export interface ResponseRead {

@@ -11,7 +11,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config/config.js';
 import type { AccessRules } from '../plugins/auth/rules.js';
 import type { Join } from '../stitching/joins.js';
-import { createCachePolicy, type CacheHints } from './cache-policy.js';
+import { createCachePolicy, type CacheHints, type ResponsePolicyOf } from './cache-policy.js';
 import { entityKeyFields, fieldTypesOf } from './response-entities.js';
 import { useResponseCache, type ResponseCacheObserver } from './use-response-cache.js';
 import type { EntityRef, Invalidations } from '../events/invalidation.js';
@@ -65,17 +65,21 @@ export interface ServedGraph {
   hints: CacheHints;
 }
 
-/**
- * The response cache's plugin over the served graph: answers kept for the freshness of their types,
- * personal ones (a field with an access rule) per viewer, and per the client headers `seenHeaders`
- * says the sources are allowed.
- */
-export function useResponseCaching(cache: ResponseCache, graph: ServedGraph, config: Pick<GatewayConfig, 'entityCache'>, seenHeaders: (headers: Headers) => string, observer?: ResponseCacheObserver): Plugin {
+/** What an answer of the served graph may be kept for, and for whom: the freshness of its types, personal where a field has an access rule. */
+export function answerPolicies(graph: ServedGraph, config: Pick<GatewayConfig, 'entityCache'>): ResponsePolicyOf {
   const maxAgeSeconds = Object.fromEntries(Object.entries(config.entityCache.maxAgeMs).map(([type, ms]) => [type, ms / 1000]));
   const privateFields = Object.fromEntries(Object.entries(graph.rules).map(([type, fields]) => [type, Object.keys(fields)]));
+  return createCachePolicy(graph.schema, { maxAgeSeconds, privateFields, hints: graph.hints });
+}
+
+/**
+ * The response cache's plugin over the served graph: answers kept by their policy (`answerPolicies`),
+ * personal ones per viewer, and per the client headers `seenHeaders` says the sources are allowed.
+ */
+export function useResponseCaching(cache: ResponseCache, graph: ServedGraph, policyOf: ResponsePolicyOf, seenHeaders: (headers: Headers) => string, observer?: ResponseCacheObserver): Plugin {
   return useResponseCache({
     cache,
-    policyOf: createCachePolicy(graph.schema, { maxAgeSeconds, privateFields, hints: graph.hints }),
+    policyOf,
     keyFields: entityKeyFields(graph.schema, graph.joins),
     fieldTypes: fieldTypesOf(graph.schema),
     variantOf: seenHeaders,

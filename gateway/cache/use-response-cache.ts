@@ -6,11 +6,9 @@
  * request without one. The key also holds the client headers the sources are allowed (two clients
  * a source tells apart never share an answer).
  *
- * Over HTTP, a kept answer carries a strong `ETag` (a digest of its bytes) and
- * `Cache-Control: no-cache` (`private` for personal data): clients and proxies keep it but ask
- * again each time, and a request whose `If-None-Match` names the answer it would get is answered
- * `304 Not Modified` with no body: a mobile client revalidates for free, and never holds an answer
- * a webhook made stale. Batched requests and streams are not kept.
+ * An answer served from the cache says how old it is (`Age`, in seconds), so that a client or a
+ * proxy keeping it for its `max-age` (use-http-caching.ts) counts from when it was kept, not from
+ * when it was served. Batched requests and streams are not kept.
  *
  *   plugins: [useResponseCache({ cache, policyOf, keyFields, fieldTypes, variantOf })]
  */
@@ -19,20 +17,18 @@ import { print, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Viewer } from '../plugins/auth/tokens.js';
 import type { UpstreamScope } from '../upstream/index.js';
-import type { ResponsePolicy } from './cache-policy.js';
+import type { ResponsePolicyOf } from './cache-policy.js';
 import type { ResponseCache } from './response-cache.js';
 import { entitiesIn, withEntityKeys, type FieldTypes } from './response-entities.js';
 
 export interface ResponseCacheObserver {
   /** A kept query looked for: served from the cache, or run. */
   looked(outcome: 'hit' | 'miss'): void;
-  /** A request answered 304 Not Modified. */
-  notModified(): void;
 }
 
 export interface ResponseCacheOptions {
   cache: ResponseCache;
-  policyOf: (document: DocumentNode, operationName?: string | null) => ResponsePolicy;
+  policyOf: ResponsePolicyOf;
   /** Each type's key field (response-entities.ts `entityKeyFields`). */
   keyFields: Readonly<Record<string, string>>;
   fieldTypes: FieldTypes;
@@ -43,9 +39,8 @@ export interface ResponseCacheOptions {
 
 interface RequestState {
   executions: number;
-  etag?: string;
-  scope?: ResponsePolicy['scope'];
-  notModified?: boolean;
+  /** When the answer served from the cache was kept. */
+  keptAt?: number;
 }
 
 interface CacheContext {
@@ -55,7 +50,7 @@ interface CacheContext {
   upstreamScope?: UpstreamScope;
 }
 
-const NOT_OBSERVED: ResponseCacheObserver = { looked() {}, notModified() {} };
+const NOT_OBSERVED: ResponseCacheObserver = { looked() {} };
 
 export function useResponseCache(options: ResponseCacheOptions): Plugin {
   const { cache, policyOf, keyFields, fieldTypes, variantOf, observer = NOT_OBSERVED } = options;
@@ -66,12 +61,6 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
     let text = printed.get(document);
     if (text === undefined) printed.set(document, (text = print(document)));
     return text;
-  };
-  /** Private: what the request's answer, once it is known, tells the client (and whether it already has it). */
-  const answered = (request: Request, state: RequestState, etag: string, scope: ResponsePolicy['scope']) => {
-    state.etag = etag;
-    state.scope = scope;
-    state.notModified = matches(request.headers.get('if-none-match'), etag);
   };
 
   return {
@@ -90,9 +79,9 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
         .digest('base64url');
       return cache.read(key, policy.types).then((read) => {
         if (read.held) {
-          const { body, etag } = read.held;
+          const { body, keptAt } = read.held;
           observer.looked('hit');
-          answered(request, state, etag, policy.scope);
+          state.keptAt = keptAt;
           const result = JSON.parse(body) as ExecutionResult;
           setResultAndStopExecution(Object.assign(result, { stringify: (value: unknown) => (value === result ? body : JSON.stringify(value)) }));
           return undefined;
@@ -111,41 +100,15 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin {
             const body = JSON.stringify(clean);
             setResult(Object.assign(clean, { stringify: (value: unknown) => (value === clean ? body : JSON.stringify(value)) }));
             if (result.errors?.length || !result.data) return;
-            const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-            answered(request, state, etag, policy.scope);
-            void read.keep({ body, etag }, entities, policy.maxAgeSeconds * 1000);
+            void read.keep({ body, keptAt: Date.now() }, entities, policy.maxAgeSeconds * 1000);
           },
         };
       });
     },
-    onResultProcess({ request, setResultProcessor }) {
-      const state = states.get(request);
-      if (!state?.notModified || state.executions !== 1) return;
-      observer.notModified();
-      setResultProcessor((_, fetchAPI) => new fetchAPI.Response(null, { status: 304, headers: cacheHeaders(state) }), 'application/graphql-response+json');
-    },
     onResponse({ request, response }) {
       const state = states.get(request);
-      if (!state?.etag || state.executions !== 1 || response.status !== 200) return;
-      for (const [name, value] of Object.entries(cacheHeaders(state))) response.headers.set(name, value);
+      if (state?.keptAt === undefined || state.executions !== 1 || response.status !== 200) return;
+      response.headers.set('age', String(Math.max(0, Math.floor((Date.now() - state.keptAt) / 1000))));
     },
   };
-}
-
-/** Private: what a kept answer's response says of it. */
-function cacheHeaders(state: RequestState): Record<string, string> {
-  return {
-    etag: state.etag!,
-    'cache-control': state.scope === 'PRIVATE' ? 'private, no-cache' : 'public, no-cache',
-    ...(state.scope === 'PRIVATE' ? { vary: 'Authorization' } : {}),
-  };
-}
-
-/** Private: whether an `If-None-Match` names `etag` (weakly compared, as RFC 9110 asks of it). */
-function matches(ifNoneMatch: string | null, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(',').some((tag) => {
-    const given = tag.trim();
-    return given === '*' || given.replace(/^W\//, '') === etag;
-  });
 }

@@ -53,6 +53,8 @@ export interface GatewayMetrics {
   upstream: UpstreamObserver;
   entityCache: EntityCacheObserver;
   responseCache: ResponseCacheObserver;
+  /** An answer sent 304 Not Modified. */
+  notModified(): void;
   persistedQueries: PersistedQueryObserver;
 }
 
@@ -126,13 +128,14 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
   } });
 
   const responseLookups = new Counter({ name: 'switchboard_response_cache_lookups_total', help: 'Kept queries looked for in the response cache, by outcome (hit: answered without running; miss: run).', labelNames: ['outcome'], registers });
-  const notModified = new Counter({ name: 'switchboard_response_cache_not_modified_total', help: 'Requests answered 304 Not Modified: the client had the answer (If-None-Match).', registers });
   new Gauge({ name: 'switchboard_response_cache_answers', help: 'Answers the response cache holds in this replica\'s memory (0 with the cache shared in Redis).', registers, collect() {
     this.set(sources.responsesHeld()?.responses ?? 0);
   } });
   new Gauge({ name: 'switchboard_response_cache_bytes', help: 'Bytes of the answers the response cache holds in this replica\'s memory (0 with the cache shared in Redis).', registers, collect() {
     this.set(sources.responsesHeld()?.bytes ?? 0);
   } });
+
+  const notModified = new Counter({ name: 'switchboard_http_not_modified_total', help: 'Answers sent 304 Not Modified: the client had the answer its If-None-Match named.', registers });
 
   const persisted = new Counter({ name: 'switchboard_persisted_queries_total', help: 'Automatic persisted queries asked by hash alone (hit: found; miss: PERSISTED_QUERY_NOT_FOUND, the client sends the document) and documents registered.', labelNames: ['outcome'], registers });
   new Gauge({ name: 'switchboard_persisted_queries_documents', help: 'Documents registered as automatic persisted queries in this replica\'s memory (0 with them in Redis).', registers, collect() {
@@ -147,8 +150,8 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
     },
     responseCache: {
       looked: (outcome) => responseLookups.inc({ outcome }),
-      notModified: () => notModified.inc(),
     },
+    notModified: () => notModified.inc(),
     entityCache: {
       looked(type, hits, misses) {
         if (hits > 0) lookups.inc({ type, outcome: 'hit' }, hits);

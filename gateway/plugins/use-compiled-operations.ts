@@ -10,12 +10,14 @@
  *
  * Not subscriptions: graphql-jit 0.8.7 hands a subscribe resolver the operation's variables instead
  * of the field's arguments, so `paymentEvents(after: "evt_1")` would lose its `after`. Nor a document
- * of several operations: graphql-js executes those.
+ * of several operations, nor one asking for parts later (`@defer`, `@stream`, which graphql-jit
+ * ignores): yoga's executor runs those.
  */
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { shapeOf, type Shape } from './literal-arguments.js';
+import { asksInParts } from './use-incremental-delivery.js';
 
 type Compiled = Pick<CompiledQuery, 'query' | 'stringify'>;
 
@@ -57,7 +59,7 @@ export function useCompiledOperations({ shapes = 256 }: { shapes?: number } = {}
   return {
     onExecute({ args, setExecuteFn }) {
       let shape = shapeByDocument.get(args.document);
-      if (shape === undefined) shapeByDocument.set(args.document, (shape = shapeOf(args.schema, args.document) ?? null));
+      if (shape === undefined) shapeByDocument.set(args.document, (shape = (!asksInParts(args.document) && shapeOf(args.schema, args.document)) || null));
       if (shape) setExecuteFn(execute as unknown as Parameters<typeof setExecuteFn>[0]);
     },
   };

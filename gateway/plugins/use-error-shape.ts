@@ -7,8 +7,14 @@
  * `extensions.originalError` outside production, which is taken out here.
  */
 import { maskError as yogaMaskError, type MaskError, type Plugin } from 'graphql-yoga';
+import { isAsyncIterable } from '@envelop/core';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { contractMismatch, type SourceOfField } from './contract-mismatch.js';
+
+/** A later part of an answer in parts (`@defer`, `@stream`): the pieces it adds, each with its errors. */
+interface IncrementalPayload extends ExecutionResult {
+  incremental?: { errors?: readonly GraphQLError[] }[];
+}
 
 export interface ErrorShape {
   /** yoga's `maskedErrors.maskError`. */
@@ -39,11 +45,26 @@ export function createErrorShape(report: (error: unknown, requestId?: string) =>
     return { shown: masked, unexpected: masked !== error };
   };
   const clean = ({ result, setResult }: { result: ExecutionResult; setResult(result: ExecutionResult): void }, requestId: string | undefined) => {
-    if (!result.errors?.length) return;
-    // Before yoga masks them (its plugin comes after this one): here the request is known.
-    for (const error of result.errors) if (shown(error, 'Unexpected error.').unexpected) once(error, requestId);
-    if (!result.errors.some((error) => error.extensions?.originalError || !error.extensions?.code)) return;
-    setResult({ ...result, errors: result.errors.map((error) => withCode(withoutExtension(error, 'originalError'))) });
+    const parts = (result as IncrementalPayload).incremental;
+    if (!result.errors?.length && !parts?.some((part) => part.errors?.length)) return;
+    let cleaned = result;
+    if (result.errors?.length) {
+      // Before yoga masks them (its plugin comes after this one): here the request is known.
+      for (const error of result.errors) if (shown(error, 'Unexpected error.').unexpected) once(error, requestId);
+      if (result.errors.some((error) => error.extensions?.originalError || !error.extensions?.code)) {
+        cleaned = { ...result, errors: result.errors.map((error) => withCode(withoutExtension(error, 'originalError'))) };
+      }
+    }
+    // The parts a deferred fragment or a stream sends later: yoga's masking does not reach them, so they are masked here.
+    if (parts?.some((part) => part.errors?.length)) {
+      const masked = (error: GraphQLError) => {
+        const { shown: answer, unexpected } = shown(error, 'Unexpected error.');
+        if (unexpected) once(error, requestId);
+        return withCode(withoutExtension(answer as GraphQLError, 'originalError'));
+      };
+      cleaned = { ...cleaned, incremental: parts.map((part) => (part.errors?.length ? { ...part, errors: part.errors.map(masked) } : part)) } as ExecutionResult;
+    }
+    if (cleaned !== result) setResult(cleaned);
   };
   const requestIdOf = (context: unknown) => (context as { request?: Request } | undefined)?.request?.headers.get('x-request-id') ?? undefined;
   return {
@@ -53,7 +74,15 @@ export function createErrorShape(report: (error: unknown, requestId?: string) =>
       return answer;
     },
     plugin: {
-      onExecute: ({ args }) => ({ onExecuteDone: (done) => clean(done as Parameters<typeof clean>[0], requestIdOf(args.contextValue)) }),
+      onExecute: ({ args }) => ({
+        onExecuteDone(done) {
+          const requestId = requestIdOf(args.contextValue);
+          // A query with @defer or @stream answers in parts, each cleaned as it goes.
+          if (isAsyncIterable(done.result)) return { onNext: (next) => clean(next, requestId) };
+          clean(done as Parameters<typeof clean>[0], requestId);
+          return undefined;
+        },
+      }),
       // Each event of a subscription is its own result.
       onSubscribe: ({ args }) => ({ onSubscribeResult: () => ({ onNext: (next) => clean(next, requestIdOf(args.contextValue)) }) }),
     },

@@ -2,16 +2,14 @@
  * Answers compressed for clients that say they can read it (`Accept-Encoding`, with its q-values):
  * brotli, gzip or deflate, the client's preference first and brotli on a tie. A whole answer (JSON)
  * is compressed when it is at least `minBytes`; a stream (SSE, `multipart/mixed` of `@defer`) part by
- * part, each flushed as it is written, so that no event waits for the next. A strong ETag names
- * the representation: `"<tag>-br"`, and an `If-None-Match` naming it is read as the tag it came from,
- * so that a 304 still answers. An answer compressed already (GraphiQL's page) is sent as it is.
+ * part, each flushed as it is written, so that no event waits for the next (send-answer.ts decides
+ * which).
  *
- *   const encoding = negotiateEncoding(request.headers['accept-encoding']);   // 'br', or a refusal
- *   await sendAnswer(response, nodeRequest, nodeResponse, encoding, settings);
+ *   const negotiated = negotiateEncoding(request.headers['accept-encoding']);   // { encoding: 'br' }, or a refusal
+ *   const body = await compress(Buffer.from(json), 'br', settings);
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants, createBrotliCompress, createDeflate, createGzip, type BrotliCompress, type Deflate, type Gzip } from 'node:zlib';
-import { sendNodeResponse } from '@whatwg-node/server';
 
 export type Encoding = 'br' | 'gzip' | 'deflate' | 'identity';
 
@@ -28,9 +26,8 @@ export interface CompressionSettings {
 export type Negotiated = { encoding: Encoding } | { status: 400 | 406; code: string; message: string };
 
 const SUPPORTED: readonly Encoding[] = ['br', 'gzip', 'deflate'];
-const COMPRESSIBLE = /^(application\/(graphql-response\+)?json|text\/|multipart\/mixed|application\/javascript)/;
-const STREAMS = /^(text\/event-stream|multipart\/mixed)/;
-const TAGGED = /"([^"]*)-(br|gzip|deflate)"/g;
+/** What is worth compressing: text. */
+export const COMPRESSIBLE = /^(application\/(graphql-response\+)?json|text\/|multipart\/mixed|application\/javascript)/;
 
 /** The encoding to answer in (RFC 9110, 12.5.3): an unknown coding is ignored, a q-value that is not one refused. */
 export function negotiateEncoding(header: string | undefined): Negotiated {
@@ -63,48 +60,21 @@ export function negotiateEncoding(header: string | undefined): Negotiated {
   return { encoding: best.encoding };
 }
 
-/** The request's `If-None-Match` as the tags the gateway gave, before an encoding named them. */
-export function untagIfNoneMatch(request: IncomingMessage): void {
-  const header = request.headers['if-none-match'];
-  if (header) request.headers['if-none-match'] = header.replace(TAGGED, '"$1"');
-}
-
-/** Sends `answer` on `response`, compressed in `encoding` where that is worth it. */
-export async function sendAnswer(answer: Response, request: IncomingMessage, response: ServerResponse, encoding: Encoding, settings: CompressionSettings): Promise<void> {
-  const type = answer.headers.get('content-type') ?? '';
-  // Yoga marks its SSE streams `Content-Encoding: none` (for proxies that would buffer them to compress).
-  const encoded = answer.headers.get('content-encoding');
-  const compressible = COMPRESSIBLE.test(type) && (encoded === null || encoded === 'none' || encoded === 'identity') && answer.body !== null && request.method !== 'HEAD';
-  if (compressible) answer.headers.append('vary', 'accept-encoding');
-  if (!compressible || encoding === 'identity') return sendNodeResponse(answer, response, request, false);
-  if (STREAMS.test(type)) return sendStream(answer, response, encoding, settings);
-  const body = Buffer.from(await answer.arrayBuffer());
-  if (body.length < settings.minBytes) {
-    response.writeHead(answer.status, headersOf(answer));
-    response.end(body);
-    return;
-  }
-  const compressed = await new Promise<Buffer>((resolve, reject) => {
+/** `body` compressed in `encoding`. */
+export function compress(body: Buffer, encoding: Exclude<Encoding, 'identity'>, settings: CompressionSettings): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     const stream = compressor(encoding, settings);
     stream.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
     stream.end(body);
   });
-  const headers = headersOf(answer, encoding);
-  headers['content-length'] = String(compressed.length);
-  response.writeHead(answer.status, headers);
-  response.end(compressed);
 }
 
-/** Private: a stream compressed part by part, each part flushed as it comes; the client leaving ends it. */
-async function sendStream(answer: Response, response: ServerResponse, encoding: Encoding, settings: CompressionSettings): Promise<void> {
-  const headers = headersOf(answer, encoding);
-  delete headers['content-length'];
-  response.writeHead(answer.status, headers);
-  response.flushHeaders();
+/** A stream's parts written to `response` (its headers sent), compressed one by one, each flushed as it comes; the client leaving ends it. */
+export async function streamCompressed(body: ReadableStream<Uint8Array>, response: ServerResponse, encoding: Exclude<Encoding, 'identity'>, settings: CompressionSettings): Promise<void> {
   const stream = compressor(encoding, settings);
   stream.pipe(response);
-  const reader = answer.body!.getReader();
+  const reader = body.getReader();
   response.once('close', () => void reader.cancel().catch(() => undefined));
   try {
     for (let part = await reader.read(); !part.done; part = await reader.read()) {
@@ -119,22 +89,8 @@ async function sendStream(answer: Response, response: ServerResponse, encoding: 
   }
 }
 
-/** Private: the answer's headers, with the encoding and the ETag that names it. */
-function headersOf(answer: Response, encoding?: Encoding): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  answer.headers.forEach((value, name) => {
-    headers[name] = name === 'set-cookie' ? answer.headers.getSetCookie() : value;
-  });
-  if (encoding) {
-    headers['content-encoding'] = encoding;
-    const etag = answer.headers.get('etag');
-    if (etag && /^"[^"]*"$/.test(etag)) headers.etag = `${etag.slice(0, -1)}-${encoding}"`;
-  }
-  return headers;
-}
-
 /** Private: a compressing stream for `encoding`. */
-function compressor(encoding: Encoding, settings: CompressionSettings): Gzip | Deflate | BrotliCompress {
+function compressor(encoding: Exclude<Encoding, 'identity'>, settings: CompressionSettings): Gzip | Deflate | BrotliCompress {
   switch (encoding) {
     case 'br':
       return createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: settings.brotliQuality, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } });

@@ -18,7 +18,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GRAPHQL_PATH, METRICS_PATH, type Gateway } from './server.js';
 import { serveGraphQLWs } from './graphql-ws.js';
-import { negotiateEncoding, sendAnswer, untagIfNoneMatch } from './compression.js';
+import { negotiateEncoding, type Encoding } from './compression.js';
+import { sendAnswer } from './send-answer.js';
 import { log, requestIdFrom } from '../logging/log.js';
 
 export interface ServedGateway {
@@ -62,19 +63,17 @@ export async function serveGateway(gateway: Gateway, { port, host, metricsPort }
     });
     // While draining, each answer tells the client to open its next connection elsewhere.
     if (draining) response.setHeader('connection', 'close');
-    if (!gateway.compression) {
-      void gateway.yoga(request, response);
-      return;
+    let encoding: Encoding = 'identity';
+    if (gateway.compression) {
+      const negotiated = negotiateEncoding(request.headers['accept-encoding']);
+      if ('status' in negotiated) {
+        response.writeHead(negotiated.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ errors: [{ message: negotiated.message, extensions: { code: negotiated.code } }] }));
+        return;
+      }
+      encoding = negotiated.encoding;
     }
-    const negotiated = negotiateEncoding(request.headers['accept-encoding']);
-    if ('status' in negotiated) {
-      response.writeHead(negotiated.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ errors: [{ message: negotiated.message, extensions: { code: negotiated.code } }] }));
-      return;
-    }
-    untagIfNoneMatch(request);
-    const settings = gateway.compression;
     void Promise.resolve(gateway.yoga.handleNodeRequestAndResponse(request, response, { req: request, res: response }))
-      .then((answer) => sendAnswer(answer, request, response, negotiated.encoding, settings))
+      .then((answer) => sendAnswer(answer, request, response, { encoding, compression: gateway.compression, notModified: gateway.notModified }))
       .catch((error: unknown) => {
         log.error({ err: error, requestId }, 'an answer could not be sent');
         if (!response.headersSent) response.writeHead(500).end();

@@ -70,7 +70,8 @@ export function useReplayedResults(): Plugin {
 
 export async function replayOperation(yoga: Gateway['yoga'], replay: ReplayRequest): Promise<ReplayedOperation> {
   const headers = new Headers(replay.headers);
-  headers.set('accept', 'application/graphql-response+json');
+  // A socket carries results one by one: a query in parts (@defer) as well as a subscription.
+  headers.set('accept', 'application/graphql-response+json, text/event-stream;q=0.5');
   headers.delete('content-length');
   if (replay.method === 'POST') headers.set('content-type', 'application/json');
   const url = `http://switchboard${yoga.graphqlEndpoint}${replay.method === 'GET' ? replay.search ?? '' : ''}`;

@@ -54,12 +54,14 @@ import { scrape, useMetrics } from '../metrics/use-metrics.js';
 import { createTracing } from '../tracing/tracing.js';
 import { useTracing } from '../tracing/use-tracing.js';
 import { useCompiledOperations } from '../plugins/use-compiled-operations.js';
+import { useIncrementalDelivery } from '../plugins/use-incremental-delivery.js';
 import { useUpstreamScope } from '../plugins/use-upstream-scope.js';
 import { useWebhooks, WEBHOOKS_PATH } from '../events/use-webhooks.js';
 import { createMemoryEventLog, type EventLog } from '../events/event-log.js';
 import { createRedisEventLog } from '../events/redis-event-log.js';
 import { createInvalidations, forgetInFlightReads, invalidateOnEvents, type Invalidations } from '../events/invalidation.js';
-import { startCaches, useResponseCaching, type ServedGraph } from '../cache/start-caches.js';
+import { answerPolicies, startCaches, useResponseCaching, type ServedGraph } from '../cache/start-caches.js';
+import { useHttpCaching } from '../cache/use-http-caching.js';
 import { openUsageStore } from '../usage/operation-usage.js';
 import { createMemoryQueryStore, createRedisQueryStore } from '../plugins/persisted-query-store.js';
 import type { CompressionSettings } from './compression.js';
@@ -87,6 +89,8 @@ export interface Gateway {
   sockets: { maxMessageBytes: number; maxOperations: number };
   /** How answers are compressed for clients that read it (gateway/server/compression.ts); none when off. */
   compression?: CompressionSettings;
+  /** Told of each answer sent `304 Not Modified` (gateway/server/send-answer.ts). */
+  notModified(): void;
   /**
    * The first step of a graceful shutdown (http-server.ts): `/readyz` answers 503 from now on, and
    * every subscription stream completes (its subscriber resumes elsewhere with `after`).
@@ -151,6 +155,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const invalidations = createInvalidations();
   forgetInFlightReads(invalidations, upstreams);
   const caches = await startCaches(config, invalidations, metrics.entityCache);
+  // What an answer may be kept for, and by whom: the response cache's rule, and the HTTP caches'.
+  const policyOf = answerPolicies(graphServed, config);
   // Documents clients register by hash (automatic persisted queries), shared by replicas through Redis.
   const apq = config.persistedQueries;
   const registered = apq && (apq.store === 'redis' && config.redis
@@ -210,13 +216,17 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       deadline.arrival,
       admission,
       useUpstreamScope(upstreams),
+      // Before the response cache, which ends a kept answer's execution before later plugins see it.
+      useHttpCaching({ policyOf, varyOn: [...new Set(Object.values(config.sources).flatMap((source) => source.forwardHeaders))] }),
       // Before the compiled operations: a kept query's document asks for its entities' keys too.
-      ...(caches.responses ? [useResponseCaching(caches.responses, graphServed, config, upstreams.seenByAny, metrics.responseCache)] : []),
+      ...(caches.responses ? [useResponseCaching(caches.responses, graphServed, policyOf, upstreams.seenByAny, metrics.responseCache)] : []),
       // Each query shape is compiled to JavaScript once (documents that differ only in literal values share one).
       useCompiledOperations(),
       deadline.execution,
       useAuth(config.auth),
       useSchema(graphServed.schema),
+      // @defer and @stream: a page's slow parts come later, over multipart/mixed or SSE.
+      ...useIncrementalDelivery(),
       useQueryLimits(config.queryLimits),
       ...optional(usage?.plugin),
       useContractConstraints(),
@@ -242,6 +252,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     invalidations,
     sockets: { maxMessageBytes: config.maxBodyBytes, maxOperations: config.maxOperationsPerSocket },
     ...(config.compression ? { compression: config.compression } : {}),
+    notModified: metrics.notModified,
     scrape: (authorization) => scrape(metrics, metricsAccess, authorization),
     drain() {
       draining = true;

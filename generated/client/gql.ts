@@ -18,6 +18,7 @@ type Documents = {
     "query OrderDetails($id: ID! = \"ord-00042\") {\n  order(id: $id) {\n    id\n    placedAt\n    status\n    currency\n    total\n    customer {\n      id\n      name\n    }\n    lines {\n      quantity\n      unitPrice\n      product {\n        id\n        name\n      }\n    }\n    payment {\n      id\n      amount\n      status\n    }\n  }\n}": typeof types.OrderDetailsDocument,
     "query ProductDetails($id: ID! = \"prod-0042\") {\n  product(id: $id) {\n    id\n    sku\n    name\n    description\n    category\n    price\n    currency\n    stock {\n      total\n      warehouses {\n        warehouse\n        quantity\n      }\n    }\n    rating\n    reviews {\n      id\n      rating\n      title\n      body\n      createdAt\n      author {\n        id\n        name\n        country\n      }\n    }\n  }\n}": typeof types.ProductDetailsDocument,
     "query ProductPage($first: Int = 20, $after: String, $search: String) {\n  products(first: $first, after: $after, search: $search) {\n    id\n    name\n    price\n    currency\n  }\n}": typeof types.ProductPageDocument,
+    "query ProductWithReviewsLater($id: ID! = \"prod-0012\") {\n  product(id: $id) {\n    id\n    name\n    price\n    currency\n    stock {\n      total\n    }\n    ... @defer(label: \"reviews\") {\n      rating\n      reviews {\n        title\n        rating\n        author {\n          name\n        }\n      }\n    }\n  }\n}": typeof types.ProductWithReviewsLaterDocument,
     "query ProductsWithStockAndReviews {\n  products(first: 100) {\n    id\n    name\n    stock {\n      total\n    }\n    reviews {\n      rating\n      author {\n        name\n      }\n    }\n  }\n}": typeof types.ProductsWithStockAndReviewsDocument,
 };
 const documents: Documents = {
@@ -25,6 +26,7 @@ const documents: Documents = {
     "query OrderDetails($id: ID! = \"ord-00042\") {\n  order(id: $id) {\n    id\n    placedAt\n    status\n    currency\n    total\n    customer {\n      id\n      name\n    }\n    lines {\n      quantity\n      unitPrice\n      product {\n        id\n        name\n      }\n    }\n    payment {\n      id\n      amount\n      status\n    }\n  }\n}": types.OrderDetailsDocument,
     "query ProductDetails($id: ID! = \"prod-0042\") {\n  product(id: $id) {\n    id\n    sku\n    name\n    description\n    category\n    price\n    currency\n    stock {\n      total\n      warehouses {\n        warehouse\n        quantity\n      }\n    }\n    rating\n    reviews {\n      id\n      rating\n      title\n      body\n      createdAt\n      author {\n        id\n        name\n        country\n      }\n    }\n  }\n}": types.ProductDetailsDocument,
     "query ProductPage($first: Int = 20, $after: String, $search: String) {\n  products(first: $first, after: $after, search: $search) {\n    id\n    name\n    price\n    currency\n  }\n}": types.ProductPageDocument,
+    "query ProductWithReviewsLater($id: ID! = \"prod-0012\") {\n  product(id: $id) {\n    id\n    name\n    price\n    currency\n    stock {\n      total\n    }\n    ... @defer(label: \"reviews\") {\n      rating\n      reviews {\n        title\n        rating\n        author {\n          name\n        }\n      }\n    }\n  }\n}": types.ProductWithReviewsLaterDocument,
     "query ProductsWithStockAndReviews {\n  products(first: 100) {\n    id\n    name\n    stock {\n      total\n    }\n    reviews {\n      rating\n      author {\n        name\n      }\n    }\n  }\n}": types.ProductsWithStockAndReviewsDocument,
 };
 
@@ -58,6 +60,10 @@ export function graphql(source: "query ProductDetails($id: ID! = \"prod-0042\") 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query ProductPage($first: Int = 20, $after: String, $search: String) {\n  products(first: $first, after: $after, search: $search) {\n    id\n    name\n    price\n    currency\n  }\n}"): (typeof documents)["query ProductPage($first: Int = 20, $after: String, $search: String) {\n  products(first: $first, after: $after, search: $search) {\n    id\n    name\n    price\n    currency\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ProductWithReviewsLater($id: ID! = \"prod-0012\") {\n  product(id: $id) {\n    id\n    name\n    price\n    currency\n    stock {\n      total\n    }\n    ... @defer(label: \"reviews\") {\n      rating\n      reviews {\n        title\n        rating\n        author {\n          name\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query ProductWithReviewsLater($id: ID! = \"prod-0012\") {\n  product(id: $id) {\n    id\n    name\n    price\n    currency\n    stock {\n      total\n    }\n    ... @defer(label: \"reviews\") {\n      rating\n      reviews {\n        title\n        rating\n        author {\n          name\n        }\n      }\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

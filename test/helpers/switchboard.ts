@@ -14,6 +14,7 @@ import { serveGateway } from '../../gateway/server/http-server.js';
 import { mintToken, type TokenClaims } from '../../gateway/plugins/auth/tokens.js';
 import { DEMO_CREDENTIALS, startDemoWorld, type ServingOptions } from '../../demo/world/index.js';
 import type { Plugin } from 'graphql-yoga';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { graph } from '#graph';
 import { createResponseAudit } from './response-audit.js';
 
@@ -153,6 +154,31 @@ export async function startTestSwitchboard(
 }
 
 /** The number of calls each upstream received. */
+/**
+ * The test switchboard of a whole test file, as its tests use it: started before them (with
+ * `variables`), closed after them, its faults cleared and its request logs reset before each test.
+ *
+ *   const switchboard = switchboardForFile({ RESPONSE_CACHE: 'memory' });
+ *   it('…', async () => { await switchboard.query('{ __typename }'); });
+ */
+export function switchboardForFile(variables: Record<string, string> = {}): TestSwitchboard {
+  let started: TestSwitchboard | undefined;
+  beforeAll(async () => {
+    started = await startTestSwitchboard(variables);
+  }, 60_000);
+  afterAll(() => started?.close());
+  beforeEach(async () => {
+    await started!.clearFaults();
+    await started!.resetLogs();
+  });
+  return new Proxy({} as TestSwitchboard, {
+    get(_, key) {
+      if (!started) throw new Error('The test switchboard starts before the file\'s tests: use it inside them.');
+      return Reflect.get(started, key);
+    },
+  });
+}
+
 export function callCounts(requests: Record<Source, LoggedRequest[]>): Record<Source, number> {
   return Object.fromEntries(SOURCES.map((name) => [name, requests[name].length])) as Record<Source, number>;
 }

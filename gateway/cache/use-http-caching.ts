@@ -1,0 +1,85 @@
+/**
+ * What a client's HTTP cache, a CDN or a proxy may do with an answer (`Cache-Control`, `Vary`),
+ * computed from what the answer touched (cache-policy.ts, the same figures the response cache keeps
+ * answers for):
+ * - a query of public fields only, over GET: `public, max-age=<its least freshness>`, kept and
+ *   served without asking for as long as its sources declared it fresh;
+ * - the same over POST, or a query holding a type no source gives a freshness: `public, no-cache`,
+ *   kept but asked again each time (a 304 costs no body: the HTTP layer's ETag, send-answer.ts);
+ * - a query that reads anything for a viewer (a field an access rule guards, `@cacheControl(scope:
+ *   PRIVATE)`): `private, no-cache`, and `Vary: Authorization`;
+ * - a mutation, an answer with errors, a batch: `no-store`.
+ * `Vary` names what else the answer depends on: `Accept` (which media type it is written in) and
+ * the client headers the sources are allowed (their `forwardHeaders`). Streams (subscriptions,
+ * `@defer`) say nothing here.
+ *
+ *   plugins: [useHttpCaching({ policyOf, varyOn: ['accept-language'] })]
+ *   // GET /graphql?query={products{name}}  →  Cache-Control: public, max-age=300
+ */
+import { getOperationAST, type ExecutionResult, type OperationTypeNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { ResponsePolicy, ResponsePolicyOf } from './cache-policy.js';
+
+export interface HttpCachingOptions {
+  policyOf: ResponsePolicyOf;
+  /** The client headers an answer may depend on besides its document: those the sources are allowed. */
+  varyOn: readonly string[];
+}
+
+/** What is known of an answer when it is written. */
+export interface AnswerFacts {
+  method: string;
+  /** The operations the request ran (more than one: a batch). */
+  executions: number;
+  operation?: OperationTypeNode | undefined;
+  policy?: ResponsePolicy | undefined;
+  errors: boolean;
+}
+
+/** The `Cache-Control` of an answer. */
+export function cacheControlFor({ method, executions, operation, policy, errors }: AnswerFacts): string {
+  if (errors || executions !== 1 || operation !== 'query' || !policy) return 'no-store';
+  if (policy.scope === 'PRIVATE') return 'private, no-cache';
+  // POST keeps its promise of issue 21: never an answer a webhook made stale. GET trades it for a CDN.
+  if (policy.maxAgeSeconds > 0 && method === 'GET') return `public, max-age=${policy.maxAgeSeconds}`;
+  return 'public, no-cache';
+}
+
+interface RequestState {
+  executions: number;
+  operation?: OperationTypeNode | undefined;
+  policy?: ResponsePolicy;
+  cacheControl?: string;
+}
+
+const JSON_ANSWER = /^application\/(graphql-response\+)?json/;
+
+export function useHttpCaching({ policyOf, varyOn }: HttpCachingOptions): Plugin {
+  const states = new WeakMap<Request, RequestState>();
+  const vary = ['accept', ...varyOn.map((name) => name.toLowerCase())];
+  return {
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      if (!request) return;
+      const state = states.get(request) ?? { executions: 0 };
+      states.set(request, state);
+      state.executions += 1;
+      state.operation = getOperationAST(args.document, args.operationName)?.operation;
+      state.policy = policyOf(args.document, args.operationName);
+    },
+    onResultProcess({ request, result }) {
+      if (!Array.isArray(result) && Symbol.asyncIterator in (result as object)) return;
+      const state = states.get(request) ?? { executions: 0 };
+      states.set(request, state);
+      const errors = !Array.isArray(result) && Boolean((result as ExecutionResult).errors?.length);
+      state.cacheControl = cacheControlFor({ method: request.method, executions: state.executions, operation: state.operation, policy: state.policy, errors });
+    },
+    onResponse({ request, response }) {
+      const cacheControl = states.get(request)?.cacheControl;
+      if (!cacheControl || !JSON_ANSWER.test(response.headers.get('content-type') ?? '')) return;
+      response.headers.set('cache-control', cacheControl);
+      if (cacheControl === 'no-store') return;
+      for (const name of new Set(cacheControl.startsWith('private') ? [...vary, 'authorization'] : vary)) response.headers.append('vary', name);
+    },
+  };
+}
