@@ -5,7 +5,10 @@
  * - bytes on the wire for W1 (a page of 100 products with stock, reviews and authors), plain, gzip, br;
  * - request bytes of an automatic persisted query (the hash alone) against the full document;
  * - the gateway's CPU per request and its throughput, with every request different (W1-vars), asked
- *   with `Accept-Encoding: br` and `gzip` against `identity` (no compression), in alternating runs.
+ *   with `Accept-Encoding: br` and `gzip` against `identity` (no compression), in alternating runs;
+ * - a product page whose reviews upstream takes 100 ms: the time to its first part with the reviews
+ *   deferred (`@defer`) against the time to the whole answer without, each request for another
+ *   product, alternating.
  *
  *   npm run bench:mobile                 # 3 runs of 6 s per encoding
  *   npm run bench:mobile -- --runs 1     # a quicker check
@@ -27,6 +30,9 @@ const RUNS = flag('--runs', 3);
 const SECONDS = flag('--seconds', 6);
 const CONNECTIONS = 50;
 const ENCODINGS = ['identity', 'gzip', 'br'] as const;
+const PAGES = flag('--pages', 40);
+const REVIEWS_MS = 100;
+const PAGE = (deferred: boolean) => `query($id: ID!) { product(id: $id) { id name price stock { total } ${deferred ? '... @defer { ' : ''}rating reviews { title rating author { name } }${deferred ? ' }' : ''} } }`;
 
 pinSelf(0);
 const upstreams = await startPinned<Record<string, string>>('bench/upstreams.ts', ['0'], { cpu: 0 });
@@ -39,6 +45,32 @@ function bytesOf(body: string, encoding: string): Promise<number> {
     const outgoing = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': encoding } }, (response) => {
       let bytes = 0;
       response.on('data', (chunk: Buffer) => (bytes += chunk.length)).on('end', () => resolve(bytes));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/** Private: ms to an answer's first part (its whole when it comes in one) and to its end. */
+function timed(body: string): Promise<{ firstMs: number; lastMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let firstMs: number | undefined;
+    let text = '';
+    const headers = { 'content-type': 'application/json', accept: 'multipart/mixed, application/json' };
+    const outgoing = httpRequest(url, { method: 'POST', headers }, (response) => {
+      const inParts = String(response.headers['content-type']).startsWith('multipart/mixed');
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+        // A part is whole when the boundary after its JSON has come.
+        const body = text.indexOf('\r\n\r\n');
+        if (firstMs === undefined && inParts && body >= 0 && text.indexOf('\r\n---', body) >= 0) firstMs = performance.now() - started;
+      });
+      response.on('end', () => {
+        const lastMs = performance.now() - started;
+        resolve({ firstMs: firstMs ?? lastMs, lastMs });
+      });
     });
     outgoing.on('error', reject);
     outgoing.end(body);
@@ -72,6 +104,21 @@ try {
     }
   }
   const base = { perSecond: median(measured.identity!.perSecond), cpu: median(measured.identity!.cpuMicros) };
+
+  // The reviews upstream slow; each page another product (none is answered from a cache), alternating.
+  const faults = await fetch(`${upstreams.ready.REVIEWS_BASE_URL}/_admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'latency', ms: REVIEWS_MS }) });
+  if (!faults.ok) throw new Error(`The reviews upstream took no latency: ${faults.status}`);
+  const pages = { whole: [] as number[], first: [] as number[], last: [] as number[] };
+  for (let index = 0; index < PAGES; index++) {
+    const id = (n: number) => `prod-${String(n).padStart(4, '0')}`;
+    const plain = await timed(JSON.stringify({ query: PAGE(false), variables: { id: id(2 * index + 1) } }));
+    const deferred = await timed(JSON.stringify({ query: PAGE(true), variables: { id: id(2 * index + 2) } }));
+    if (deferred.firstMs >= deferred.lastMs) throw new Error('The deferred page came in one part.');
+    pages.whole.push(plain.lastMs);
+    pages.first.push(deferred.firstMs);
+    pages.last.push(deferred.lastMs);
+  }
+  const whole = median(pages.whole);
   const lines = [
     `# Mobile clients: bytes and their cost (${describeMachine()})`,
     '',
@@ -87,6 +134,13 @@ try {
       const cpu = median(measured[encoding]!.cpuMicros);
       return `| ${encoding} | ${perSecond.toFixed(0)} | ${(perSecond / base.perSecond).toFixed(2)} | ${cpu.toFixed(0)} | ${(cpu / base.cpu).toFixed(2)} |`;
     }),
+    '',
+    `A product page with stock, reviews and their authors, the reviews upstream taking ${REVIEWS_MS} ms, median of ${PAGES} pages each (every one another product), alternating:`,
+    '',
+    '| the page | first part, ms | × whole answer | last part, ms | × whole answer |',
+    '|---|---:|---:|---:|---:|',
+    `| without @defer (one answer) | ${whole.toFixed(1)} | 1.00 | ${whole.toFixed(1)} | 1.00 |`,
+    `| reviews deferred (@defer) | ${median(pages.first).toFixed(1)} | ${(median(pages.first) / whole).toFixed(3)} | ${median(pages.last).toFixed(1)} | ${(median(pages.last) / whole).toFixed(2)} |`,
   ];
   console.log(lines.join('\n'));
 } finally {
