@@ -2,7 +2,7 @@
 // upstreams on free ports), the front-page query, health, the GraphQL-over-HTTP audit, and GraphiQL
 // in headless Chromium with every non-local request refused.
 import { serverAudits } from 'graphql-http';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoBundle, type DemoBundle } from './helpers/demo-bundle.js';
 import { customerById, reviewsOf, stockOf, world } from './helpers/expected.js';
@@ -104,28 +104,48 @@ describe('npm start', () => {
   });
 
   it('runs the example query in GraphiQL in headless Chromium, offline', async () => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
-    const refused: string[] = [];
-    try {
-      const page = await browser.newPage();
-      await page.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        if (['127.0.0.1', 'localhost'].includes(url.hostname) || url.protocol === 'blob:' || url.protocol === 'data:') return route.continue();
-        refused.push(url.href);
-        return route.abort();
-      });
-      await page.goto(gatewayUrl);
+    await inGraphiQL(async (page) => {
       await page.locator('.graphiql-execute-button').click({ timeout: 20_000 });
-      const result = page.locator('.result-window');
-      // Monaco renders spaces as no-break spaces: compare the text with its white space folded.
-      await expect.poll(async () => (await result.innerText()).replace(/\s+/g, ' '), { timeout: 20_000 }).toContain(`"name": "${world.products[0]!.name}"`);
-    } finally {
-      await browser.close();
-    }
-    expect(refused).toEqual([]);
+      await expect.poll(() => resultText(page), { timeout: 20_000 }).toContain(`"name": "${world.products[0]!.name}"`);
+    });
+  });
+
+  it('shows a page whose reviews are deferred (@defer) whole in GraphiQL, once its second part came', async () => {
+    const [review] = reviewsOf('prod-0012');
+    await inGraphiQL(async (page) => {
+      await page.locator('.graphiql-tab', { hasText: 'ProductWithReviewsLater' }).click({ timeout: 20_000 });
+      await page.locator('.graphiql-execute-button').click({ timeout: 20_000 });
+      await expect.poll(() => resultText(page), { timeout: 20_000 }).toContain(`"title": "${review!.title}"`);
+      expect(await resultText(page)).toContain(`"name": "${world.products[11]!.name}"`);
+    });
   });
 });
+
+/** Private: GraphiQL opened in headless Chromium, offline: any request off this machine is refused, and fails the test. */
+async function inGraphiQL(use: (page: Page) => Promise<void>): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const refused: string[] = [];
+  try {
+    const page = await browser.newPage();
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (['127.0.0.1', 'localhost'].includes(url.hostname) || url.protocol === 'blob:' || url.protocol === 'data:') return route.continue();
+      refused.push(url.href);
+      return route.abort();
+    });
+    await page.goto(gatewayUrl);
+    await use(page);
+  } finally {
+    await browser.close();
+  }
+  expect(refused).toEqual([]);
+}
+
+/** Private: GraphiQL's result pane, its white space folded (Monaco renders spaces as no-break spaces). */
+async function resultText(page: Page): Promise<string> {
+  return (await page.locator('.result-window').innerText()).replace(/\s+/g, ' ');
+}
