@@ -11,7 +11,7 @@
  * `multipart/mixed` nor `text/event-stream` (its `Accept`) is refused before anything runs, 406
  * `NOT_ACCEPTABLE`, instead of running and then answering an empty 406.
  *
- *   plugins: [...useIncrementalDelivery()]
+ *   plugins: [useIncrementalDelivery()]
  *   asksInParts(parse('{ product(id: "p") { name ... @defer { rating } } }'));   // true
  */
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
@@ -21,14 +21,18 @@ import type { Plugin } from 'graphql-yoga';
 /** An `Accept` that lets a client read an answer in parts (none at all means anything). */
 const READS_PARTS = /(^|,)\s*(multipart\/(mixed|\*)|text\/(event-stream|\*)|\*\/\*)\s*(;|,|$)/i;
 
-export function useIncrementalDelivery(): Plugin[] {
-  const inParts = new WeakMap<DocumentNode, boolean>();
-  const refusal: Plugin = {
+export function useIncrementalDelivery(): Plugin {
+  const deferStream = useDeferStream();
+  return {
+    onSchemaChange: deferStream.onSchemaChange!,
+    // Its rules matter only where the directives are: a document without them is validated as before.
+    onValidate(payload) {
+      if (asksInParts(payload.params.documentAST)) return deferStream.onValidate!(payload);
+      return undefined;
+    },
     onExecute({ args, setResultAndStopExecution }) {
-      let asks = inParts.get(args.document);
-      if (asks === undefined) inParts.set(args.document, (asks = asksInParts(args.document)));
       const accept = (args.contextValue as { request?: Request }).request?.headers.get('accept');
-      if (!asks || !accept || READS_PARTS.test(accept)) return;
+      if (!accept || READS_PARTS.test(accept) || !asksInParts(args.document)) return;
       setResultAndStopExecution({
         errors: [new GraphQLError('This operation answers in parts (@defer or @stream): send Accept: multipart/mixed or text/event-stream, or ask without them.', {
           extensions: { code: 'NOT_ACCEPTABLE', http: { status: 406 } },
@@ -36,11 +40,21 @@ export function useIncrementalDelivery(): Plugin[] {
       });
     },
   };
-  return [useDeferStream(), refusal];
 }
 
-/** Whether a document asks for parts of its answer later (`@defer`, `@stream`). */
+const inParts = new WeakMap<DocumentNode, boolean>();
+
+/** Whether a document asks for parts of its answer later (`@defer`, `@stream`); known once per document. */
 export function asksInParts(document: DocumentNode): boolean {
+  let asks = inParts.get(document);
+  if (asks === undefined) inParts.set(document, (asks = directiveIn(document)));
+  return asks;
+}
+
+/** Private: whether `@defer` or `@stream` is in the document: its text says so at once where it has one. */
+function directiveIn(document: DocumentNode): boolean {
+  const text = document.loc?.source.body;
+  if (text !== undefined && !/@(defer|stream)\b/.test(text)) return false;
   let found = false;
   visit(document, {
     Directive(node) {

@@ -226,7 +226,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useAuth(config.auth),
       useSchema(graphServed.schema),
       // @defer and @stream: a page's slow parts come later, over multipart/mixed or SSE.
-      ...useIncrementalDelivery(),
+      useIncrementalDelivery(),
       useQueryLimits(config.queryLimits),
       ...optional(usage?.plugin),
       useContractConstraints(),
