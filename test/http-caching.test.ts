@@ -82,10 +82,11 @@ describe('a public query over GET', () => {
     expect(await notModified()).toBe(before + 2);
   });
 
-  it('over POST is kept but asked again each time: a phone revalidates it for a 304, which costs no body', async () => {
+  it('over POST, or with no freshness declared, is kept but asked again each time: a phone revalidates it for a 304, which costs no body', async () => {
     const phone = httpCache('private');
     const first = await ask({ query: PRODUCT, variables: { id: 'prod-0007' }, method: 'POST' });
-    expect([first.cacheControl, first.etag === null]).toEqual(['public, no-cache', false]);
+    // Shared caches keep GETs only: a POST is the client's own, revalidated by its ETag.
+    expect([first.cacheControl, first.vary, first.etag === null]).toEqual(['private, no-cache', 'accept, authorization, accept-encoding', false]);
     // A GET of a type no source gives a freshness (the ERP's warehouses) is revalidated the same way.
     const WAREHOUSES = 'query($id: ID!) { product(id: $id) { id stock { warehouses { warehouse quantity } } } }';
     const before = await notModified();
@@ -134,7 +135,7 @@ describe('what no cache may keep', () => {
     const policy = { maxAgeSeconds: 60, scope: 'PUBLIC' as const, types: ['Product'] };
     const answer = { method: 'GET', executions: 1, operation: OperationTypeNode.QUERY, policy, errors: false };
     expect(cacheControlFor(answer)).toBe('public, max-age=60');
-    expect(cacheControlFor({ ...answer, method: 'POST' })).toBe('public, no-cache');
+    expect(cacheControlFor({ ...answer, method: 'POST', policy: undefined })).toBe('private, no-cache');
     expect(cacheControlFor({ ...answer, policy: { ...policy, maxAgeSeconds: 0 } })).toBe('public, no-cache');
     expect(cacheControlFor({ ...answer, policy: { ...policy, scope: 'PRIVATE' } })).toBe('private, no-cache');
     expect(cacheControlFor({ ...answer, errors: true })).toBe('no-store');

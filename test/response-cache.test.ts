@@ -57,7 +57,7 @@ const productAnswer = (id: string, total = stockOf(productById.get(id)!.sku).tot
 describe('a public query', () => {
   it('is answered again without running, byte for byte, with a strong ETag; other variables are another answer', async () => {
     const first = await ask(PRODUCT, { id: 'prod-0003' });
-    expect([first.status, first.body, first.cacheControl, first.vary]).toEqual([200, productAnswer('prod-0003'), 'public, no-cache', 'accept, accept-encoding']);
+    expect([first.status, first.body, first.cacheControl, first.vary]).toEqual([200, productAnswer('prod-0003'), 'private, no-cache', 'accept, authorization, accept-encoding']);
     expect(first.etag).toMatch(/^"[\w-]{32}"$/);
     expect(await calls()).toEqual({ ...NONE, catalog: 1, inventory: 1 });
     await switchboard.resetLogs();
@@ -74,7 +74,7 @@ describe('a public query', () => {
   it('keeps a product page with its reviews, which the graph declares fresh for a minute (@cacheControl)', async () => {
     const page = 'query($id: ID!) { product(id: $id) { name rating reviews { title author { name } } } }';
     const first = await ask(page, { id: 'prod-0012' });
-    expect([first.status, first.cacheControl, first.body.data.product.reviews.length > 0]).toEqual([200, 'public, no-cache', true]);
+    expect([first.status, first.cacheControl, first.body.data.product.reviews.length > 0]).toEqual([200, 'private, no-cache', true]);
     await switchboard.resetLogs();
     expect((await ask(page, { id: 'prod-0012' })).text).toBe(first.text);
     expect(await calls()).toEqual(NONE);
@@ -83,7 +83,7 @@ describe('a public query', () => {
   it('answers 304 with no body to a client that has it, over POST and GET; another ETag gets the answer', async () => {
     const { etag, text } = await ask(PRODUCT, { id: 'prod-0005' });
     const before = await metric('switchboard_http_not_modified_total');
-    for (const [method, cacheControl] of [['POST', 'public, no-cache'], ['GET', 'public, max-age=60']] as const) {
+    for (const [method, cacheControl] of [['POST', 'private, no-cache'], ['GET', 'public, max-age=60']] as const) {
       const revalidated = await ask(PRODUCT, { id: 'prod-0005' }, { 'if-none-match': etag! }, method);
       expect([revalidated.status, revalidated.text, revalidated.etag, revalidated.cacheControl]).toEqual([304, '', etag, cacheControl]);
     }

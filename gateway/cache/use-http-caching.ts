@@ -4,10 +4,12 @@
  * answers for):
  * - a query of public fields only, over GET: `public, max-age=<its least freshness>`, kept and
  *   served without asking for as long as its sources declared it fresh;
- * - the same over POST, or a query holding a type no source gives a freshness: `public, no-cache`,
- *   kept but asked again each time (a 304 costs no body: the HTTP layer's ETag, send-answer.ts);
- * - a query that reads anything for a viewer (a field an access rule guards, `@cacheControl(scope:
- *   PRIVATE)`): `private, no-cache`, and `Vary: Authorization`;
+ * - a query over GET holding a type no source gives a freshness: `public, no-cache`, kept but asked
+ *   again each time (a 304 costs no body: the HTTP layer's ETag, send-answer.ts);
+ * - a query over GET that reads anything for a viewer (a field an access rule guards,
+ *   `@cacheControl(scope: PRIVATE)`): `private, no-cache`, and `Vary: Authorization`;
+ * - a query over POST: `private, no-cache`. Shared caches keep GETs only (RFC 9111), so its policy
+ *   is not even computed: a client revalidates it by its ETag, and a webhook never leaves it stale;
  * - a mutation, an answer with errors, a batch: `no-store`.
  * `Vary` names what else the answer depends on: `Accept` (which media type it is written in) and
  * the client headers the sources are allowed (their `forwardHeaders`). Streams (subscriptions,
@@ -16,7 +18,7 @@
  *   plugins: [useHttpCaching({ policyOf, varyOn: ['accept-language'] })]
  *   // GET /graphql?query={products{name}}  →  Cache-Control: public, max-age=300
  */
-import { getOperationAST, type ExecutionResult, type OperationTypeNode } from 'graphql';
+import { getOperationAST, type DocumentNode, type ExecutionResult, type OperationTypeNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ResponsePolicy, ResponsePolicyOf } from './cache-policy.js';
 
@@ -38,17 +40,17 @@ export interface AnswerFacts {
 
 /** The `Cache-Control` of an answer. */
 export function cacheControlFor({ method, executions, operation, policy, errors }: AnswerFacts): string {
-  if (errors || executions !== 1 || operation !== 'query' || !policy) return 'no-store';
-  if (policy.scope === 'PRIVATE') return 'private, no-cache';
+  if (errors || executions !== 1 || operation !== 'query') return 'no-store';
   // POST keeps its promise of issue 21: never an answer a webhook made stale. GET trades it for a CDN.
-  if (policy.maxAgeSeconds > 0 && method === 'GET') return `public, max-age=${policy.maxAgeSeconds}`;
-  return 'public, no-cache';
+  if (method !== 'GET' || !policy || policy.scope === 'PRIVATE') return 'private, no-cache';
+  return policy.maxAgeSeconds > 0 ? `public, max-age=${policy.maxAgeSeconds}` : 'public, no-cache';
 }
 
 interface RequestState {
   executions: number;
-  operation?: OperationTypeNode | undefined;
-  policy?: ResponsePolicy;
+  /** The operation run (the last, in a batch). */
+  document?: DocumentNode;
+  operationName?: string | null | undefined;
   cacheControl?: string;
 }
 
@@ -64,15 +66,19 @@ export function useHttpCaching({ policyOf, varyOn }: HttpCachingOptions): Plugin
       const state = states.get(request) ?? { executions: 0 };
       states.set(request, state);
       state.executions += 1;
-      state.operation = getOperationAST(args.document, args.operationName)?.operation;
-      state.policy = policyOf(args.document, args.operationName);
+      state.document = args.document;
+      state.operationName = args.operationName;
     },
     onResultProcess({ request, result }) {
       if (!Array.isArray(result) && Symbol.asyncIterator in (result as object)) return;
       const state = states.get(request) ?? { executions: 0 };
       states.set(request, state);
       const errors = !Array.isArray(result) && Boolean((result as ExecutionResult).errors?.length);
-      state.cacheControl = cacheControlFor({ method: request.method, executions: state.executions, operation: state.operation, policy: state.policy, errors });
+      const { document, operationName } = state;
+      const operation = document && getOperationAST(document, operationName)?.operation;
+      // Computed (once per document) only where a cache may share the answer.
+      const policy = document && request.method === 'GET' && !errors ? policyOf(document, operationName) : undefined;
+      state.cacheControl = cacheControlFor({ method: request.method, executions: state.executions, operation, policy, errors });
     },
     onResponse({ request, response }) {
       const cacheControl = states.get(request)?.cacheControl;
