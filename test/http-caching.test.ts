@@ -115,7 +115,7 @@ describe('a viewer\'s query', () => {
 });
 
 describe('what no cache may keep', () => {
-  it('an answer with errors, a refused document, a mutation, a batch: no-store, and no ETag', async () => {
+  it('an answer with errors, a refused document, a mutation, a batch, an answer in parts: no-store, and no ETag', async () => {
     await switchboard.inject('inventory', { kind: 'error', status: 503, count: 20 });
     const failed = await ask({ query: PRODUCT, variables: { id: 'prod-0011' } });
     expect([failed.status, failed.cacheControl, failed.etag, failed.body.errors[0].extensions.code]).toEqual([200, 'no-store', null, 'UPSTREAM_UNAVAILABLE']);
@@ -129,6 +129,9 @@ describe('what no cache may keep', () => {
     const batch = await undiciFetch(switchboard.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${switchboard.staffToken}` }, body: JSON.stringify([{ query: '{ product(id: "prod-0001") { id } }' }, { query: '{ product(id: "prod-0002") { id } }' }]) });
     expect([batch.status, batch.headers.get('cache-control'), batch.headers.get('etag')]).toEqual([200, 'no-store', null]);
     await batch.text();
+    const inParts = await undiciFetch(switchboard.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'multipart/mixed', authorization: `Bearer ${switchboard.staffToken}` }, body: JSON.stringify({ query: '{ product(id: "prod-0001") { id ... @defer { name } } }' }) });
+    expect([inParts.status, inParts.headers.get('content-type'), inParts.headers.get('cache-control'), inParts.headers.get('etag')]).toEqual([200, 'multipart/mixed; boundary="-"', 'no-store', null]);
+    await inParts.text();
   });
 
   it('the rule, case by case', () => {

@@ -10,10 +10,10 @@
  *   `@cacheControl(scope: PRIVATE)`): `private, no-cache`, and `Vary: Authorization`;
  * - a query over POST: `private, no-cache`. Shared caches keep GETs only (RFC 9111), so its policy
  *   is not even computed: a client revalidates it by its ETag, and a webhook never leaves it stale;
- * - a mutation, an answer with errors, a batch: `no-store`.
+ * - a mutation, an answer with errors, a batch, a stream (a subscription, an answer in parts):
+ *   `no-store`.
  * `Vary` names what else the answer depends on: `Accept` (which media type it is written in) and
- * the client headers the sources are allowed (their `forwardHeaders`). Streams (subscriptions,
- * `@defer`) say nothing here.
+ * the client headers the sources are allowed (their `forwardHeaders`).
  *
  *   plugins: [useHttpCaching({ policyOf, varyOn: ['accept-language'] })]
  *   // GET /graphql?query={products{name}}  →  Cache-Control: public, max-age=300
@@ -54,7 +54,8 @@ interface RequestState {
   cacheControl?: string;
 }
 
-const JSON_ANSWER = /^application\/(graphql-response\+)?json/;
+/** What a GraphQL answer is written in: JSON, or parts (multipart/mixed, SSE). */
+const GRAPHQL_ANSWER = /^(application\/(graphql-response\+)?json|multipart\/mixed|text\/event-stream)/;
 
 export function useHttpCaching({ policyOf, varyOn }: HttpCachingOptions): Plugin {
   const states = new WeakMap<Request, RequestState>();
@@ -70,9 +71,12 @@ export function useHttpCaching({ policyOf, varyOn }: HttpCachingOptions): Plugin
       state.operationName = args.operationName;
     },
     onResultProcess({ request, result }) {
-      if (!Array.isArray(result) && Symbol.asyncIterator in (result as object)) return;
       const state = states.get(request) ?? { executions: 0 };
       states.set(request, state);
+      if (!Array.isArray(result) && Symbol.asyncIterator in (result as object)) {
+        state.cacheControl = 'no-store';
+        return;
+      }
       const errors = !Array.isArray(result) && Boolean((result as ExecutionResult).errors?.length);
       const { document, operationName } = state;
       const operation = document && getOperationAST(document, operationName)?.operation;
@@ -82,7 +86,7 @@ export function useHttpCaching({ policyOf, varyOn }: HttpCachingOptions): Plugin
     },
     onResponse({ request, response }) {
       const cacheControl = states.get(request)?.cacheControl;
-      if (!cacheControl || !JSON_ANSWER.test(response.headers.get('content-type') ?? '')) return;
+      if (!cacheControl || !GRAPHQL_ANSWER.test(response.headers.get('content-type') ?? '')) return;
       response.headers.set('cache-control', cacheControl);
       if (cacheControl === 'no-store') return;
       for (const name of new Set(cacheControl.startsWith('private') ? [...vary, 'authorization'] : vary)) response.headers.append('vary', name);
