@@ -8,7 +8,7 @@
  *   const negotiated = negotiateEncoding(request.headers['accept-encoding']);   // { encoding: 'br' }, or a refusal
  *   const body = await compress(Buffer.from(json), 'br', settings);
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { constants, createBrotliCompress, createDeflate, createGzip, type BrotliCompress, type Deflate, type Gzip } from 'node:zlib';
 
 export type Encoding = 'br' | 'gzip' | 'deflate' | 'identity';
