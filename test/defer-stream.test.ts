@@ -151,12 +151,15 @@ describe('the rules hold for deferred parts', () => {
     expect([refused.data, refused.path, refused.errors.map((error) => [error.path, error.extensions.code])]).toEqual([null, ['customer'], [[['customer', 'orders'], 'FORBIDDEN']]]);
   });
 
-  it('an upstream failing in a deferred part is said there, with its code and path, and the first part stands', async () => {
+  it('an upstream failing in a deferred part is said there, with its code and path, and counted; the first part stands', async () => {
+    const counted = async () => Number(/^switchboard_graphql_errors_total\{code="UPSTREAM_UNAVAILABLE"\} (\d+)$/m.exec((await switchboard.gateway.scrape(null)).body)?.[1] ?? 0);
+    const before = await counted();
     await switchboard.inject('inventory', { kind: 'error', status: 503, count: 20 });
     const parts = await partsOver('http-post', switchboard.url, { query: `{ product(id: "${ID}") { name ... @defer { stock { total } } } }` }, { authorization: authorization() });
     expect(parts[0]).toEqual({ data: { product: { name: product.name } }, hasNext: true });
     const failed = (parts[1] as { incremental: { errors: { message: string; path: unknown; extensions: Record<string, unknown> }[] }[] }).incremental[0]!.errors[0]!;
     expect([failed.path, failed.extensions.code, failed.extensions.source, 'stack' in failed.extensions]).toEqual([['product', 'stock'], 'UPSTREAM_UNAVAILABLE', 'inventory', false]);
+    expect(await counted()).toBe(before + 1);
   });
 
   it('the query limits count the deferred fragments: a document too deep in them is refused whole, before anything runs', async () => {

@@ -8,7 +8,7 @@
  *   plugins: [useMetrics(metrics, { endpoint: '/graphql', path: '/metrics', token })]
  */
 import { isAsyncIterable } from '@envelop/core';
-import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
+import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics, Transport } from './metrics.js';
 import { carriesToken } from '../../lib/http.js';
@@ -31,6 +31,13 @@ interface Seen {
 export function useMetrics(metrics: GatewayMetrics, options: MetricsOptions): Plugin<{ request?: Request; transport?: Transport }> {
   const arrivals = new WeakMap<Request, number>();
   const operations = new WeakMap<Request, Seen>();
+  /** Counts a result's errors by code and source: its own, and those of the pieces a later part adds. */
+  const countErrors = (result: ExecutionResult & { incremental?: readonly { errors?: readonly GraphQLError[] }[] }) => {
+    for (const error of [...(result.errors ?? []), ...(result.incremental ?? []).flatMap((part) => part.errors ?? [])]) {
+      const source = error.extensions?.source;
+      metrics.error(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), typeof source === 'string' ? source : undefined);
+    }
+  };
   const note = (request: Request | undefined, document: DocumentNode, operationName: string | null | undefined) => {
     if (!request) return;
     const operation = getOperationAST(document, operationName);
@@ -49,6 +56,8 @@ export function useMetrics(metrics: GatewayMetrics, options: MetricsOptions): Pl
     },
     onExecute({ args }) {
       note((args.contextValue as { request?: Request }).request, args.document, args.operationName);
+      // An answer in parts (@defer, @stream): each part's errors, as it goes.
+      return { onExecuteDone: ({ result }) => (isAsyncIterable(result) ? { onNext: ({ result: part }) => countErrors(part) } : undefined) };
     },
     onSubscribe({ args }) {
       const context = args.contextValue as { request?: Request; transport?: Transport };
@@ -58,18 +67,12 @@ export function useMetrics(metrics: GatewayMetrics, options: MetricsOptions): Pl
         onSubscribeResult({ result }) {
           if (!isAsyncIterable(result)) return;
           metrics.subscription(transport, 1);
-          return { onEnd: () => metrics.subscription(transport, -1) };
+          return { onNext: ({ result: event }) => countErrors(event), onEnd: () => metrics.subscription(transport, -1) };
         },
       };
     },
     onResultProcess({ result }) {
-      for (const one of Array.isArray(result) ? result : [result]) {
-        if (isAsyncIterable(one)) continue;
-        for (const error of (one as ExecutionResult).errors ?? []) {
-          const source = error.extensions?.source;
-          metrics.error(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), typeof source === 'string' ? source : undefined);
-        }
-      }
+      for (const one of Array.isArray(result) ? result : [result]) if (!isAsyncIterable(one)) countErrors(one as ExecutionResult);
     },
     onResponse({ request, response, serverContext }) {
       const arrived = arrivals.get(request);
