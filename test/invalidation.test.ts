@@ -1,22 +1,14 @@
 // Events invalidate what the gateway holds about the entities they change: the hook a cache will
 // use (`gateway.invalidations`), and the reads in flight that a query arriving after the event must
 // not join.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { createWebhookSender } from '../demo/world/webhook-sender.js';
 import { stockChangedEvent } from '../demo/inventory/reservations.js';
 import { productById, stockOf, world } from './helpers/expected.js';
-import { callCounts, startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+import { callCounts, switchboardForFile } from './helpers/switchboard.js';
 
-let switchboard: TestSwitchboard;
-beforeAll(async () => {
-  switchboard = await startTestSwitchboard();
-});
-afterAll(() => switchboard?.close());
-beforeEach(async () => {
-  await switchboard.clearFaults();
-  await switchboard.resetLogs();
-});
+const switchboard = switchboardForFile();
 
 /** Delivers events signed as `source` would, and waits until the gateway acknowledged them. */
 async function deliver(source: 'payments' | 'inventory', ...events: { id: string; type: string; body: string }[]) {

@@ -1,8 +1,8 @@
 // placeOrder against the real demo upstreams: the saga's happy path, its idempotency (the same key
 // again, the same key at once, the same key for another order), bad input, and each step failing,
 // with what the services' own data says afterwards (GET /_admin/state).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+import { describe, expect, it } from 'vitest';
+import { switchboardForFile } from './helpers/switchboard.js';
 import { customerById, productById, stockOf, world } from './helpers/expected.js';
 
 const PLACE = `mutation($key: String!, $customerId: ID!, $lines: [OrderLineInput!]!) {
@@ -11,26 +11,17 @@ const PLACE = `mutation($key: String!, $customerId: ID!, $lines: [OrderLineInput
   }
 }`;
 
-let switchboard: TestSwitchboard;
+const switchboard = switchboardForFile(Object.fromEntries(['CATALOG', 'PAYMENTS', 'INVENTORY'].flatMap((source) => [
+  [`${source}_TIMEOUT_MS`, '300'],
+  [`${source}_RETRY_BASE_MS`, '10'],
+  [`${source}_BREAKER_FAILURES`, '1000'],
+])));
 let keys = 0;
 const newKey = () => `key-${Date.now()}-${keys++}`;
 const place = (key: string, lines: { productId: string; quantity: number }[], customerId = 'cust-0007') =>
   switchboard.query(PLACE, { key, customerId, lines });
 const stockTotal = async (productId: string) =>
   (await switchboard.query('query($id: ID!) { product(id: $id) { stock { total } } }', { id: productId })).body.data!.product.stock.total;
-
-beforeAll(async () => {
-  switchboard = await startTestSwitchboard(Object.fromEntries(['CATALOG', 'PAYMENTS', 'INVENTORY'].flatMap((source) => [
-    [`${source}_TIMEOUT_MS`, '300'],
-    [`${source}_RETRY_BASE_MS`, '10'],
-    [`${source}_BREAKER_FAILURES`, '1000'],
-  ])));
-});
-afterAll(() => switchboard?.close());
-beforeEach(async () => {
-  await switchboard.clearFaults();
-  await switchboard.resetLogs();
-});
 
 /** What the three services hold about one order id. */
 async function orderTrace(orderId: string) {

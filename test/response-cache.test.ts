@@ -4,7 +4,7 @@
 // same and a client revalidates it for a 304), until a webhook or an order changes what it holds; personal data (a field an access rule guards) is kept
 // per viewer and never served to another.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryResponseCache, type ResponseCache } from '../gateway/cache/response-cache.js';
 import { createRedisResponseCache } from '../gateway/cache/redis-response-cache.js';
 import { Redis } from 'ioredis';
@@ -13,18 +13,10 @@ import { DEMO_CREDENTIALS } from '../demo/world/index.js';
 import { createWebhookSender } from '../demo/world/webhook-sender.js';
 import { stockChangedEvent } from '../demo/inventory/reservations.js';
 import { customerById, ordersOf, productById, stockOf, world } from './helpers/expected.js';
-import { startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+import { switchboardForFile } from './helpers/switchboard.js';
 
 const ADMIN_TOKEN = 'admin-token-for-the-tests';
-let switchboard: TestSwitchboard;
-beforeAll(async () => {
-  switchboard = await startTestSwitchboard({ RESPONSE_CACHE: 'memory', ADMIN_TOKEN });
-});
-afterAll(() => switchboard?.close());
-beforeEach(async () => {
-  await switchboard.clearFaults();
-  await switchboard.resetLogs();
-});
+const switchboard = switchboardForFile({ RESPONSE_CACHE: 'memory', ADMIN_TOKEN });
 
 /**
  * One request as a client sends it, with its answer's status, headers and bytes. Without an

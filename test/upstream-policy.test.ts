@@ -2,24 +2,16 @@
 // keeps a burst under catalog's quota, the OAuth token fetched once for 50 requests, the circuit
 // breaker, Retry-After, reads shared in flight across client requests, and which client headers
 // reach which upstream. Call counts come from the upstreams' own logs.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { callCounts, startTestSwitchboard, type TestSwitchboard } from './helpers/switchboard.js';
+import { describe, expect, it } from 'vitest';
+import { callCounts, switchboardForFile } from './helpers/switchboard.js';
 import { paymentOfOrder, productById, ratingOf, world } from './helpers/expected.js';
 
-let switchboard: TestSwitchboard;
-beforeAll(async () => {
-  switchboard = await startTestSwitchboard({
-    REVIEWS_RETRIES: '1',
-    REVIEWS_RETRY_BASE_MS: '10',
-    REVIEWS_BREAKER_FAILURES: '4',
-    REVIEWS_BREAKER_COOLDOWN_MS: '500',
-    REVIEWS_FORWARD_HEADERS: 'accept-language',
-  });
-});
-afterAll(() => switchboard?.close());
-beforeEach(async () => {
-  await switchboard.clearFaults();
-  await switchboard.resetLogs();
+const switchboard = switchboardForFile({
+  REVIEWS_RETRIES: '1',
+  REVIEWS_RETRY_BASE_MS: '10',
+  REVIEWS_BREAKER_FAILURES: '4',
+  REVIEWS_BREAKER_COOLDOWN_MS: '500',
+  REVIEWS_FORWARD_HEADERS: 'accept-language',
 });
 
 describe('the request budget', () => {
