@@ -3,7 +3,7 @@
  * POST and GET (GraphQL over HTTP), yoga's own SSE at /graphql, the graphql-sse protocol at
  * /graphql/stream, and graphql-ws over a WebSocket. `sendOver` answers with what the client received
  * first: a result (data and errors, as JSON), or, for a WebSocket the gateway closed, the close code;
- * `partsOver` with every result of an answer in parts (`@defer`, `@stream`: over HTTP POST, as
+ * `partsOver` with every result of an answer in parts (`@defer`, `@stream`: over HTTP, as
  * `multipart/mixed`), until it completes.
  *
  *   const answer = await sendOver('graphql-ws', switchboard.url, { query: '{ __typename }' }, { token });
