@@ -9,13 +9,14 @@
 import type { FieldRateLimit } from '../plugins/use-rate-limits.js';
 import type { QueryLimits } from '../plugins/use-query-limits.js';
 import type { TrustedDocumentsMode } from '../plugins/use-trusted-documents.js';
-import { intFromEnv, type Env } from '../../lib/env.js';
-import { isHeaderName } from '../../lib/http.js';
+import type { Env } from '../../lib/env.js';
+import { ConfigError, envReader, type EnvReader } from './env-reader.js';
 import { resolveCredentials, type CredentialSettings } from './credentials.js';
 import type { UsageSettings } from '../usage/operation-usage.js';
 import type { PersistedQuerySettings } from '../plugins/persisted-query-store.js';
 import type { CompressionSettings } from '../server/compression.js';
 import { webhookSecret, type WebhookDeclaration } from './webhooks.js';
+export { ConfigError } from './env-reader.js';
 import { readTracingSettings, type TracingSettings } from './tracing-settings.js';
 import { isAdded, MANIFEST, readSourceManifests, sourceUrlVariable, type AddedSource, type SourceManifest } from './source-manifests.js';
 
@@ -169,10 +170,6 @@ export interface AuthConfig {
 /** Shorter HS256 secrets can be guessed offline from one token. */
 const MIN_SECRET_LENGTH = 32;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
 /** Where neither a source's variables nor its manifest set a policy setting. */
 const POLICY_DEFAULTS: UpstreamPolicySettings = {
   timeoutMs: 10_000,
@@ -190,7 +187,7 @@ const POLICY_DEFAULTS: UpstreamPolicySettings = {
 export const POLICY_SETTINGS = Object.keys(POLICY_DEFAULTS) as (keyof UpstreamPolicySettings)[];
 
 export function loadConfig(env: Env = process.env, manifests: SourceManifest[] = readSourceManifests()): GatewayConfig {
-  const read = reader(env);
+  const read = envReader(env);
   const sources = manifests.map((manifest) => readSource(env, read, manifest));
   const production = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
   const usage = loadUsageSettings(env);
@@ -283,7 +280,7 @@ function readWebhooks(env: Env, manifests: readonly SourceManifest[]): Record<st
  * Private: one source: where it answers (`<NAME>_URL`, else its manifest's endpoint), its policy,
  * the client headers it is passed, and its credentials read from the environment.
  */
-function readSource(env: Env, read: ReturnType<typeof reader>, manifest: SourceManifest): SourceConfig {
+function readSource(env: Env, read: EnvReader, manifest: SourceManifest): SourceConfig {
   const { name } = manifest;
   const variable = sourceUrlVariable(name);
   if (!env[variable]?.trim() && !manifest.endpoint) {
@@ -308,7 +305,7 @@ function readSource(env: Env, read: ReturnType<typeof reader>, manifest: SourceM
 }
 
 /** Private: a source's policy, each setting from `<SOURCE>_<SETTING>`, else its manifest, else the default. */
-function readPolicy(read: ReturnType<typeof reader>, name: string, declared: Partial<UpstreamPolicySettings>): UpstreamPolicySettings {
+function readPolicy(read: EnvReader, name: string, declared: Partial<UpstreamPolicySettings>): UpstreamPolicySettings {
   const fallback = { ...POLICY_DEFAULTS, ...declared };
   const prefix = name.toUpperCase();
   const int = (setting: string, value: number, min: number, max: number) => read.integer(`${prefix}_${setting}`, value, min, max);
@@ -348,7 +345,7 @@ function readRateLimits(raw: string | undefined): FieldRateLimit[] {
 
 /** Where replicas share state, when `REDIS_URL` says: its URL and the prefix of every key (`REDIS_KEY_PREFIX`). */
 export function optionalRedis(env: Env = process.env): { redis?: { url: string; keyPrefix: string } } {
-  const read = reader(env);
+  const read = envReader(env);
   return env.REDIS_URL?.trim() ? { redis: { url: read.redisUrl('REDIS_URL'), keyPrefix: read.string('REDIS_KEY_PREFIX', 'switchboard:') } } : {};
 }
 
@@ -358,7 +355,7 @@ export function optionalRedis(env: Env = process.env): { redis?: { url: string; 
  * `OPERATION_USAGE_MAX_DOCUMENTS`; the checks count those seen in the last `OPERATION_USAGE_DAYS`.
  */
 export function loadUsageSettings(env: Env = process.env): UsageSettings | undefined {
-  const read = reader(env);
+  const read = envReader(env);
   const store = read.oneOf('OPERATION_USAGE', ['off', 'file', 'redis'] as const, 'off');
   if (store === 'off') return undefined;
   if (store === 'redis' && !env.REDIS_URL?.trim()) throw new ConfigError('OPERATION_USAGE=redis needs REDIS_URL: set it, or use OPERATION_USAGE=file on a single gateway.');
@@ -372,7 +369,7 @@ export function loadUsageSettings(env: Env = process.env): UsageSettings | undef
 
 /** The client-token settings alone (`npm run token` needs no more); production refuses to start without a way to check tokens. */
 export function loadAuthConfig(env: Env = process.env): AuthConfig {
-  const read = reader(env);
+  const read = envReader(env);
   const secret = env.AUTH_JWT_SECRET?.trim() || undefined;
   const jwksUrl = env.AUTH_JWKS_URL?.trim() ? read.url('AUTH_JWKS_URL') : undefined;
   if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
@@ -417,107 +414,10 @@ function optionalTracing(env: Env): { tracing?: TracingSettings } {
   }
 }
 
-/** Private: typed readers whose errors all read "`X` must be …, but got: …". */
-function reader(env: Env) {
-  const required = (name: string, what: string): string => {
-    const value = env[name];
-    if (value === undefined || value.trim() === '') {
-      throw new ConfigError(`${name} must be set to ${what} (see .env.example), but it is missing.`);
-    }
-    return value.trim();
-  };
-  return {
-    string: (name: string, fallback: string) => env[name]?.trim() || fallback,
-    secret: (name: string) => required(name, 'the credential Switchboard uses toward that upstream'),
-    url(name: string): string {
-      const value = required(name, 'the http(s) URL of that upstream');
-      let parsed: URL;
-      try {
-        parsed = new URL(value);
-      } catch {
-        throw new ConfigError(`${name} must be an http(s) URL, but got: ${JSON.stringify(value)}.`);
-      }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-        throw new ConfigError(`${name} must be an http(s) URL, but got: ${JSON.stringify(value)}.`);
-      }
-      return value.replace(/\/+$/, '');
-    },
-    /** A redis:// or rediss:// URL; the message never repeats the value, which may hold a password. */
-    redisUrl(name: string): string {
-      const value = required(name, 'a redis:// URL');
-      const protocol = URL.canParse(value) ? new URL(value).protocol : '';
-      if (protocol !== 'redis:' && protocol !== 'rediss:') {
-        throw new ConfigError(`${name} must be a redis:// or rediss:// URL (redis://[:password@]host:port[/db]); the value set is not one.`);
-      }
-      return value;
-    },
-    /** A secret of at least `min` characters; the message never repeats it. */
-    token(name: string, min: number): string {
-      const value = env[name]!.trim();
-      if (value.length < min) throw new ConfigError(`${name} must hold at least ${min} characters; the value set holds ${value.length}.`);
-      return value;
-    },
-    port(name: string, fallback: number): number {
-      const value = env[name];
-      if (value === undefined || value === '') return fallback;
-      const port = Number(value);
-      if (!/^\d+$/.test(value) || port > 65535) {
-        throw new ConfigError(`${name} must be a port number from 0 to 65535, but got: ${JSON.stringify(value)}.`);
-      }
-      return port;
-    },
-    integer(name: string, fallback: number, min: number, max: number): number {
-      try {
-        return intFromEnv(env, name, fallback, min, max);
-      } catch (error) {
-        throw new ConfigError((error as Error).message);
-      }
-    },
-    /** A comma-separated list of HTTP header names, lower-cased; empty when unset. */
-    headerList(name: string): string[] {
-      const names = (env[name] ?? '').split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
-      const bad = names.find((item) => !isHeaderName(item));
-      if (bad !== undefined) {
-        throw new ConfigError(`${name} must be a comma-separated list of HTTP header names, but got: ${JSON.stringify(bad)}.`);
-      }
-      return names;
-    },
-    /** A file name without a folder (`front-page.graphql`). */
-    fileName(name: string): string {
-      const value = env[name]!.trim();
-      if (!/^[\w.-]+\.graphql$/.test(value)) throw new ConfigError(`${name} must name a .graphql file of test/operations/, such as front-page.graphql, but got: ${JSON.stringify(value)}.`);
-      return value;
-    },
-    boolean(name: string, fallback: boolean): boolean {
-      const value = env[name]?.trim();
-      if (value === undefined || value === '') return fallback;
-      if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be true or false, but got: ${JSON.stringify(value)}.`);
-      return value === 'true';
-    },
-    /** A comma-separated list of origins (`https://shop.example`), or `*`. */
-    list(name: string, fallback: string[]): string[] {
-      const value = env[name]?.trim();
-      if (value === undefined || value === '') return fallback;
-      const origins = value.split(',').map((item) => item.trim()).filter(Boolean);
-      const bad = origins.find((origin) => origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin));
-      if (bad !== undefined) throw new ConfigError(`${name} must be * or a comma-separated list of origins such as https://shop.example, but got: ${JSON.stringify(bad)}.`);
-      return origins;
-    },
-    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-      const value = env[name];
-      if (value === undefined || value === '') return fallback;
-      if (!allowed.includes(value as T)) {
-        throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, but got: ${JSON.stringify(value)}.`);
-      }
-      return value as T;
-    },
-  };
-}
-
 export type CacheStore = 'memory' | 'redis' | 'off';
 
 /** Private: a cache's store (`ENTITY_CACHE`, `RESPONSE_CACHE`): Redis by default when Switchboard has one, and only then. */
-function cacheStore(read: ReturnType<typeof reader>, name: string, env: Env): CacheStore {
+function cacheStore(read: EnvReader, name: string, env: Env): CacheStore {
   const redis = Boolean(env.REDIS_URL?.trim());
   const store = read.oneOf<CacheStore>(name, ['memory', 'redis', 'off'], redis ? 'redis' : 'memory');
   if (store === 'redis' && !redis) throw new ConfigError(`${name}=redis needs REDIS_URL: set it, or use ${name}=memory on a single gateway.`);
