@@ -8,31 +8,20 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isObjectType, type GraphQLSchema } from 'graphql';
 import { createYoga, useSchema, type CORSOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { useQueryLimits } from '../plugins/use-query-limits.js';
-import { useContractConstraints, withContractConstraints } from '../plugins/use-contract-constraints.js';
+import { useContractConstraints } from '../plugins/use-contract-constraints.js';
 import { useRequestLimits } from '../plugins/use-request-limits.js';
 import { MANIFEST_PATH, readManifest, useTrustedDocuments } from '../plugins/use-trusted-documents.js';
 import { ConfigError, type GatewayConfig } from '../config/config.js';
-import { createRedisStore, useRateLimits, type FieldRateLimit } from '../plugins/use-rate-limits.js';
+import { createRedisStore, useRateLimits } from '../plugins/use-rate-limits.js';
 import { startGraphCode, type GraphCode } from '../stitching/graph-code.js';
-import { joinResolvers } from '../stitching/join-resolvers.js';
-import { readJoins } from '../stitching/joins.js';
-import { eventResolvers, readEventFields } from '../events/event-subscriptions.js';
 import { PROJECT_ROOT, projectPath, projectVersion } from '../config/project.js';
-import { createRestMediaLookup, type RestMedia } from '../sources/rest/openapi-media.js';
-import { withRequiredBodies } from '../sources/rest/required-bodies.js';
-import { withClientArguments } from '../sources/rest/client-arguments.js';
-import { withBinaryAnswers } from '../sources/rest/binary-answers.js';
-import { withUploads } from '../sources/rest/uploads.js';
-import { toPublicSchema, type Resolvers } from '../compose/public-schema.js';
-import { checkPublicSchema } from '../compose/check-public-schema.js';
+import { createRestMediaLookup } from '../sources/rest/openapi-media.js';
 import { sourceUrlVariable } from '../config/source-manifests.js';
-import { getInContextSDK } from '@graphql-mesh/utils';
-import { createSourceClients, type RawSource } from '../sources/source-clients.js';
+import { createSourceClients } from '../sources/source-clients.js';
 import { createUpstreams, type Upstreams } from '../upstream/index.js';
 import { createSharedBudgets } from '../upstream/shared-budget.js';
 import { createErrorShape } from '../plugins/use-error-shape.js';
@@ -42,8 +31,8 @@ import { readExampleOperations, renderGraphiQLPage, useGraphiQL } from '../plugi
 import { useConcurrencyLimit } from '../plugins/use-concurrency-limit.js';
 import { useGraphQLSse } from '../plugins/use-graphql-sse.js';
 import { useReplayedResults } from './replay-operation.js';
+import { addedSourceSdk, loadBuiltMesh, servedGraph } from './served-graph.js';
 import { useAuth } from '../plugins/auth/use-auth.js';
-import { readAccessRules, withAccessRules } from '../plugins/auth/rules.js';
 import { useHealth } from '../plugins/use-health.js';
 import { useRequestDeadline } from '../plugins/use-request-deadline.js';
 import { createMetrics } from '../metrics/metrics.js';
@@ -66,7 +55,6 @@ import { openUsageStore } from '../usage/operation-usage.js';
 import { createMemoryQueryStore, createRedisQueryStore } from '../plugins/persisted-query-store.js';
 import type { CompressionSettings } from './compression.js';
 import { createUsageRecorder } from '../usage/use-operation-usage.js';
-import { readCacheHints } from '../cache/cache-policy.js';
 import { useCacheAdmin } from '../cache/use-cache-admin.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -101,12 +89,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-interface BuiltMesh {
-  schema: import('graphql').GraphQLSchema;
-  rawSources: RawSource[];
-  destroy(): void;
-}
-
 export interface GatewayOptions {
   /** The project's own code for its stitched graph (package.json's `#graph`; gateway/stitching/graph-code.ts). */
   graph: GraphCode;
@@ -130,7 +112,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // Checked before anything else opens (Redis, upstream clients): a schema it cannot serve stops the start.
   let graphServed: ServedGraph;
   try {
-    graphServed = servedSchema(mesh, config, options.graph, restMedia);
+    graphServed = servedGraph(mesh, config, options.graph, restMedia);
   } catch (error) {
     mesh.destroy();
     throw error;
@@ -278,40 +260,6 @@ function optional<T>(plugin: T | undefined): T[] {
   return plugin ? [plugin] : [];
 }
 
-/**
- * Private: the schema the gateway serves, with the stitched graph's resolvers and the access rules;
- * a schema that graphql-js would refuse, or a rate limit on a field it lacks, stops the start in one line.
- */
-function servedSchema(mesh: BuiltMesh, config: GatewayConfig, code: GraphCode, restMedia: (source: string) => RestMedia | undefined): ServedGraph {
-  const all: Resolvers = { ...code.resolvers };
-  const joins = readJoins(mesh.schema, mesh.rawSources);
-  const rules = readAccessRules(mesh.schema);
-  const hints = readCacheHints(mesh.schema);
-  const declared: [string, Resolvers][] = [
-    ['@join', joinResolvers(joins)],
-    ['@event', eventResolvers(readEventFields(mesh.schema, Object.values(config.webhooks.sources).map((hook) => hook.topic)))],
-  ];
-  for (const [directive, given] of declared) {
-    for (const [typeName, fields] of Object.entries(given)) {
-      const twice = Object.keys(fields).find((fieldName) => all[typeName]?.[fieldName] !== undefined);
-      if (twice) throw new ConfigError(`${typeName}.${twice} is declared with ${directive} and has a resolver written or declared for it too: keep one.`);
-      all[typeName] = { ...all[typeName], ...fields };
-    }
-  }
-  const publicSchema = withAccessRules(toPublicSchema(mesh.schema, all, {
-    meshResolvedPrefixes: config.added.map((source) => source.manifest.fieldPrefix),
-  }), rules);
-  // The REST sources' operations as their contracts wrote them (gateway/sources/rest/).
-  const asWritten = withUploads(withBinaryAnswers(withClientArguments(withRequiredBodies(publicSchema, restMedia), (source) => config.sources[source]?.manifest)), restMedia);
-  const schema = withContractConstraints(asWritten);
-  checkPublicSchema(schema, config.added.map((source) => source.manifest));
-  checkRateLimits(schema, config.rateLimits);
-  checkCachedTypes(schema, config.entityCache.maxAgeMs);
-  // The demo's sources answer through the stitched graph: their leaf values are completed here.
-  checkLeafValues(schema);
-  return { schema, joins, rules, hints };
-}
-
 /** Private: the added source whose root field a field is, by its field prefix (`crm_accounts` → `crm`). */
 function sourceOfField(config: GatewayConfig): SourceOfField {
   const added = [...config.added].sort((a, b) => b.manifest.fieldPrefix.length - a.manifest.fieldPrefix.length);
@@ -328,47 +276,4 @@ function corsOptions(origins: readonly string[]): CORSOptions | false {
 /** Private: the types each source keeps in the entity cache (its manifest's `cache`), for the sources that keep any. */
 function keptTypesBySource(config: GatewayConfig): Record<string, string[]> {
   return Object.fromEntries(Object.values(config.sources).flatMap((source) => (source.manifest.cache ? [[source.name, Object.keys(source.manifest.cache)]] : [])));
-}
-
-/** Private: every type a manifest gives a freshness (`cache`) is an object type of the schema. */
-function checkCachedTypes(schema: GraphQLSchema, maxAgeMs: Readonly<Record<string, number>>): void {
-  for (const type of Object.keys(maxAgeMs)) {
-    if (!isObjectType(schema.getType(type))) throw new ConfigError(`A source's manifest gives ${type} a freshness (cache), but ${type} is not an object type of the schema.`);
-  }
-}
-
-/** Private: every rate limit names a field of the public schema, or the start stops saying which does not. */
-function checkRateLimits(schema: GraphQLSchema, limits: readonly FieldRateLimit[]): void {
-  for (const { type, field } of limits) {
-    const owner = schema.getType(type);
-    if (!isObjectType(owner) || !owner.getFields()[field]) {
-      throw new ConfigError(`RATE_LIMITS names ${type}.${field}, which is not a field of the schema.`);
-    }
-  }
-}
-
-/** Private: the mesh that `npm run build` wrote to .mesh/, with a clear line when it is missing. */
-async function loadBuiltMesh(): Promise<BuiltMesh> {
-  let built: { getBuiltMesh(): Promise<unknown> };
-  try {
-    built = await import('../../.mesh/index.js' as string);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('.mesh')) {
-      throw new Error('The composed schema is not built yet: run `npm run build` (npm start does it for you).');
-    }
-    throw error;
-  }
-  return (await built.getBuiltMesh()) as BuiltMesh;
-}
-
-/**
- * Private: what Mesh's own root resolvers of the added sources call, by source name
- * (`context.carrier.Query.carrier_getParcel`): Mesh's in-context SDK for those sources alone, made
- * once. The stitched graph reaches Switchboard's own sources through gateway/sources/source-clients.ts.
- */
-function addedSourceSdk(mesh: BuiltMesh, config: GatewayConfig): Record<string, unknown> {
-  const added = new Set(config.added.map((source) => source.name));
-  if (added.size === 0) return {};
-  const rawSources = mesh.rawSources.filter((source) => added.has(source.name));
-  return getInContextSDK(mesh.schema, rawSources as never, undefined as never, []) as Record<string, unknown>;
 }
