@@ -38,6 +38,8 @@ export function useMetrics(metrics: GatewayMetrics, options: MetricsOptions): Pl
       metrics.error(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), typeof source === 'string' ? source : undefined);
     }
   };
+  // An answer in parts (@defer, @stream): each part's errors, as it goes. One hook for every request.
+  const partsCounted = { onExecuteDone: ({ result }: { result: unknown }) => (isAsyncIterable(result) ? { onNext: ({ result: part }: { result: ExecutionResult }) => countErrors(part) } : undefined) };
   const note = (request: Request | undefined, document: DocumentNode, operationName: string | null | undefined) => {
     if (!request) return;
     const operation = getOperationAST(document, operationName);
@@ -56,8 +58,7 @@ export function useMetrics(metrics: GatewayMetrics, options: MetricsOptions): Pl
     },
     onExecute({ args }) {
       note((args.contextValue as { request?: Request }).request, args.document, args.operationName);
-      // An answer in parts (@defer, @stream): each part's errors, as it goes.
-      return { onExecuteDone: ({ result }) => (isAsyncIterable(result) ? { onNext: ({ result: part }) => countErrors(part) } : undefined) };
+      return partsCounted;
     },
     onSubscribe({ args }) {
       const context = args.contextValue as { request?: Request; transport?: Transport };

@@ -31,8 +31,9 @@ export function useIncrementalDelivery(): Plugin {
       return undefined;
     },
     onExecute({ args, setResultAndStopExecution }) {
+      if (!asksInParts(args.document)) return;
       const accept = (args.contextValue as { request?: Request }).request?.headers.get('accept');
-      if (!accept || READS_PARTS.test(accept) || !asksInParts(args.document)) return;
+      if (!accept || READS_PARTS.test(accept)) return;
       setResultAndStopExecution({
         errors: [new GraphQLError('This operation answers in parts (@defer or @stream): send Accept: multipart/mixed or text/event-stream, or ask without them.', {
           extensions: { code: 'NOT_ACCEPTABLE', http: { status: 406 } },
